@@ -1,0 +1,88 @@
+"""Tellen & Vertellen: monitoring of neighbourhood welfare work (app factory)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from .config import DEFAULTS, config_from_env, load_or_create_secret_key
+
+# Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
+# home-page tasks and demo data. Order is the order of the navigation.
+FEATURES = (
+    "monitor.auth",
+    "monitor.main",
+    "monitor.admin",
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the Flask application.
+
+    :param config: overrides applied last (tests pass their database and paths here).
+    """
+    instance_path = os.environ.get("MONITOR_INSTANCE_PATH") or None
+    if config and config.get("INSTANCE_PATH"):
+        instance_path = config["INSTANCE_PATH"]
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config.update(config_from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR"):
+        os.makedirs(app.config[key], exist_ok=True)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_core(app)
+    for name in FEATURES:
+        importlib.import_module(name).init_app(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stderr at INFO; gunicorn and the CLI pick this up."""
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of :mod:`monitor.extensions` to this app."""
+    from . import models  # noqa: F401  (models must be known before Migrate)
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_core(app: Flask) -> None:
+    """Policy enforcement, error pages, security headers, template helpers, CLI."""
+    from . import cli, errors, security, templating
+    from .permissions import enforce
+
+    app.before_request(enforce)
+    errors.register_error_handlers(app)
+    security.register_security_headers(app)
+    templating.register_template_helpers(app)
+    cli.register_commands(app)

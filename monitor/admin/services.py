@@ -1,0 +1,249 @@
+"""Admin use cases; every change is audited with its old and new values."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+
+from .. import audit
+from ..auth.services import check_password_policy, set_password
+from ..errors import DomainError
+from ..extensions import db
+from ..models import AuditEvent, Buurt, Organisation, OrganisationKind, Period, Role, User, Wijk
+
+USER_FIELDS = ("name", "email", "role", "organisation_id", "active")
+
+
+def generate_password() -> str:
+    """A strong initial password that is still typeable (about 100 bits)."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+
+
+def _user_snapshot(user: User) -> dict:
+    data = audit.snapshot(user, USER_FIELDS)
+    data["wijken"] = sorted(w.name for w in user.wijken)
+    return data
+
+
+def _check_user_scope(role: Role, organisation_id: int | None, wijk_ids: list[int]) -> None:
+    if role == Role.SOCIAAL_WERKER and organisation_id is None:
+        raise DomainError("Een sociaal werker hoort bij een organisatie.", "organisation_id")
+    if role in (Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR) and not wijk_ids:
+        raise DomainError("Kies minstens één wijk voor deze rol.", "wijk_ids")
+
+
+def _wijken(ids: list[int]) -> list[Wijk]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Wijk).where(Wijk.id.in_(ids))))
+
+
+def create_user(
+    *, name: str, email: str, role: Role | str, organisation_id: int | None = None,
+    wijk_ids: list[int] | None = None, password: str | None = None,
+    must_change_password: bool = True,
+) -> tuple[User, str]:
+    """Create an account; returns the user and the initial password (shown once).
+
+    :raise DomainError: duplicate e-mail, incomplete scope or a weak password.
+    """
+    role = Role(role)
+    email = email.strip().lower()
+    wijk_ids = wijk_ids or []
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
+        raise DomainError("Er bestaat al een account met dit e-mailadres.", "email")
+    _check_user_scope(role, organisation_id, wijk_ids)
+    if password:
+        check_password_policy(password, email)
+    else:
+        password = generate_password()
+    user = User(name=name.strip(), email=email, role=role, organisation_id=organisation_id,
+                must_change_password=must_change_password)
+    user.wijken = _wijken(wijk_ids)
+    set_password(user, password)
+    db.session.add(user)
+    audit.record("user.create", user, new=_user_snapshot(user), summary=f"Account {email} aangemaakt")
+    db.session.commit()
+    return user, password
+
+
+def update_user(user: User, *, name: str, email: str, role: Role | str,
+                organisation_id: int | None, wijk_ids: list[int]) -> User:
+    """Change an account's details, role and scope.
+
+    :raise DomainError: duplicate e-mail or incomplete scope.
+    """
+    role = Role(role)
+    email = email.strip().lower()
+    clash = db.session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.email) == email, User.id != user.id))
+    if clash:
+        raise DomainError("Er bestaat al een account met dit e-mailadres.", "email")
+    _check_user_scope(role, organisation_id, wijk_ids)
+    old = _user_snapshot(user)
+    scope_changed = role != user.role or organisation_id != user.organisation_id
+    user.name, user.email, user.role, user.organisation_id = name.strip(), email, role, organisation_id
+    user.wijken = _wijken(wijk_ids)
+    if scope_changed:
+        user.session_version += 1  # rights changed: sign the user in again
+    before, after = audit.changes(old, _user_snapshot(user))
+    if after:
+        audit.record("user.update", user, old=before, new=after, summary=f"Account {email} gewijzigd")
+    db.session.commit()
+    return user
+
+
+def set_user_active(user: User, active: bool, by: User) -> None:
+    """(De)activate an account; a deactivated account's sessions end at once.
+
+    :raise DomainError: when an admin tries to deactivate their own account.
+    """
+    if user.id == by.id and not active:
+        raise DomainError("U kunt uw eigen account niet deactiveren.")
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    audit.record("user.activate" if active else "user.deactivate", user,
+                 old={"active": not active}, new={"active": active})
+    db.session.commit()
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new generated password they must change at next sign-in."""
+    password = generate_password()
+    set_password(user, password)
+    user.must_change_password = True
+    audit.record("user.password_reset", user, summary="Wachtwoord opnieuw ingesteld door beheerder")
+    db.session.commit()
+    return password
+
+
+def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> None:
+    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    for key, value in scope.items():
+        query = query.where(getattr(model, key) == value)
+    if exclude_id:
+        query = query.where(model.id != exclude_id)
+    if db.session.scalar(query):
+        raise DomainError("Deze naam bestaat al.", "name")
+
+
+def save_organisation(org: Organisation | None, *, name: str, kind: str,
+                      description: str = "") -> Organisation:
+    """Create or update an organisation. :raise DomainError: duplicate name."""
+    _unique_name(Organisation, name, org.id if org else None)
+    fields = ("name", "kind", "description")
+    if org is None:
+        org = Organisation(name=name.strip(), kind=OrganisationKind(kind), description=description or "")
+        db.session.add(org)
+        audit.record("organisation.create", org, new=audit.snapshot(org, fields))
+    else:
+        old = audit.snapshot(org, fields)
+        org.name, org.kind, org.description = name.strip(), OrganisationKind(kind), description or ""
+        before, after = audit.changes(old, audit.snapshot(org, fields))
+        if after:
+            audit.record("organisation.update", org, old=before, new=after)
+    db.session.commit()
+    return org
+
+
+def save_wijk(wijk: Wijk | None, *, name: str, code: str | None = None) -> Wijk:
+    """Create or update a wijk. :raise DomainError: duplicate name."""
+    _unique_name(Wijk, name, wijk.id if wijk else None)
+    if wijk is None:
+        wijk = Wijk(name=name.strip(), code=code or None)
+        db.session.add(wijk)
+        audit.record("wijk.create", wijk, new={"name": wijk.name, "code": wijk.code})
+    else:
+        old = audit.snapshot(wijk, ("name", "code"))
+        wijk.name, wijk.code = name.strip(), code or None
+        before, after = audit.changes(old, audit.snapshot(wijk, ("name", "code")))
+        if after:
+            audit.record("wijk.update", wijk, old=before, new=after)
+    db.session.commit()
+    return wijk
+
+
+def save_buurt(buurt: Buurt | None, *, name: str, wijk_id: int, verified: bool = False) -> Buurt:
+    """Create or update a buurt. :raise DomainError: duplicate name in the wijk."""
+    if db.session.get(Wijk, wijk_id) is None:
+        raise DomainError("Kies een bestaande wijk.", "wijk_id")
+    _unique_name(Buurt, name, buurt.id if buurt else None, wijk_id=wijk_id)
+    fields = ("name", "wijk_id", "verified")
+    if buurt is None:
+        buurt = Buurt(name=name.strip(), wijk_id=wijk_id, verified=verified)
+        db.session.add(buurt)
+        audit.record("buurt.create", buurt, new=audit.snapshot(buurt, fields))
+    else:
+        old = audit.snapshot(buurt, fields)
+        buurt.name, buurt.wijk_id, buurt.verified = name.strip(), wijk_id, verified
+        before, after = audit.changes(old, audit.snapshot(buurt, fields))
+        if after:
+            audit.record("buurt.update", buurt, old=before, new=after)
+    db.session.commit()
+    return buurt
+
+
+def set_active(obj: Organisation | Wijk | Buurt, active: bool) -> None:
+    """(De)activate a reference record; records are never hard-deleted."""
+    if obj.active == active:
+        return
+    obj.active = active
+    kind = obj.__class__.__name__.lower()
+    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj,
+                 old={"active": not active}, new={"active": active})
+    db.session.commit()
+
+
+def update_period(period: Period, *, deadline: date, lock_date: date | None) -> None:
+    """Change a period's deadline and lock date. :raise DomainError: lock before deadline."""
+    if lock_date and lock_date < deadline:
+        raise DomainError("De vergrendeldatum kan niet vóór de deadline liggen.", "lock_date")
+    old = audit.snapshot(period, ("deadline", "lock_date"))
+    period.deadline, period.lock_date = deadline, lock_date
+    before, after = audit.changes(old, audit.snapshot(period, ("deadline", "lock_date")))
+    if after:
+        audit.record("period.update", period, old=before, new=after, summary=period.label)
+    db.session.commit()
+
+
+def audit_page(page: int, per_page: int = 50, action: str | None = None):
+    """A page of the audit trail, newest first, optionally filtered by action prefix."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_users() -> list[User]:
+    """Every account, active ones first, by name."""
+    return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
+
+
+def list_organisations(active_only: bool = False) -> list[Organisation]:
+    """Organisations by name."""
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if active_only:
+        query = query.where(Organisation.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def list_wijken(active_only: bool = False) -> list[Wijk]:
+    """Wijken by name."""
+    query = sa.select(Wijk).order_by(Wijk.name)
+    if active_only:
+        query = query.where(Wijk.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def list_buurten() -> list[Buurt]:
+    """Buurten grouped by wijk."""
+    return list(db.session.scalars(sa.select(Buurt).join(Wijk).order_by(Wijk.name, Buurt.name)))
+
+
+def get_or_404(model, object_id: int):
+    """Load a record or answer 404."""
+    return db.get_or_404(model, object_id)

@@ -1,0 +1,258 @@
+"""Admin screens (thin: forms in, one service call, redirect)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import DomainError
+from ..models import Buurt, Organisation, Period, User, Wijk
+from ..periods import all_periods
+from ..permissions import requires
+from . import services
+from .forms import BuurtForm, OrganisationForm, PeriodForm, UserForm, WijkForm
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+def _form_error(form, err: DomainError) -> None:
+    if err.field and err.field in form:
+        form[err.field].errors = list(form[err.field].errors) + [err.message]
+    else:
+        flash(err.message, "error")
+
+
+def _status(form) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+@bp.route("/")
+@requires("admin.manage")
+def index():
+    """Overview of what the admin manages."""
+    return render_template(
+        "admin/index.html", users=services.list_users(),
+        organisations=services.list_organisations(), wijken=services.list_wijken(),
+    )
+
+
+# --- users -----------------------------------------------------------------------
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.organisation_id.choices = [(None, "— geen —")] + [
+        (o.id, o.name) for o in services.list_organisations(active_only=True)
+        if o.active or (user and user.organisation_id == o.id)
+    ]
+    form.wijk_ids.choices = [(w.id, w.name) for w in services.list_wijken(active_only=True)]
+    if user is not None and request.method == "GET":
+        form.role.data = user.role.value
+        form.wijk_ids.data = [w.id for w in user.wijken]
+    return form
+
+
+@bp.route("/gebruikers")
+@requires("admin.manage")
+def users():
+    """List all accounts."""
+    return render_template("admin/users.html", users=services.list_users())
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@requires("admin.manage")
+def user_new():
+    """Create an account; the initial password is shown once."""
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            user, password = services.create_user(
+                name=form.name.data, email=form.email.data, role=form.role.data,
+                organisation_id=form.organisation_id.data, wijk_ids=form.wijk_ids.data,
+                password=form.password.data or None,
+            )
+        except DomainError as err:
+            if err.field == "new_password":
+                err.field = "password"
+            _form_error(form, err)
+        else:
+            flash(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
+                  "(wordt maar één keer getoond).", "ok")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), _status(form)
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def user_edit(user_id: int):
+    """Edit an account's details, role and scope."""
+    user = services.get_or_404(User, user_id)
+    form = _user_form(user)
+    del form.password
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, name=form.name.data, email=form.email.data,
+                                 role=form.role.data, organisation_id=form.organisation_id.data,
+                                 wijk_ids=form.wijk_ids.data)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash(f"Account van {user.name} opgeslagen.", "ok")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), _status(form)
+
+
+@bp.route("/gebruikers/<int:user_id>/actief", methods=["POST"])
+@requires("admin.manage")
+def user_toggle(user_id: int):
+    """Activate or deactivate an account."""
+    user = services.get_or_404(User, user_id)
+    try:
+        services.set_user_active(user, not user.active, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"Account van {user.name} is {'geactiveerd' if user.active else 'gedeactiveerd'}.", "ok")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/gebruikers/<int:user_id>/wachtwoord", methods=["POST"])
+@requires("admin.manage")
+def user_reset_password(user_id: int):
+    """Give the account a new initial password."""
+    user = services.get_or_404(User, user_id)
+    password = services.reset_password(user)
+    flash(f"Nieuw eerste wachtwoord voor {user.name}: {password} (wordt maar één keer getoond).", "ok")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+# --- organisations, wijken, buurten -----------------------------------------------
+
+@bp.route("/organisaties")
+@requires("admin.manage")
+def organisations():
+    """List organisations."""
+    return render_template("admin/organisations.html", organisations=services.list_organisations())
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"], defaults={"org_id": None})
+@bp.route("/organisaties/<int:org_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def organisation_edit(org_id: int | None):
+    """Create or edit an organisation."""
+    org = services.get_or_404(Organisation, org_id) if org_id else None
+    form = OrganisationForm(obj=org)
+    if org is not None and request.method == "GET":
+        form.kind.data = org.kind.value
+    if form.validate_on_submit():
+        try:
+            services.save_organisation(org, name=form.name.data, kind=form.kind.data,
+                                       description=form.description.data)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash("Organisatie opgeslagen.", "ok")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/simple_form.html", form=form, obj=org,
+                           title="Organisatie", back=url_for("admin.organisations")), _status(form)
+
+
+@bp.route("/wijken")
+@requires("admin.manage")
+def wijken():
+    """List wijken with their buurten."""
+    return render_template("admin/wijken.html", wijken=services.list_wijken(),
+                           buurten=services.list_buurten())
+
+
+@bp.route("/wijken/nieuw", methods=["GET", "POST"], defaults={"wijk_id": None})
+@bp.route("/wijken/<int:wijk_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def wijk_edit(wijk_id: int | None):
+    """Create or edit a wijk."""
+    wijk = services.get_or_404(Wijk, wijk_id) if wijk_id else None
+    form = WijkForm(obj=wijk)
+    if form.validate_on_submit():
+        try:
+            services.save_wijk(wijk, name=form.name.data, code=form.code.data)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash("Wijk opgeslagen.", "ok")
+            return redirect(url_for("admin.wijken"))
+    return render_template("admin/simple_form.html", form=form, obj=wijk,
+                           title="Wijk", back=url_for("admin.wijken")), _status(form)
+
+
+@bp.route("/buurten/nieuw", methods=["GET", "POST"], defaults={"buurt_id": None})
+@bp.route("/buurten/<int:buurt_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def buurt_edit(buurt_id: int | None):
+    """Create or edit a buurt."""
+    buurt = services.get_or_404(Buurt, buurt_id) if buurt_id else None
+    form = BuurtForm(obj=buurt)
+    form.wijk_id.choices = [(w.id, w.name) for w in services.list_wijken(active_only=True)]
+    if buurt is None and request.method == "GET" and request.args.get("wijk", "").isdigit():
+        form.wijk_id.data = int(request.args["wijk"])
+    if form.validate_on_submit():
+        try:
+            services.save_buurt(buurt, name=form.name.data, wijk_id=form.wijk_id.data,
+                                verified=form.verified.data)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash("Buurt opgeslagen.", "ok")
+            return redirect(url_for("admin.wijken"))
+    return render_template("admin/simple_form.html", form=form, obj=buurt,
+                           title="Buurt", back=url_for("admin.wijken")), _status(form)
+
+
+_TOGGLE_MODELS = {"organisatie": (Organisation, "admin.organisations"),
+                  "wijk": (Wijk, "admin.wijken"), "buurt": (Buurt, "admin.wijken")}
+
+
+@bp.route("/<any(organisatie, wijk, buurt):kind>/<int:object_id>/actief", methods=["POST"])
+@requires("admin.manage")
+def toggle_active(kind: str, object_id: int):
+    """Deactivate or reactivate an organisation, wijk or buurt (never delete)."""
+    model, back = _TOGGLE_MODELS[kind]
+    obj = services.get_or_404(model, object_id)
+    services.set_active(obj, not obj.active)
+    flash(f"{obj.name} is {'weer actief' if obj.active else 'gedeactiveerd'}.", "ok")
+    return redirect(url_for(back))
+
+
+# --- periods and audit -------------------------------------------------------------
+
+@bp.route("/perioden")
+@requires("admin.manage")
+def periods():
+    """List periods with their deadlines."""
+    return render_template("admin/periods.html", periods=all_periods())
+
+
+@bp.route("/perioden/<int:period_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def period_edit(period_id: int):
+    """Change a period's deadline and lock date."""
+    period = services.get_or_404(Period, period_id)
+    form = PeriodForm(obj=period)
+    if form.validate_on_submit():
+        try:
+            services.update_period(period, deadline=form.deadline.data, lock_date=form.lock_date.data)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash(f"Periode {period.label} opgeslagen.", "ok")
+            return redirect(url_for("admin.periods"))
+    return render_template("admin/simple_form.html", form=form, obj=period,
+                           title=f"Periode {period.label}", back=url_for("admin.periods")), _status(form)
+
+
+@bp.route("/audit")
+@requires("admin.audit")
+def audit_log():
+    """The audit trail, newest first."""
+    page = request.args.get("pagina", 1, type=int)
+    action = request.args.get("actie", "").strip()[:80] or None
+    return render_template("admin/audit.html", page=services.audit_page(max(page, 1), action=action),
+                           action=action or "")

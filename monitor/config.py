@@ -1,0 +1,89 @@
+"""Configuration from environment variables, with safe defaults under ``instance/``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a ``DATABASE_URL`` usable by SQLAlchemy with the psycopg 3 driver.
+
+    :param url: a URL as hosting platforms hand it out (``postgres://`` included).
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Read the secret key from ``instance/secret_key``; create it on first start.
+
+    The key is generated with :mod:`secrets` and written with mode 0600, so no secret
+    is ever hard-coded or committed.
+    """
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def config_from_env(instance_path: str) -> dict:
+    """Build the configuration mapping from the environment.
+
+    :param instance_path: the app's instance folder; defaults for runtime data live here.
+    """
+    env = os.environ
+    development = env.get("MONITOR_ENV", "production").lower() == "development"
+    database_url = env.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "monitor.sqlite")
+    )
+    return {
+        "MONITOR_ENV": "development" if development else "production",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "UPLOAD_FOLDER": env.get("MONITOR_UPLOAD_FOLDER")
+        or os.path.join(instance_path, "uploads"),
+        "SEARCH_INDEX_DIR": env.get("MONITOR_SEARCH_INDEX")
+        or os.path.join(instance_path, "search-index"),
+        "MAX_CONTENT_LENGTH": int(env.get("MONITOR_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        # Cookies are Secure unless explicitly running the local development server.
+        "SESSION_COOKIE_SECURE": _bool(env.get("MONITOR_SECURE_COOKIES"), not development),
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("MONITOR_SECURE_COOKIES"), not development),
+        "PREFERRED_URL_SCHEME": "http" if development else "https",
+        "LOGIN_MAX_FAILURES": int(env.get("MONITOR_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("MONITOR_LOGIN_LOCKOUT_MINUTES", "15")),
+        "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "tv_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=1),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MUNICIPALITY_NAME": "Hilversum",
+    "TIMEZONE": "Europe/Amsterdam",
+    "PASSWORD_MIN_LENGTH": 12,
+}

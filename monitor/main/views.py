@@ -1,0 +1,51 @@
+"""Home page per role, accessibility statement, privacy statement, policy overview."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..models import ROLE_LABELS, Role
+from ..permissions import all_permissions, public, requires
+from ..registry import registry
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    """Send signed-in people to their home page, others to the sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/start")
+@requires("home.view")
+def home():
+    """Show what the signed-in person has to do."""
+    sections = [s for s in (p(current_user) for p in registry().home) if s is not None]
+    sections.sort(key=lambda s: s.order)
+    return render_template("main/home.html", sections=sections)
+
+
+@bp.route("/toegankelijkheid")
+@public
+def accessibility():
+    """The accessibility statement (toegankelijkheidsverklaring)."""
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """How the platform handles personal data."""
+    return render_template("main/privacy.html")
+
+
+@bp.route("/rechten")
+@requires("policy.view")
+def policy():
+    """The permission policy: which role may do what."""
+    perms = sorted(all_permissions().values(), key=lambda p: p.name)
+    return render_template("main/policy.html", permissions=perms, roles=list(Role),
+                           role_labels=ROLE_LABELS)

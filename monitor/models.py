@@ -1,0 +1,267 @@
+"""Core models: places, organisations, periods, users and the audit trail."""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .timeutil import MONTHS_NL, utcnow
+
+
+class Role(enum.StrEnum):
+    """The roles of the platform; each user has exactly one."""
+
+    ADMIN = "admin"
+    ACCOUNTHOUDER = "accounthouder"
+    BUURTCOORDINATOR = "buurtcoordinator"
+    SOCIAAL_WERKER = "sociaal_werker"
+    RAADSLID = "raadslid"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Beheerder",
+    Role.ACCOUNTHOUDER: "Accounthouder",
+    Role.BUURTCOORDINATOR: "Buurtcoördinator",
+    Role.SOCIAAL_WERKER: "Sociaal werker",
+    Role.RAADSLID: "Raadslid",
+}
+
+
+class OrganisationKind(enum.StrEnum):
+    """What sort of organisation this is."""
+
+    WELZIJN = "welzijn"
+    GEMEENTE = "gemeente"
+    TOEGANG = "toegang"
+
+    @property
+    def label(self) -> str:
+        return {
+            "welzijn": "Welzijnsorganisatie",
+            "gemeente": "Gemeente",
+            "toegang": "Toegang (Sociaal Plein)",
+        }[self.value]
+
+
+user_wijken = sa.Table(
+    "user_wijken",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("wijk_id", sa.ForeignKey("wijken.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Wijk(db.Model):
+    """A district of the municipality (Hilversum has eight)."""
+
+    __tablename__ = "wijken"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    code: Mapped[str | None] = mapped_column(sa.String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    buurten: Mapped[list[Buurt]] = relationship(
+        back_populates="wijk", order_by="Buurt.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Wijk {self.id} {self.name!r}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Buurt(db.Model):
+    """A neighbourhood inside a wijk."""
+
+    __tablename__ = "buurten"
+    __table_args__ = (sa.UniqueConstraint("wijk_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    verified: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    wijk: Mapped[Wijk] = relationship(back_populates="buurten")
+
+    def __repr__(self) -> str:
+        return f"<Buurt {self.id} {self.name!r}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(db.Model):
+    """A welfare organisation, the Sociaal Plein or the municipality itself."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        sa.Enum(OrganisationKind, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e]),
+        default=OrganisationKind.WELZIJN,
+    )
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+TERTIAL_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
+SESSION_MONTH = {1: 5, 2: 9, 3: 12}
+
+
+class Period(db.Model):
+    """A tertial: the four months reported on and discussed in May, September or December."""
+
+    __tablename__ = "periods"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "tertial"),
+        sa.CheckConstraint("tertial BETWEEN 1 AND 3", name="tertial_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    tertial: Mapped[int]
+    deadline: Mapped[date]
+    lock_date: Mapped[date | None]
+
+    def __repr__(self) -> str:
+        return f"<Period {self.year}-T{self.tertial}>"
+
+    @property
+    def session_month(self) -> int:
+        return SESSION_MONTH[self.tertial]
+
+    @property
+    def label(self) -> str:
+        """Label by the month it is reported and discussed in: ``mei 2026``."""
+        return f"{MONTHS_NL[self.session_month - 1]} {self.year}"
+
+    @property
+    def covers(self) -> str:
+        """The months the period covers: ``januari–april 2026``."""
+        first, last = TERTIAL_MONTHS[self.tertial]
+        return f"{MONTHS_NL[first - 1]}–{MONTHS_NL[last - 1]} {self.year}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, TERTIAL_MONTHS[self.tertial][0], 1)
+
+    @property
+    def end(self) -> date:
+        last = TERTIAL_MONTHS[self.tertial][1]
+        return date(self.year, last, calendar.monthrange(self.year, last)[1])
+
+    @property
+    def ordinal(self) -> int:
+        """A number that orders periods: consecutive periods differ by one."""
+        return self.year * 3 + self.tertial - 1
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; residents and stakeholders never have an account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=30,
+                values_callable=lambda e: [m.value for m in e])
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Bumped on password change or deactivation: invalidates every open session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    wijken: Mapped[list[Wijk]] = relationship(secondary=user_wijken, order_by="Wijk.name")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_id(self) -> str:
+        # The session version is part of the id, so old sessions stop working.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def wijk_ids(self) -> set[int]:
+        return {w.id for w in self.wijken}
+
+
+class AuditEvent(db.Model):
+    """One entry of the audit trail: who did what to which object, with old/new values."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(sa.String(120))
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    object_type: Mapped[str | None] = mapped_column(sa.String(80))
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    old_values: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    new_values: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.id} {self.action} {self.object_type}:{self.object_id}>"
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, kept briefly to throttle guessing.
+
+    Lockout counts failures per (account, address): someone guessing from elsewhere
+    cannot lock the real user out, and every lock expires by itself.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ip_address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))

@@ -1,0 +1,46 @@
+"""Template globals and Dutch formatting filters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+from flask_login import current_user
+
+from . import permissions
+from .registry import registry
+from .timeutil import format_date, format_datetime
+
+
+def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """Dutch number format: ``1.234,5``; ``—`` for no data."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def format_percent(value: float | None, decimals: int = 0) -> str:
+    """A share (0–1) as a Dutch percentage: ``45%``."""
+    if value is None:
+        return "—"
+    return format_number(value * 100, decimals) + "%"
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose ``can``, the navigation and the filters to every template."""
+    app.jinja_env.filters["datum"] = format_date
+    app.jinja_env.filters["datumtijd"] = format_datetime
+    app.jinja_env.filters["getal"] = format_number
+    app.jinja_env.filters["procent"] = format_percent
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject() -> dict:
+        def can(name: str, obj=None) -> bool:
+            return permissions.can(current_user, name, obj)
+
+        nav = [item for item in registry(app).nav if can(item.permission)]
+        return {"can": can, "main_nav": nav, "municipality": app.config["MUNICIPALITY_NAME"]}

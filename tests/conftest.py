@@ -1,0 +1,178 @@
+"""Shared fixtures: an app per test on SQLite (default) or PostgreSQL.
+
+Set ``TEST_DATABASE_URL`` to run the whole suite on PostgreSQL. The schema is built
+once per session by running the migrations from empty, so every run also proves the
+migrations; each test then starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from monitor import create_app
+from monitor.config import normalise_database_url
+from monitor.extensions import db
+from monitor.models import Organisation, Role, User, Wijk
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+PASSWORD = "correct-paard-batterij-niet"
+BACKEND = "postgresql" if TEST_DATABASE_URL.startswith("postgres") else "sqlite"
+
+
+def base_config(instance: Path, database_uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "SEARCH_INDEX_DIR": str(instance / "search-index"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing in tests only
+    }
+
+
+def _migrate(database_uri: str, instance: Path) -> None:
+    app = create_app(base_config(instance, database_uri))
+    with app.app_context():
+        from monitor.cli import run_migrations
+
+        run_migrations()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the schema once by migrating from empty; yield the URI tests use."""
+    instance = tmp_path_factory.mktemp("migrate-instance")
+    if BACKEND == "postgresql":
+        uri = normalise_database_url(TEST_DATABASE_URL)
+        engine = sa.create_engine(uri)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(uri, instance)
+        yield uri
+    else:
+        template = tmp_path_factory.mktemp("template") / "template.sqlite"
+        _migrate(f"sqlite:///{template}", instance)
+        yield f"sqlite:///{template}"
+
+
+def _empty_tables(app: Flask) -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app with empty tables plus the reference data (places, organisations, periods)."""
+    instance = tmp_path / "instance"
+    if BACKEND == "sqlite":
+        template = Path(re.sub(r"^sqlite:///", "", database_uri))
+        target = tmp_path / "test.sqlite"
+        shutil.copyfile(template, target)
+        uri = f"sqlite:///{target}"
+    else:
+        uri = database_uri
+    app = create_app(base_config(instance, uri))
+    with app.app_context():
+        if BACKEND == "postgresql":
+            _empty_tables(app)
+        from monitor.periods import ensure_periods
+        from monitor.seed import seed_organisations, seed_places
+
+        seed_places()
+        seed_organisations()
+        ensure_periods(2020, 2027)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+def get_wijk(name: str) -> Wijk:
+    return db.session.scalar(sa.select(Wijk).where(Wijk.name == name))
+
+
+def get_org(name: str) -> Organisation:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user directly in the database: ``make_user(Role.RAADSLID, email=...)``."""
+    counter = {"n": 0}
+
+    def make(role: Role | str = Role.SOCIAAL_WERKER, *, email: str | None = None,
+             organisation: str | None = "default", wijken: list[str] | None = None,
+             password: str = PASSWORD, active: bool = True, **extra) -> User:
+        from monitor.auth.services import set_password
+
+        role = Role(role)
+        counter["n"] += 1
+        if organisation == "default":
+            organisation = "Versa Welzijn" if role == Role.SOCIAAL_WERKER else (
+                None if role == Role.RAADSLID else "Gemeente Hilversum")
+        if wijken is None:
+            wijken = ["Oost", "Hilversumse Meent"] if role in (
+                Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR) else []
+        with app.app_context():
+            user = User(
+                email=email or f"{role.value}{counter['n']}@test.nl",
+                name=f"Test {role.label} {counter['n']}", role=role, active=active,
+                organisation=get_org(organisation) if organisation else None, **extra)
+            user.wijken = [get_wijk(n) for n in wijken]
+            set_password(user, password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    """Sign in through the real login form."""
+    return client.post("/account/inloggen", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user) -> Callable[..., FlaskClient]:
+    """``login_as(Role.ADMIN)`` → a new test client signed in as a fresh user of that role."""
+
+    def factory(role: Role | str, **kwargs) -> FlaskClient:
+        user = make_user(role, **kwargs)
+        c = app.test_client()
+        response = login(c, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        c.user = user  # type: ignore[attr-defined]
+        return c
+
+    return factory
