@@ -17,6 +17,7 @@ FEATURES = (
     "monitor.auth",
     "monitor.main",
     "monitor.admin",
+    "monitor.qim",
 )
 
 

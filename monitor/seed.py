@@ -113,8 +113,11 @@ def seed_demo_users(echo: Callable[[str], None]) -> None:
 
 def seed_core(echo: Callable[[str], None]) -> None:
     """Places, organisations, periods and demo users."""
+    from .qim.catalogue import seed_catalogue
+
     seed_places()
     seed_organisations()
+    seed_catalogue()
     this_year = date.today().year
     ensure_periods(this_year - 5, this_year + 1)
     seed_demo_users(echo)

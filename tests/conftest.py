@@ -96,8 +96,11 @@ def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
         from monitor.periods import ensure_periods
         from monitor.seed import seed_organisations, seed_places
 
+        from monitor.qim.catalogue import seed_catalogue
+
         seed_places()
         seed_organisations()
+        seed_catalogue()
         ensure_periods(2020, 2027)
         db.session.commit()
     yield app

@@ -1,0 +1,51 @@
+# Tellen & Vertellen: the two commands of the README, and the steps behind them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export MONITOR_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test install install-test test-sqlite test-postgresql
+
+## run: install everything, migrate, load the Hilversum demo data and start the app
+run: install
+	MONITOR_ENV=development $(BIN)/flask --app wsgi init-db
+	MONITOR_ENV=development $(BIN)/flask --app wsgi seed-demo
+	@echo ""
+	@echo "Tellen & Vertellen draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	@echo ""
+	MONITOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## test: install what the tests need and run the whole suite on SQLite and PostgreSQL
+test: install-test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgresql
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest
+
+test-postgresql:
+	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json scripts/copy-vendor.mjs
+	npm ci --no-audit --no-fund
+	touch $@
+
+install-test: install $(VENV)/.installed-dev
+	scripts/ensure-chromium.sh
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@

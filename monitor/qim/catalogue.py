@@ -1,0 +1,63 @@
+"""The quality catalogue: the seven qualities of source 003 and the five doelen."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..seed import read_reference_csv
+from .models import Quality, SocietalGoal
+
+# Which maatschappelijke doelen each quality serves (source 003, introduction and ch. 5).
+QUALITY_GOALS = {
+    "K1": ["D1", "D5"],
+    "K2": ["D1", "D3", "D5"],
+    "K3": ["D2"],
+    "K4": ["D3"],
+    "K5": ["D4", "D2"],
+    "K6": ["D2", "D4"],
+    "K7": ["D1", "D3"],
+}
+
+QUALITY_DESCRIPTIONS = {
+    "K1": "Bewoners voelen zich thuis en veilig, kennen elkaar en zorgen samen voor hun buurt.",
+    "K2": "Inwoners zetten zich in voor hun buurt en voor elkaar en nemen zelf initiatief.",
+    "K3": "Inwoners zijn fysiek, mentaal en sociaal zo fit als voor hen mogelijk is.",
+    "K4": "Niemand staat aan de kant: iedereen kan meedoen, ongeacht leeftijd, beperking of inkomen.",
+    "K5": "Inwoners, ook kinderen en jongeren, krijgen ruimte om talenten te ontdekken en te ontwikkelen.",
+    "K6": "Inwoners houden zelf de regie over hun leven en weten hulp te vinden als dat nodig is.",
+    "K7": "Inwoners geven en ontvangen: wie hulp krijgt, doet ook iets voor een ander.",
+}
+
+
+def seed_catalogue() -> list[Quality]:
+    """Create the five doelen and seven qualities when missing (no commit)."""
+    rows = read_reference_csv("qualities.csv")
+    goals = {g.code: g for g in db.session.scalars(sa.select(SocietalGoal))}
+    for row in rows:
+        if row["kind"] == "doel" and row["code"] not in goals:
+            goals[row["code"]] = SocietalGoal(code=row["code"], name=row["name"])
+            db.session.add(goals[row["code"]])
+    qualities = {q.code: q for q in db.session.scalars(sa.select(Quality))}
+    position = 0
+    for row in rows:
+        if row["kind"] != "kwaliteit":
+            continue
+        position += 1
+        quality = qualities.get(row["code"])
+        if quality is None:
+            quality = Quality(code=row["code"], name=row["name"], position=position,
+                              description=QUALITY_DESCRIPTIONS.get(row["code"], ""))
+            quality.goals = [goals[c] for c in QUALITY_GOALS.get(row["code"], [])]
+            db.session.add(quality)
+            qualities[row["code"]] = quality
+    db.session.flush()
+    return sorted(qualities.values(), key=lambda q: (q.position, q.code))
+
+
+def city_qualities(active_only: bool = True) -> list[Quality]:
+    """The city-wide catalogue (not a buurt's own qualities), in catalogue order."""
+    query = sa.select(Quality).where(Quality.buurt_id.is_(None)).order_by(Quality.position, Quality.code)
+    if active_only:
+        query = query.where(Quality.active.is_(True))
+    return list(db.session.scalars(query))
