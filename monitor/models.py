@@ -265,3 +265,46 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     ip_address: Mapped[str] = mapped_column(sa.String(64), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
+
+
+class CatalogueMixin:
+    """A catalogue entry with a validity window, so changing it never rewrites history.
+
+    An entry applies to a period when ``valid_from <= period.start`` and
+    (``valid_until`` is empty or ``valid_until >= period.end``).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    valid_from: Mapped[date] = mapped_column(default=date(2016, 1, 1))
+    valid_until: Mapped[date | None]
+
+    def valid_for(self, period: Period) -> bool:
+        """Whether this entry applies to ``period``."""
+        return self.valid_from <= period.start and (
+            self.valid_until is None or self.valid_until >= period.end
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialism(CatalogueMixin, db.Model):
+    """A specialism social workers spend hours on (buurtwerk, jongerenwerk, ...)."""
+
+    __tablename__ = "specialisms"
+
+    def __repr__(self) -> str:
+        return f"<Specialism {self.code}>"
+
+
+class ServiceType(CatalogueMixin, db.Model):
+    """A type of service clients receive (individuele ondersteuning, thuishulp, ...)."""
+
+    __tablename__ = "service_types"
+
+    def __repr__(self) -> str:
+        return f"<ServiceType {self.code}>"

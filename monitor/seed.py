@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
-from .models import Buurt, Organisation, OrganisationKind, Role, User, Wijk
+from .models import Buurt, Organisation, OrganisationKind, Role, ServiceType, Specialism, User, Wijk
 from .periods import ensure_periods
 
 ORGANISATIONS = [
@@ -36,6 +36,45 @@ DEMO_USERS = [
     (Role.SOCIAAL_WERKER, "sociaalwerker.mee@hilversum.demo", "Mo MEE-consulent", "MEE", ["Oost", "Zuidoost"]),
     (Role.RAADSLID, "raadslid@hilversum.demo", "Renée Raadslid", None, []),
 ]
+
+
+# Specialisms of the social workers (source 003, chapters 1-4 and 6).
+SPECIALISMS = [
+    ("buurtwerk", "Buurtwerk"),
+    ("sociaal_wijknetwerk", "Sociaal wijknetwerk"),
+    ("kinderwerk", "Kinderwerk"),
+    ("jongerenwerk", "Jongerenwerk"),
+    ("vrijwillige_thuishulp", "Vrijwillige thuishulp"),
+    ("burenhulp", "Burenhulp"),
+    ("amw", "Algemeen maatschappelijk werk"),
+    ("gmw", "Groepsmaatschappelijk werk"),
+    ("sociaal_raadslieden", "Sociaal raadsliedenwerk"),
+    ("wonen_welzijn_mantelzorg", "Wonen, welzijn en mantelzorgondersteuning"),
+]
+
+# Types of service clients receive (source 003 ch. 3-5; source 001 "Begeleiding in de wijk").
+SERVICE_TYPES = [
+    ("individuele_ondersteuning", "Individuele ondersteuning (maatschappelijk werk)"),
+    ("groepsaanbod", "Groepsaanbod en trainingen"),
+    ("formulierenhulp", "Formulieren- en financiële hulp"),
+    ("vrijwillige_thuishulp", "Vrijwillige thuishulp"),
+    ("maatjes_burenhulp", "Maatjes en burenhulp"),
+    ("mantelzorgondersteuning", "Mantelzorgondersteuning"),
+    ("welzijn_op_recept", "Welzijn op recept"),
+    ("kinder_jongerenwerk", "Kinder- en jongerenactiviteiten"),
+    ("clientondersteuning", "Cliëntondersteuning"),
+    ("begeleiding_in_de_wijk", "Begeleiding in de wijk"),
+]
+
+
+def seed_catalogues() -> None:
+    """Create the specialism and service-type catalogues when missing (no commit)."""
+    for model, entries in ((Specialism, SPECIALISMS), (ServiceType, SERVICE_TYPES)):
+        known = set(db.session.scalars(sa.select(model.code)))
+        for position, (code, name) in enumerate(entries, start=1):
+            if code not in known:
+                db.session.add(model(code=code, name=name, position=position))
+    db.session.flush()
 
 
 def read_reference_csv(name: str) -> list[dict[str, str]]:
@@ -118,6 +157,7 @@ def seed_core(echo: Callable[[str], None]) -> None:
     seed_places()
     seed_organisations()
     seed_catalogue()
+    seed_catalogues()
     this_year = date.today().year
     ensure_periods(this_year - 5, this_year + 1)
     seed_demo_users(echo)

@@ -94,13 +94,14 @@ def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
         if BACKEND == "postgresql":
             _empty_tables(app)
         from monitor.periods import ensure_periods
-        from monitor.seed import seed_organisations, seed_places
+        from monitor.seed import seed_catalogues, seed_organisations, seed_places
 
         from monitor.qim.catalogue import seed_catalogue
 
         seed_places()
         seed_organisations()
         seed_catalogue()
+        seed_catalogues()
         ensure_periods(2020, 2027)
         db.session.commit()
     yield app
