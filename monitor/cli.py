@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
@@ -17,6 +18,7 @@ def run_migrations() -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (runs the migrations)."""
     run_migrations()
@@ -24,6 +26,7 @@ def init_db_command() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Fill the database with demo data for Hilversum (safe to run again)."""
     from .seed import seed_core
@@ -38,6 +41,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", prompt="E-mailadres")
 @click.option("--name", prompt="Naam")
 @click.option("--role", type=click.Choice([r.value for r in Role]), prompt="Rol")
