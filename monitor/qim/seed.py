@@ -142,7 +142,8 @@ def seed_demo_qim(echo: Callable[[str], None]) -> None:
                           "onderhouden samen het groen rond de vijvers.")
             db.session.add(own)
             qualities[own.code] = own
-        base = {code: rng.uniform(5.0, 7.5) for code in qualities}
+        codes = sorted(c for c in qualities if c.startswith("K")) + ([own.code] if own else [])
+        base = {code: rng.uniform(5.0, 7.5) for code in codes}
         previous = None
         for year in (this_year - 1, this_year):
             plan = _build_plan(buurt, year, PlanStatus.VASTGESTELD, orgs, qualities, own, user,
