@@ -588,6 +588,16 @@ def _wijk_chart(data: results.WijkResults | None) -> dict:
     ]}
 
 
+def _wijk_n_labels(data: results.WijkResults | None, suppress: bool) -> dict[int, list[str]]:
+    """Per quality: the wijk's n, then each buurt's n, as shown (suppressed for outsiders)."""
+    labels: dict[int, list[str]] = {}
+    for row in (data.qualities if data else []):
+        buurt_labels = _n_labels([c.stats for c in row.buurten], suppress)
+        overall = _n_labels([row.overall], suppress)[0]
+        labels[row.quality.id] = [overall] + buurt_labels
+    return labels
+
+
 def _period_arg() -> Period | None:
     period_id = _arg_int("periode")
     if period_id:
@@ -605,10 +615,11 @@ def wijk(wijk_id: int):
     if period is None:
         abort(404)
     data = results.wijk_results(wijk.id, period.id)
+    suppress = not can("qim.motivations", wijk)
     return render_template("qim/wijk.html", wijk=wijk, period=period, data=data,
                            periods=all_periods(), chart=_wijk_chart(data),
                            missing=results.rounds_lacking_judgements(wijk.id, period.id),
-                           suppress=not can("qim.motivations", wijk))
+                           labels=_wijk_n_labels(data, suppress), suppress=suppress)
 
 
 @bp.route("/wijken/<int:wijk_id>/presentatie")
@@ -620,8 +631,10 @@ def presentation(wijk_id: int):
     if period is None:
         abort(404)
     data = results.wijk_results(wijk.id, period.id)
+    suppress = not can("qim.motivations", wijk)
     return render_template("qim/presentation.html", wijk=wijk, period=period, data=data,
-                           chart=_wijk_chart(data), suppress=not can("qim.motivations", wijk))
+                           chart=_wijk_chart(data), labels=_wijk_n_labels(data, suppress),
+                           suppress=suppress)
 
 
 # --- the public answer page ---------------------------------------------------------------

@@ -155,3 +155,25 @@ def test_home_tasks_for_the_coordinator(app, login_as, make_plan, make_round):
     assert "Oordelen Electrobuurt december 2026" in html
     assert "Boomberg" not in html
     assert "QIM-plan" not in login_as(Role.RAADSLID).get("/start").get_data(as_text=True)
+
+
+def test_wijk_counts_for_a_raadslid_are_suppressed_with_complement(app, login_as, make_plan,
+                                                                   make_round):
+    geuzen = make_plan("Geuzenbuurt", 2026, qualities=("K1",), groups=("Huisartsen",))
+    electro = make_plan("Electrobuurt", 2026, qualities=("K1",), groups=("Huisartsen",))
+    drift = make_plan("Kleine Driftbuurt", 2026, qualities=("K1",), groups=("Huisartsen",))
+    make_round(geuzen, 2026, 2, scores={("K1", "Huisartsen"): [6, 7, 8]})
+    make_round(electro, 2026, 2, scores={("K1", "Huisartsen"): [5] * 6})
+    make_round(drift, 2026, 2, scores={("K1", "Huisartsen"): [7] * 9})
+    with app.app_context():
+        oost = db.session.scalar(db.select(Wijk.id).where(Wijk.name == "Oost"))
+        pid = period_id(2026, 2)
+    caption = "Gemiddeld oordeel per kwaliteit: wijk Oost en haar buurten, september 2026"
+    html = login_as(Role.RAADSLID).get(f"/qim/wijken/{oost}?periode={pid}").get_data(as_text=True)
+    row = _row(html, caption, "Leefbare, sterke en betrokken buurten")
+    # Geuzenbuurt (3) is hidden, and so is the smallest other buurt (Electrobuurt, 6),
+    # so the 3 cannot be recovered from the wijk total of 18.
+    assert "(n=&lt;5)" in row and "(n=6)" not in row and "(n=9)" in row and ">18<" in row
+    html = login_as(Role.BUURTCOORDINATOR).get(f"/qim/wijken/{oost}?periode={pid}").get_data(as_text=True)
+    row = _row(html, caption, "Leefbare, sterke en betrokken buurten")
+    assert "(n=3)" in row and "(n=6)" in row and "(n=9)" in row
