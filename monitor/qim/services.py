@@ -30,6 +30,7 @@ from .models import (
     QimPlan,
     Quality,
     ResponseLink,
+    SocietalGoal,
     Stakeholder,
     TargetKind,
 )
@@ -128,6 +129,18 @@ def available_qualities(plan: QimPlan) -> list[Quality]:
     own = db.session.scalars(sa.select(Quality).where(
         Quality.buurt_id == plan.buurt_id, Quality.active.is_(True)).order_by(Quality.id))
     return city_qualities() + list(own)
+
+
+def own_qualities() -> list[Quality]:
+    """Every buurt's own qualities, by buurt."""
+    return list(db.session.scalars(
+        sa.select(Quality).join(Buurt, Quality.buurt_id == Buurt.id)
+        .where(Quality.active.is_(True)).order_by(Buurt.name, Quality.id)))
+
+
+def societal_goals() -> list[SocietalGoal]:
+    """The five maatschappelijke doelen, in code order."""
+    return list(db.session.scalars(sa.select(SocietalGoal).order_by(SocietalGoal.code)))
 
 
 def executing_organisations() -> list[Organisation]:
@@ -751,3 +764,20 @@ def coordinator_tasks(user: User) -> tuple[list[QimPlan], list[tuple[JudgementRo
             rounds.append((rnd, missing))
     return plans, rounds
 
+
+
+def contribution_tasks(user: User) -> list[QimPlan]:
+    """Concept plans in a sociaal werker's wijken where their organisation has recorded
+    neither qualities (step 3) nor stakeholders (step 4) yet."""
+    if user.organisation_id is None:
+        return []
+    scope = wijk_ids_in_scope(user)
+    query = (sa.select(QimPlan).join(Buurt).where(QimPlan.status == PlanStatus.CONCEPT)
+             .order_by(QimPlan.year, Buurt.name))
+    if scope is not None:
+        query = query.where(Buurt.wijk_id.in_(scope or {-1}))
+    return [
+        plan for plan in db.session.scalars(query)
+        if not any(pq.organisation_id == user.organisation_id for pq in plan.qualities)
+        and not any(s.organisation_id == user.organisation_id for s in plan.stakeholders)
+    ]

@@ -15,6 +15,7 @@ from ..permissions import public, require_object, requires
 from ..privacy import suppress_group
 from ..timeutil import utcnow
 from . import results, services
+from .catalogue import city_qualities
 from .forms import (
     ConfirmForm,
     LinksForm,
@@ -83,6 +84,14 @@ def index():
     return render_template("qim/index.html", rows=rows, year=year, form=form,
                            wijken=sorted({r.buurt.wijk for r in rows}, key=lambda w: w.name),
                            period=period_containing(date.today()))
+
+
+@bp.route("/kwaliteiten")
+@requires("qim.view")
+def catalogue():
+    """The quality catalogue: the seven qualities, the doelen they serve, the buurten's own."""
+    return render_template("qim/catalogue.html", qualities=city_qualities(),
+                           goals=services.societal_goals(), own=services.own_qualities())
 
 
 @bp.route("/plannen/nieuw", methods=["POST"])

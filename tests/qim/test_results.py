@@ -177,3 +177,21 @@ def test_wijk_counts_for_a_raadslid_are_suppressed_with_complement(app, login_as
     html = login_as(Role.BUURTCOORDINATOR).get(f"/qim/wijken/{oost}?periode={pid}").get_data(as_text=True)
     row = _row(html, caption, "Leefbare, sterke en betrokken buurten")
     assert "(n=3)" in row and "(n=6)" in row and "(n=9)" in row
+
+
+def test_home_task_for_sociaal_werker_until_own_organisation_contributed(app, login_as, make_plan):
+    make_plan("Geuzenbuurt", 2027, settled=False)
+    make_plan("Electrobuurt", 2027, settled=False, org_qualities={"Versa Welzijn": ["K3"]})
+    html = login_as(Role.SOCIAAL_WERKER).get("/start").get_data(as_text=True)  # Versa Welzijn
+    assert "QIM-plan Geuzenbuurt 2027: stap 3 en 4 voor Versa Welzijn" in html
+    assert "Electrobuurt 2027" not in html
+
+
+def test_catalogue_lists_the_seven_qualities_and_their_goals(app, login_as):
+    html = login_as(Role.RAADSLID).get("/qim/kwaliteiten").get_data(as_text=True)
+    for name in ("Leefbare, sterke en betrokken buurten", "Betrokken inwoners",
+                 "Optimale vitaliteit van inwoners", "Iedereen doet mee",
+                 "Ontplooiingsruimte voor inwoners", "Zelfregie van inwoners", "Wederkerigheid"):
+        assert name in html
+    row = _row(html, "De zeven kwaliteiten en de doelen die zij dienen", "Wederkerigheid")
+    assert "D1 " in row and "D3 " in row
