@@ -1,8 +1,44 @@
-"""QIM: qualities and stakeholders per buurt, their judgements, and client outcomes."""
+"""QIM: qualities and stakeholders per buurt, their judgements, and client outcomes.
+
+For other modules (the monitorgesprek): :func:`wijk_results` gives the results per
+quality for a wijk's buurten in a period, :func:`rounds_lacking_judgements` which
+buurten still lack judgements in that period.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from .results import MissingRound, WijkResults
+
+
+def wijk_results(wijk_id: int, period_id: int) -> WijkResults | None:
+    """Results per quality for the buurten of a wijk in a period (see :mod:`.results`)."""
+    from .results import wijk_results as compute
+
+    return compute(wijk_id, period_id)
+
+
+def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound]:
+    """Buurten of a wijk whose round in a period is missing or lacks judgements."""
+    from .results import rounds_lacking_judgements as compute
+
+    return compute(wijk_id, period_id)
+
 
 def init_app(app: Flask) -> None:
-    """Register the QIM module (quality catalogue for now)."""
+    """Register the QIM blueprint, navigation, home tasks and demo data."""
+    from ..registry import add_demo_seeder, add_home_section, add_nav
     from . import models  # noqa: F401  (tables known to migrations)
+    from . import permissions  # noqa: F401  (policy entries)
+    from .home import qim_section
+    from .seed import seed_demo_qim
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav(app, "Kwaliteiten (QIM)", "qim.index", "qim.view", 30)
+    add_home_section(app, qim_section)
+    add_demo_seeder(app, 40, "QIM-plannen en oordelen", seed_demo_qim)

@@ -1,0 +1,783 @@
+"""QIM use cases: the six-step plan, settling and versions, rounds, links and judgements."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from .. import audit
+from ..errors import DomainError, NotAllowed
+from ..extensions import db
+from ..models import Buurt, Organisation, OrganisationKind, Period, User, Wijk
+from ..permissions import wijk_ids_in_scope
+from ..timeutil import utcnow
+from .catalogue import city_qualities
+from .models import (
+    Judgement,
+    JudgementRound,
+    JudgementSource,
+    LinkAttempt,
+    MonitoredPair,
+    PlanQuality,
+    PlanStatus,
+    PlanTarget,
+    QimPlan,
+    Quality,
+    ResponseLink,
+    SocietalGoal,
+    Stakeholder,
+    TargetKind,
+)
+
+logger = logging.getLogger(__name__)
+
+STEPS = {
+    1: ("Kwaliteiten van de opdrachtgever",
+        "De opdrachtgever legt vast welke kwaliteiten in de buurt beoogd worden."),
+    2: ("Stakeholders van de opdrachtgever",
+        "Groepen die baat hebben bij de kwaliteiten of er zicht op hebben, met wie het zijn."),
+    3: ("Kwaliteiten van de uitvoerende organisaties",
+        "Elke uitvoerende organisatie legt vast welke kwaliteiten zij wil realiseren."),
+    4: ("Stakeholders van de uitvoerende organisaties",
+        "Elke organisatie legt haar stakeholders vast, ook groepen die nog buiten bereik zijn."),
+    5: ("Gemonitorde set",
+        "Welke kwaliteiten worden beoordeeld door welke stakeholdergroepen."),
+    6: ("Strategische doelen en kaders (optioneel)",
+        "Aanvullende strategische doelen, financiële kaders of indicatieve streefgetallen."),
+}
+REQUIRED_STEPS = (1, 2, 3, 4, 5)
+MAX_LINKS_PER_BATCH = 50
+MAX_LINK_DAYS = 90
+DEFAULT_LINK_DAYS = 28
+
+
+class LinkRefused(DomainError):
+    """A public link cannot be used; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 410) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- loading and listing ------------------------------------------------------------------
+
+def get_or_404(model, object_id: int):
+    """Load a record or answer 404."""
+    return db.get_or_404(model, object_id)
+
+
+def buurten_in_scope(user: User) -> list[Buurt]:
+    """Active buurten of the wijken the user works in (all for municipality-wide roles)."""
+    query = sa.select(Buurt).join(Wijk).where(Buurt.active.is_(True)).order_by(Wijk.name, Buurt.name)
+    scope = wijk_ids_in_scope(user)
+    if scope is not None:
+        query = query.where(Buurt.wijk_id.in_(scope or {-1}))
+    return list(db.session.scalars(query))
+
+
+def plan_versions(buurt_id: int, year: int) -> list[QimPlan]:
+    """Every version of a buurt's plan for ``year``, newest first."""
+    return list(db.session.scalars(
+        sa.select(QimPlan).where(QimPlan.buurt_id == buurt_id, QimPlan.year == year)
+        .order_by(QimPlan.version.desc())))
+
+
+def current_plan(buurt_id: int, year: int) -> QimPlan | None:
+    """The plan that counts for a buurt and year: the concept being worked on, else the
+    settled version (never a replaced one)."""
+    versions = [p for p in plan_versions(buurt_id, year) if p.status != PlanStatus.VERVANGEN]
+    return versions[0] if versions else None
+
+
+def settled_plan(buurt_id: int, year: int) -> QimPlan | None:
+    """The settled version of a buurt's plan for ``year``, if any."""
+    return db.session.scalar(sa.select(QimPlan).where(
+        QimPlan.buurt_id == buurt_id, QimPlan.year == year,
+        QimPlan.status == PlanStatus.VASTGESTELD))
+
+
+def plans_of_buurt(buurt_id: int) -> list[QimPlan]:
+    """All plans of a buurt, newest year and version first."""
+    return list(db.session.scalars(
+        sa.select(QimPlan).where(QimPlan.buurt_id == buurt_id)
+        .order_by(QimPlan.year.desc(), QimPlan.version.desc())))
+
+
+@dataclass
+class BuurtRow:
+    buurt: Buurt
+    plan: QimPlan | None
+    settled: QimPlan | None
+
+
+def overview(user: User, year: int) -> list[BuurtRow]:
+    """Per buurt in the user's scope: the current and settled plan of ``year``."""
+    rows = []
+    for buurt in buurten_in_scope(user):
+        rows.append(BuurtRow(buurt, current_plan(buurt.id, year), settled_plan(buurt.id, year)))
+    return rows
+
+
+def available_qualities(plan: QimPlan) -> list[Quality]:
+    """The qualities a plan can aim for: the city catalogue plus the buurt's own ones."""
+    own = db.session.scalars(sa.select(Quality).where(
+        Quality.buurt_id == plan.buurt_id, Quality.active.is_(True)).order_by(Quality.id))
+    return city_qualities() + list(own)
+
+
+def own_qualities() -> list[Quality]:
+    """Every buurt's own qualities, by buurt."""
+    return list(db.session.scalars(
+        sa.select(Quality).join(Buurt, Quality.buurt_id == Buurt.id)
+        .where(Quality.active.is_(True)).order_by(Buurt.name, Quality.id)))
+
+
+def societal_goals() -> list[SocietalGoal]:
+    """The five maatschappelijke doelen, in code order."""
+    return list(db.session.scalars(sa.select(SocietalGoal).order_by(SocietalGoal.code)))
+
+
+def executing_organisations() -> list[Organisation]:
+    """Organisations that can execute (everything but the municipality itself)."""
+    return list(db.session.scalars(
+        sa.select(Organisation).where(Organisation.active.is_(True),
+                                      Organisation.kind != OrganisationKind.GEMEENTE)
+        .order_by(Organisation.name)))
+
+
+def plan_quality_ids(plan: QimPlan, organisation_id: int | None = None,
+                     commissioner: bool = False) -> set[int]:
+    """Quality ids aimed for in the plan (by the commissioner, one org, or anyone)."""
+    if commissioner:
+        return {pq.quality_id for pq in plan.qualities if pq.organisation_id is None}
+    if organisation_id is not None:
+        return {pq.quality_id for pq in plan.qualities if pq.organisation_id == organisation_id}
+    return {pq.quality_id for pq in plan.qualities}
+
+
+def intended_qualities(plan: QimPlan) -> list[tuple[Quality, list[str]]]:
+    """Every quality aimed for in the plan, with who aims for it (step 1 and 3)."""
+    by_quality: dict[int, tuple[Quality, list[str]]] = {}
+    for pq in plan.qualities:
+        entry = by_quality.setdefault(pq.quality_id, (pq.quality, []))
+        entry[1].append(pq.organisation.name if pq.organisation else "Opdrachtgever")
+    return sorted(by_quality.values(), key=lambda e: (e[0].buurt_id is not None, e[0].position,
+                                                      e[0].id))
+
+
+def step_status(plan: QimPlan) -> dict[int, bool]:
+    """Which of the six steps are done."""
+    return {
+        1: any(pq.organisation_id is None for pq in plan.qualities),
+        2: any(s.organisation_id is None for s in plan.stakeholders),
+        3: any(pq.organisation_id is not None for pq in plan.qualities),
+        4: any(s.organisation_id is not None for s in plan.stakeholders),
+        5: bool(plan.monitored),
+        6: plan.step6_done,
+    }
+
+
+def can_settle(plan: QimPlan) -> bool:
+    """A concept plan can be settled once steps 1–5 are done."""
+    status = step_status(plan)
+    return plan.is_concept and all(status[s] for s in REQUIRED_STEPS)
+
+
+def _require_concept(plan: QimPlan) -> None:
+    if not plan.is_concept:
+        raise NotAllowed("Dit plan is vastgesteld en kan niet meer worden gewijzigd. "
+                         "Maak een nieuwe versie om iets aan te passen.")
+
+
+def _plan_snapshot(plan: QimPlan) -> dict:
+    return {
+        "kwaliteiten": sorted(f"{pq.quality.code}:{pq.organisation.name if pq.organisation else 'opdrachtgever'}"
+                              for pq in plan.qualities),
+        "stakeholders": [f"{s.name} ({s.owner_label})" for s in plan.stakeholders],
+        "gemonitord": sorted(f"{m.quality.code}:{m.stakeholder.name}" for m in plan.monitored),
+        "doelen": [f"{t.kind.value}: {t.text}" for t in plan.targets],
+        "stap6": plan.step6_done,
+    }
+
+
+# --- creating plans, versions and next year's copy ----------------------------------------
+
+def _copy_content(source: QimPlan, target: QimPlan) -> None:
+    for pq in source.qualities:
+        if pq.quality.active:
+            target.qualities.append(PlanQuality(quality_id=pq.quality_id,
+                                                organisation_id=pq.organisation_id))
+    mapping: dict[int, Stakeholder] = {}
+    for s in source.stakeholders:
+        copy = Stakeholder(organisation_id=s.organisation_id, name=s.name,
+                           description=s.description, out_of_reach=s.out_of_reach)
+        target.stakeholders.append(copy)
+        mapping[s.id] = copy
+    for m in source.monitored:
+        if m.quality.active:
+            target.monitored.append(MonitoredPair(quality_id=m.quality_id,
+                                                  stakeholder=mapping[m.stakeholder_id]))
+    for t in source.targets:
+        target.targets.append(PlanTarget(kind=t.kind, text=t.text))
+    target.step6_done = source.step6_done
+
+
+def create_plan(buurt: Buurt, year: int, user: User | None) -> QimPlan:
+    """Start a buurt's plan for ``year``, as a copy of the previous year's plan if any.
+
+    :raise DomainError: when the buurt already has a plan for that year.
+    """
+    if not 2000 <= year <= 2100:
+        raise DomainError("Kies een geldig jaar.", "year")
+    if plan_versions(buurt.id, year):
+        raise DomainError(f"{buurt.name} heeft al een QIM-plan voor {year}.", "year")
+    previous = db.session.scalar(
+        sa.select(QimPlan).where(QimPlan.buurt_id == buurt.id, QimPlan.year < year,
+                                 QimPlan.status != PlanStatus.VERVANGEN)
+        .order_by(QimPlan.year.desc(), QimPlan.status == PlanStatus.CONCEPT,
+                  QimPlan.version.desc()).limit(1))
+    plan = QimPlan(buurt=buurt, year=year, version=1, status=PlanStatus.CONCEPT,
+                   created_by_id=user.id if user else None,
+                   copied_from_id=previous.id if previous else None)
+    db.session.add(plan)
+    if previous is not None:
+        _copy_content(previous, plan)
+    summary = (f"QIM-plan {buurt.name} {year} gestart als kopie van {previous.year}"
+               if previous else f"QIM-plan {buurt.name} {year} gestart")
+    db.session.flush()
+    audit.record("qim.plan_create", plan, new=_plan_snapshot(plan), summary=summary)
+    db.session.commit()
+    return plan
+
+
+def new_version(plan: QimPlan, user: User | None) -> QimPlan:
+    """Open a concept revision of a settled plan (the settled one stays in force until then).
+
+    :raise NotAllowed: when the plan is not settled or a concept version already exists.
+    """
+    if plan.status != PlanStatus.VASTGESTELD:
+        raise NotAllowed("Alleen van een vastgesteld plan kan een nieuwe versie worden gemaakt.")
+    versions = plan_versions(plan.buurt_id, plan.year)
+    if any(p.is_concept for p in versions):
+        raise NotAllowed("Er is al een conceptversie van dit plan in bewerking.")
+    revision = QimPlan(buurt_id=plan.buurt_id, year=plan.year, version=versions[0].version + 1,
+                       status=PlanStatus.CONCEPT, copied_from_id=plan.id,
+                       created_by_id=user.id if user else None)
+    db.session.add(revision)
+    _copy_content(plan, revision)
+    db.session.flush()
+    audit.record("qim.plan_new_version", revision, new={"version": revision.version},
+                 summary=f"Nieuwe versie {revision.version} van {plan}")
+    db.session.commit()
+    return revision
+
+
+def settle(plan: QimPlan, user: User | None) -> None:
+    """Settle ("vaststellen") a concept plan; it becomes read-only and replaces an older
+    settled version.
+
+    :raise NotAllowed: when the plan is not a concept or steps 1–5 are incomplete.
+    """
+    _require_concept(plan)
+    status = step_status(plan)
+    missing = [str(s) for s in REQUIRED_STEPS if not status[s]]
+    if missing:
+        raise NotAllowed("Het plan kan nog niet worden vastgesteld: stap "
+                         + ", ".join(missing) + " is nog niet gedaan.")
+    for other in plan_versions(plan.buurt_id, plan.year):
+        if other.id != plan.id and other.status == PlanStatus.VASTGESTELD:
+            other.status = PlanStatus.VERVANGEN
+            audit.record("qim.plan_replace", other, old={"status": "vastgesteld"},
+                         new={"status": "vervangen"})
+    plan.status = PlanStatus.VASTGESTELD
+    plan.settled_at = utcnow()
+    plan.settled_by_id = user.id if user else None
+    audit.record("qim.plan_settle", plan, old={"status": "concept"},
+                 new={"status": "vastgesteld", **_plan_snapshot(plan)},
+                 summary=f"{plan} vastgesteld")
+    db.session.commit()
+
+
+# --- the six steps ------------------------------------------------------------------------
+
+def _valid_quality_ids(plan: QimPlan, quality_ids: list[int]) -> set[int]:
+    allowed = {q.id for q in available_qualities(plan)}
+    chosen = set(quality_ids)
+    if not chosen <= allowed:
+        raise DomainError("Kies alleen kwaliteiten uit de lijst.", "quality_ids")
+    return chosen
+
+
+def _set_qualities(plan: QimPlan, organisation_id: int | None, quality_ids: list[int],
+                   action: str) -> None:
+    _require_concept(plan)
+    chosen = _valid_quality_ids(plan, quality_ids)
+    mine = [pq for pq in plan.qualities if pq.organisation_id == organisation_id]
+    old = sorted(pq.quality.code for pq in mine)
+    for pq in mine:
+        if pq.quality_id not in chosen:
+            plan.qualities.remove(pq)
+    have = {pq.quality_id for pq in mine}
+    for qid in sorted(chosen - have):
+        plan.qualities.append(PlanQuality(quality_id=qid, organisation_id=organisation_id))
+    db.session.flush()
+    _drop_orphan_pairs(plan)
+    new = sorted(db.session.get(Quality, qid).code for qid in chosen)
+    if old != new:
+        audit.record(action, plan, old={"kwaliteiten": old}, new={"kwaliteiten": new},
+                     summary=str(plan))
+    db.session.commit()
+
+
+def set_commissioner_qualities(plan: QimPlan, quality_ids: list[int]) -> None:
+    """Step 1: the qualities the opdrachtgever aims for. :raise DomainError/NotAllowed."""
+    _set_qualities(plan, None, quality_ids, "qim.step1")
+
+
+def set_organisation_qualities(plan: QimPlan, organisation: Organisation,
+                               quality_ids: list[int]) -> None:
+    """Step 3: the qualities one executing organisation wants to realise."""
+    if organisation.kind == OrganisationKind.GEMEENTE:
+        raise DomainError("Kies een uitvoerende organisatie.", "organisation_id")
+    _set_qualities(plan, organisation.id, quality_ids, "qim.step3")
+
+
+def add_own_quality(plan: QimPlan, name: str, description: str) -> Quality:
+    """Add a buurt's own quality (with what "good" looks like) and aim for it in step 1.
+
+    :raise DomainError: duplicate name for this buurt.
+    """
+    _require_concept(plan)
+    name = name.strip()
+    clash = db.session.scalar(sa.select(Quality.id).where(
+        sa.func.lower(Quality.name) == name.lower(),
+        sa.or_(Quality.buurt_id.is_(None), Quality.buurt_id == plan.buurt_id)))
+    if clash:
+        raise DomainError("Er bestaat al een kwaliteit met deze naam.", "name")
+    count = db.session.scalar(sa.select(sa.func.count(Quality.id)).where(
+        Quality.buurt_id == plan.buurt_id)) or 0
+    code = f"B{plan.buurt_id}.{count + 1}"
+    while db.session.scalar(sa.select(Quality.id).where(Quality.code == code)):
+        count += 1
+        code = f"B{plan.buurt_id}.{count + 1}"
+    quality = Quality(code=code, name=name, description=description.strip(),
+                      buurt_id=plan.buurt_id, position=1000 + count)
+    db.session.add(quality)
+    db.session.flush()
+    plan.qualities.append(PlanQuality(quality_id=quality.id, organisation_id=None))
+    audit.record("qim.quality_create", quality,
+                 new={"code": code, "name": name, "description": quality.description,
+                      "buurt": plan.buurt.name}, summary=f"Eigen kwaliteit {plan.buurt.name}")
+    db.session.commit()
+    return quality
+
+
+def add_stakeholder(plan: QimPlan, organisation: Organisation | None, *, name: str,
+                    description: str, out_of_reach: bool = False) -> Stakeholder:
+    """Step 2 (``organisation`` None) or step 4: add a stakeholder group.
+
+    :raise DomainError: duplicate name for the same owner.
+    """
+    _require_concept(plan)
+    name = name.strip()
+    org_id = organisation.id if organisation else None
+    if any(s.name.lower() == name.lower() and s.organisation_id == org_id
+           for s in plan.stakeholders):
+        raise DomainError("Deze stakeholdergroep staat er al.", "name")
+    stakeholder = Stakeholder(organisation_id=org_id, name=name, description=description.strip(),
+                              out_of_reach=bool(out_of_reach and organisation is not None))
+    plan.stakeholders.append(stakeholder)
+    db.session.flush()
+    audit.record("qim.stakeholder_add", plan,
+                 new={"name": name, "description": stakeholder.description,
+                      "eigenaar": organisation.name if organisation else "opdrachtgever",
+                      "buiten_bereik": stakeholder.out_of_reach}, summary=str(plan))
+    db.session.commit()
+    return stakeholder
+
+
+def remove_stakeholder(plan: QimPlan, stakeholder: Stakeholder) -> None:
+    """Remove a stakeholder group (and the pairs it judged) from a concept plan."""
+    _require_concept(plan)
+    if stakeholder.plan_id != plan.id:
+        raise DomainError("Deze stakeholdergroep hoort niet bij dit plan.")
+    for pair in [m for m in plan.monitored if m.stakeholder_id == stakeholder.id]:
+        plan.monitored.remove(pair)
+    plan.stakeholders.remove(stakeholder)
+    audit.record("qim.stakeholder_remove", plan, old={"name": stakeholder.name,
+                 "eigenaar": stakeholder.owner_label}, summary=str(plan))
+    db.session.commit()
+
+
+def _drop_orphan_pairs(plan: QimPlan) -> None:
+    """Monitored pairs whose quality is no longer aimed for are dropped."""
+    aimed = plan_quality_ids(plan)
+    for pair in [m for m in plan.monitored if m.quality_id not in aimed]:
+        plan.monitored.remove(pair)
+
+
+def set_monitored(plan: QimPlan, pairs: list[tuple[int, int]]) -> None:
+    """Step 5: settle which stakeholder groups judge which qualities.
+
+    :param pairs: ``(stakeholder_id, quality_id)`` tuples.
+    :raise DomainError: a pair outside the plan's qualities or stakeholders.
+    """
+    _require_concept(plan)
+    aimed = plan_quality_ids(plan)
+    groups = {s.id for s in plan.stakeholders}
+    wanted = set(pairs)
+    if any(sid not in groups or qid not in aimed for sid, qid in wanted):
+        raise DomainError("Kies alleen combinaties uit de tabel.", "pairs")
+    old = sorted(f"{m.quality.code}:{m.stakeholder.name}" for m in plan.monitored)
+    for pair in list(plan.monitored):
+        if (pair.stakeholder_id, pair.quality_id) not in wanted:
+            plan.monitored.remove(pair)
+    have = {(m.stakeholder_id, m.quality_id) for m in plan.monitored}
+    for sid, qid in sorted(wanted - have):
+        plan.monitored.append(MonitoredPair(stakeholder_id=sid, quality_id=qid))
+    db.session.flush()
+    db.session.refresh(plan)
+    new = sorted(f"{m.quality.code}:{m.stakeholder.name}" for m in plan.monitored)
+    if old != new:
+        audit.record("qim.step5", plan, old={"gemonitord": old}, new={"gemonitord": new},
+                     summary=str(plan))
+    db.session.commit()
+
+
+def add_target(plan: QimPlan, kind: str, text: str) -> None:
+    """Step 6: add a strategic goal, financial frame or indicative target."""
+    _require_concept(plan)
+    target = PlanTarget(kind=TargetKind(kind), text=text.strip())
+    plan.targets.append(target)
+    plan.step6_done = True
+    audit.record("qim.step6_add", plan, new={"soort": target.kind.label, "tekst": target.text},
+                 summary=str(plan))
+    db.session.commit()
+
+
+def remove_target(plan: QimPlan, target: PlanTarget) -> None:
+    """Step 6: remove an entry."""
+    _require_concept(plan)
+    if target.plan_id != plan.id:
+        raise DomainError("Dit doel hoort niet bij dit plan.")
+    plan.targets.remove(target)
+    audit.record("qim.step6_remove", plan, old={"soort": target.kind.label, "tekst": target.text},
+                 summary=str(plan))
+    db.session.commit()
+
+
+def set_step6_done(plan: QimPlan, done: bool) -> None:
+    """Step 6 is optional: mark it done (also when there is nothing to add)."""
+    _require_concept(plan)
+    if plan.step6_done != done:
+        audit.record("qim.step6_done", plan, old={"stap6": plan.step6_done}, new={"stap6": done})
+        plan.step6_done = done
+    db.session.commit()
+
+
+# --- judgement rounds ---------------------------------------------------------------------
+
+def rounds_of_buurt(buurt_id: int) -> list[JudgementRound]:
+    """Every round of a buurt (all plan versions), newest period first."""
+    return list(db.session.scalars(
+        sa.select(JudgementRound).join(QimPlan).join(Period, JudgementRound.period_id == Period.id)
+        .where(QimPlan.buurt_id == buurt_id)
+        .order_by(Period.year.desc(), Period.tertial.desc())))
+
+
+def round_for(buurt_id: int, period_id: int) -> JudgementRound | None:
+    """The round of a buurt in a period, whichever plan version it was opened under."""
+    return db.session.scalar(
+        sa.select(JudgementRound).join(QimPlan)
+        .where(QimPlan.buurt_id == buurt_id, JudgementRound.period_id == period_id))
+
+
+def periods_of_year(year: int) -> list[Period]:
+    """The three periods of a year."""
+    return list(db.session.scalars(
+        sa.select(Period).where(Period.year == year).order_by(Period.tertial)))
+
+
+def open_round(plan: QimPlan, period: Period, user: User | None) -> JudgementRound:
+    """Open a judgement round for a settled plan in a period of the plan's year.
+
+    :raise DomainError: plan not settled, period of another year, or a round exists.
+    """
+    if plan.status != PlanStatus.VASTGESTELD:
+        raise NotAllowed("Een oordeelronde kan alleen voor een vastgesteld plan worden geopend.")
+    if period.year != plan.year:
+        raise DomainError(f"Kies een periode in {plan.year}.", "period_id")
+    if round_for(plan.buurt_id, period.id) is not None:
+        raise DomainError(f"Voor {plan.buurt.name} is er al een oordeelronde in {period.label}.",
+                          "period_id")
+    rnd = JudgementRound(plan=plan, period=period, opened_by_id=user.id if user else None)
+    db.session.add(rnd)
+    db.session.flush()
+    audit.record("qim.round_open", rnd, new={"plan": plan.id, "periode": period.label},
+                 summary=f"Oordeelronde {plan.buurt.name} {period.label} geopend")
+    db.session.commit()
+    return rnd
+
+
+def close_round(rnd: JudgementRound, open_again: bool = False) -> None:
+    """Close a round (links stop working) or open it again."""
+    if open_again == rnd.is_open:
+        return
+    old = {"gesloten": rnd.closed_at}
+    rnd.closed_at = None if open_again else utcnow()
+    audit.record("qim.round_reopen" if open_again else "qim.round_close", rnd, old=old,
+                 new={"gesloten": rnd.closed_at})
+    db.session.commit()
+
+
+def monitored_qualities(plan: QimPlan, stakeholder: Stakeholder) -> list[Quality]:
+    """The qualities a stakeholder group judges in a plan (step 5), in catalogue order."""
+    qualities = [m.quality for m in plan.monitored if m.stakeholder_id == stakeholder.id]
+    return sorted(qualities, key=lambda q: (q.buurt_id is not None, q.position, q.id))
+
+
+def judging_groups(plan: QimPlan) -> list[Stakeholder]:
+    """The stakeholder groups that judge at least one quality in the plan."""
+    ids = {m.stakeholder_id for m in plan.monitored}
+    return [s for s in plan.stakeholders if s.id in ids]
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_links(rnd: JudgementRound, stakeholder: Stakeholder, count: int, days: int,
+                 user: User | None) -> list[str]:
+    """Make ``count`` personal links for a stakeholder group; returns the tokens (shown once).
+
+    :raise DomainError: round closed, group not judging in this plan, or out-of-range input.
+    """
+    if not rnd.is_open:
+        raise NotAllowed("Deze oordeelronde is gesloten; open haar eerst opnieuw.")
+    if stakeholder.plan_id != rnd.plan_id or not monitored_qualities(rnd.plan, stakeholder):
+        raise DomainError("Deze groep beoordeelt in dit plan geen kwaliteiten.", "stakeholder_id")
+    if not 1 <= count <= MAX_LINKS_PER_BATCH:
+        raise DomainError(f"Maak tussen 1 en {MAX_LINKS_PER_BATCH} links tegelijk.", "count")
+    if not 1 <= days <= MAX_LINK_DAYS:
+        raise DomainError(f"Een link is tussen 1 en {MAX_LINK_DAYS} dagen geldig.", "days")
+    expires = utcnow() + timedelta(days=days)
+    tokens = []
+    for _ in range(count):
+        token = secrets.token_urlsafe(32)
+        db.session.add(ResponseLink(round_id=rnd.id, stakeholder_id=stakeholder.id,
+                                    token_hash=_hash_token(token), expires_at=expires,
+                                    created_by_id=user.id if user else None))
+        tokens.append(token)
+    audit.record("qim.links_create", rnd, new={"groep": stakeholder.name, "aantal": count,
+                                               "geldig_dagen": days},
+                 summary=f"{count} persoonlijke link(s) gemaakt")
+    db.session.commit()
+    return tokens
+
+
+def links_of_round(rnd: JudgementRound) -> list[ResponseLink]:
+    """The links of a round, by group and creation."""
+    return list(db.session.scalars(
+        sa.select(ResponseLink).where(ResponseLink.round_id == rnd.id)
+        .order_by(ResponseLink.stakeholder_id, ResponseLink.id)))
+
+
+def revoke_link(link: ResponseLink) -> None:
+    """Revoke an unused link. :raise NotAllowed: the link was already used."""
+    if link.spent:
+        raise NotAllowed("Deze link is al gebruikt en kan niet meer worden ingetrokken.")
+    if link.revoked_at is not None:
+        return
+    link.revoked_at = utcnow()
+    audit.record("qim.link_revoke", link, new={"ingetrokken": link.revoked_at})
+    db.session.commit()
+
+
+def _address_hash(address: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(f"{key}:{address}".encode()).hexdigest()
+
+
+def check_throttle(address: str) -> None:
+    """Refuse a public link request from an address that failed too often recently.
+
+    :raise LinkRefused: with status 429.
+    """
+    window = current_app.config.get("QIM_LINK_WINDOW_MINUTES", 15)
+    maximum = current_app.config.get("QIM_LINK_MAX_FAILURES", 20)
+    since = utcnow() - timedelta(minutes=window)
+    failures = db.session.scalar(sa.select(sa.func.count(LinkAttempt.id)).where(
+        LinkAttempt.address_hash == _address_hash(address), LinkAttempt.created_at >= since))
+    if failures >= maximum:
+        raise LinkRefused("U heeft te vaak een ongeldige link geprobeerd. Wacht een kwartier "
+                          "en probeer het dan opnieuw.", 429)
+
+
+def _record_failure(address: str) -> None:
+    db.session.execute(sa.delete(LinkAttempt).where(
+        LinkAttempt.created_at < utcnow() - timedelta(days=1)))
+    db.session.add(LinkAttempt(address_hash=_address_hash(address)))
+    db.session.commit()
+
+
+def link_for_token(token: str, address: str) -> ResponseLink:
+    """The usable link behind ``token``; failures are counted for throttling.
+
+    :raise LinkRefused: unknown (404), used, revoked, expired or closed round (410),
+        or too many failures from this address (429).
+    """
+    check_throttle(address)
+    link = None
+    if 20 <= len(token) <= 100:
+        link = db.session.scalar(sa.select(ResponseLink).where(
+            ResponseLink.token_hash == _hash_token(token)))
+    problem = None
+    if link is None:
+        problem = LinkRefused("Deze link bestaat niet. Controleer of u de hele link heeft "
+                              "overgenomen.", 404)
+    elif link.spent:
+        problem = LinkRefused("Deze link is al gebruikt: met elke persoonlijke link kan één keer "
+                              "een oordeel worden gegeven. Uw antwoorden zijn eerder al "
+                              "ontvangen.")
+    elif link.revoked_at is not None:
+        problem = LinkRefused("Deze link is ingetrokken en kan niet meer worden gebruikt.")
+    elif link.expires_at <= utcnow():
+        problem = LinkRefused("Deze link is verlopen en kan niet meer worden gebruikt.")
+    elif not link.round.is_open:
+        problem = LinkRefused("Deze oordeelronde is gesloten; er kunnen geen oordelen meer "
+                              "worden gegeven.")
+    if problem is not None:
+        _record_failure(address)
+        raise problem
+    return link
+
+
+Answers = dict[int, tuple[int, str]]
+
+
+def _validate_answers(qualities: list[Quality], answers: Answers) -> Answers:
+    allowed = {q.id for q in qualities}
+    clean = {qid: a for qid, a in answers.items() if a[0] is not None}
+    if not clean:
+        raise DomainError("Geef voor minstens één kwaliteit een cijfer.")
+    for qid, (score, _motivation) in clean.items():
+        if qid not in allowed:
+            raise DomainError("Deze kwaliteit hoort niet bij deze groep.")
+        if not 1 <= int(score) <= 10:
+            raise DomainError("Een cijfer ligt tussen 1 en 10.", f"score_{qid}")
+    return clean
+
+
+def submit_response(token: str, answers: Answers, address: str) -> int:
+    """Store a stakeholder's answers given through a link, and spend the link.
+
+    The judgements carry no reference to the link (nor a time); the link is marked
+    spent in the same transaction with a guarded update, so two simultaneous
+    submissions cannot both succeed.
+
+    :raise LinkRefused: the link cannot be used. :raise DomainError: bad answers.
+    """
+    link = link_for_token(token, address)
+    rnd, stakeholder = link.round, link.stakeholder
+    clean = _validate_answers(monitored_qualities(rnd.plan, stakeholder), answers)
+    spent = db.session.execute(
+        sa.update(ResponseLink)
+        .where(ResponseLink.id == link.id, ResponseLink.spent.is_(False),
+               ResponseLink.revoked_at.is_(None), ResponseLink.expires_at > utcnow())
+        .values(spent=True).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise LinkRefused("Deze link is al gebruikt of niet meer geldig.")
+    for qid in sorted(clean):
+        score, motivation = clean[qid]
+        db.session.add(Judgement(round_id=rnd.id, quality_id=qid, stakeholder_id=stakeholder.id,
+                                 score=int(score), motivation=(motivation or "").strip(),
+                                 source=JudgementSource.LINK))
+    event = audit.record("qim.response", rnd, actor_label="stakeholder (persoonlijke link)",
+                         new={"groep": stakeholder.name, "aantal_oordelen": len(clean)},
+                         summary="Oordelen ontvangen via persoonlijke link")
+    event.ip_address = None  # the respondent's address is not kept
+    db.session.commit()
+    return len(clean)
+
+
+def enter_judgements(rnd: JudgementRound, stakeholder: Stakeholder, answers: Answers,
+                     user: User) -> int:
+    """The buurtcoördinator enters one stakeholder's judgements (e.g. from a meeting).
+
+    :raise DomainError: round closed, group not in plan, or bad answers.
+    """
+    if not rnd.is_open:
+        raise NotAllowed("Deze oordeelronde is gesloten; open haar eerst opnieuw.")
+    if stakeholder.plan_id != rnd.plan_id:
+        raise DomainError("Deze groep hoort niet bij het plan van deze ronde.")
+    clean = _validate_answers(monitored_qualities(rnd.plan, stakeholder), answers)
+    for qid in sorted(clean):
+        score, motivation = clean[qid]
+        db.session.add(Judgement(round_id=rnd.id, quality_id=qid, stakeholder_id=stakeholder.id,
+                                 score=int(score), motivation=(motivation or "").strip(),
+                                 source=JudgementSource.COORDINATOR, entered_by_id=user.id))
+    audit.record("qim.judgements_enter", rnd,
+                 new={"groep": stakeholder.name,
+                      "oordelen": {str(q): clean[q][0] for q in sorted(clean)}},
+                 summary="Oordelen ingevoerd door buurtcoördinator")
+    db.session.commit()
+    return len(clean)
+
+
+def judgement_counts(rnd: JudgementRound) -> dict[tuple[int, int], int]:
+    """Number of judgements per (stakeholder_id, quality_id) in a round."""
+    rows = db.session.execute(
+        sa.select(Judgement.stakeholder_id, Judgement.quality_id, sa.func.count(Judgement.id))
+        .where(Judgement.round_id == rnd.id)
+        .group_by(Judgement.stakeholder_id, Judgement.quality_id))
+    return {(s, q): n for s, q, n in rows}
+
+
+def missing_pairs(rnd: JudgementRound) -> list[MonitoredPair]:
+    """Monitored pairs of the round's plan without any judgement yet."""
+    counts = judgement_counts(rnd)
+    return [m for m in rnd.plan.monitored if counts.get((m.stakeholder_id, m.quality_id), 0) == 0]
+
+
+def coordinator_tasks(user: User) -> tuple[list[QimPlan], list[tuple[JudgementRound, int]]]:
+    """Concept plans to settle and open rounds still missing judgements, in the user's wijken."""
+    scope = wijk_ids_in_scope(user)
+    plan_query = (sa.select(QimPlan).join(Buurt).where(QimPlan.status == PlanStatus.CONCEPT)
+                  .order_by(QimPlan.year, Buurt.name))
+    round_query = (sa.select(JudgementRound).join(QimPlan).join(Buurt)
+                   .where(JudgementRound.closed_at.is_(None)).order_by(Buurt.name))
+    if scope is not None:
+        plan_query = plan_query.where(Buurt.wijk_id.in_(scope or {-1}))
+        round_query = round_query.where(Buurt.wijk_id.in_(scope or {-1}))
+    plans = list(db.session.scalars(plan_query))
+    rounds = []
+    for rnd in db.session.scalars(round_query):
+        missing = len(missing_pairs(rnd))
+        if missing:
+            rounds.append((rnd, missing))
+    return plans, rounds
+
+
+
+def contribution_tasks(user: User) -> list[QimPlan]:
+    """Concept plans in a sociaal werker's wijken where their organisation has recorded
+    neither qualities (step 3) nor stakeholders (step 4) yet."""
+    if user.organisation_id is None:
+        return []
+    scope = wijk_ids_in_scope(user)
+    query = (sa.select(QimPlan).join(Buurt).where(QimPlan.status == PlanStatus.CONCEPT)
+             .order_by(QimPlan.year, Buurt.name))
+    if scope is not None:
+        query = query.where(Buurt.wijk_id.in_(scope or {-1}))
+    return [
+        plan for plan in db.session.scalars(query)
+        if not any(pq.organisation_id == user.organisation_id for pq in plan.qualities)
+        and not any(s.organisation_id == user.organisation_id for s in plan.stakeholders)
+    ]
