@@ -77,7 +77,7 @@ def seed_demo(echo: Callable[[str], None]) -> None:
             continue
         session = MonitorSession(
             wijk=wijk, period=may, created_by_id=coordinator.id, pinned_sections=[], hidden_sections=[],
-            scheduled_at=datetime(year, 5, 20, 13, 0), place="Wijkcentrum " + wijk_name,
+            scheduled_at=datetime(year, 5, 20, 15, 0), place="Wijkcentrum " + wijk_name,
             facilitator="Accounthouder gemeente en regiomanager Versa Welzijn",
             introduction=f"In dit monitorgesprek kijken we terug op januari tot en met april in {wijk_name}: "
                          "wat hebben de interventies betekend voor de buurt, volgens de kwaliteiten die we samen kozen?",

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, User, Wijk
 from ..qim.models import Quality
-from ..timeutil import format_date, format_datetime, utcnow
+from ..timeutil import format_date, format_datetime, format_wall_clock, utcnow
 from .assembly import Section, Table, assemble
 from .models import (
     AnnualReport,
@@ -172,7 +172,8 @@ def update_session_details(session: MonitorSession, *, scheduled_at: datetime | 
 
 
 def add_participant(session: MonitorSession, *, name: str, kind: str, organisation: str) -> SessionParticipant:
-    """Invite a participant."""
+    """Invite a participant. :raise DomainError: the session was already held."""
+    _require_preparing(session)
     participant = SessionParticipant(session=session, name=name.strip(), kind=ParticipantKind(kind),
                                      organisation=organisation.strip())
     db.session.add(participant)
@@ -182,7 +183,8 @@ def add_participant(session: MonitorSession, *, name: str, kind: str, organisati
 
 
 def remove_participant(session: MonitorSession, participant_id: int) -> None:
-    """Remove an invited participant. :raise DomainError: not of this session."""
+    """Remove an invited participant. :raise DomainError: held already, or not of this session."""
+    _require_preparing(session)
     participant = db.session.get(SessionParticipant, participant_id)
     if participant is None or participant.session_id != session.id:
         raise DomainError("Deze deelnemer hoort niet bij dit gesprek.")
@@ -259,7 +261,7 @@ def snapshot_of(session: MonitorSession) -> dict[str, Any]:
         "wijk": session.wijk.name,
         "period": session.period.label,
         "covers": session.period.covers,
-        "scheduled_at": format_datetime(session.scheduled_at) if session.scheduled_at else "",
+        "scheduled_at": format_wall_clock(session.scheduled_at) if session.scheduled_at else "",
         "place": session.place,
         "facilitator": session.facilitator,
         "introduction": session.introduction,

@@ -138,9 +138,13 @@ def participant_add(session_id: int):
     session = _load(session_id, "sessions.prepare")
     form = ParticipantForm(prefix="p")
     if form.validate_on_submit():
-        services.add_participant(session, name=form.name.data, kind=form.kind.data,
-                                 organisation=form.organisation.data or "")
-        flash(f"{form.name.data} is toegevoegd aan de genodigden.", "ok")
+        try:
+            services.add_participant(session, name=form.name.data, kind=form.kind.data,
+                                     organisation=form.organisation.data or "")
+        except DomainError as err:
+            flash(err.message, "error")
+        else:
+            flash(f"{form.name.data} is toegevoegd aan de genodigden.", "ok")
     else:
         flash("Vul de naam van de deelnemer in.", "error")
     return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
@@ -154,8 +158,9 @@ def participant_remove(session_id: int, participant_id: int):
     try:
         services.remove_participant(session, participant_id)
     except DomainError as err:
-        abort(404, description=err.message)
-    flash("Deelnemer verwijderd.", "ok")
+        flash(err.message, "error")
+    else:
+        flash("Deelnemer verwijderd.", "ok")
     return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
 
 
