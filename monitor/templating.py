@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from . import permissions
 from .registry import registry
-from .timeutil import format_date, format_datetime
+from .timeutil import format_date, format_datetime, format_wall_clock
 
 
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
@@ -31,6 +31,7 @@ def register_template_helpers(app: Flask) -> None:
     """Expose ``can``, the navigation and the filters to every template."""
     app.jinja_env.filters["datum"] = format_date
     app.jinja_env.filters["datumtijd"] = format_datetime
+    app.jinja_env.filters["wandtijd"] = format_wall_clock
     app.jinja_env.filters["getal"] = format_number
     app.jinja_env.filters["procent"] = format_percent
     app.jinja_env.add_extension("jinja2.ext.do")

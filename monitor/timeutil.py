@@ -40,3 +40,10 @@ def format_datetime(value: datetime | None) -> str:
         return "—"
     loc = local(value)
     return f"{format_date(loc.date())}, {loc:%H:%M}"
+
+
+def format_wall_clock(value: datetime | None) -> str:
+    """Format a wall-clock time entered by a person (stored without time zone) as is."""
+    if value is None:
+        return "—"
+    return f"{format_date(value.date())}, {value:%H:%M}"

@@ -1,0 +1,59 @@
+"""Monitorgesprek and jaarrapportage: where tellen and vertellen meet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, url_for
+
+from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_nav
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the session's own sections, home tasks and demo data."""
+    from . import models, permissions  # noqa: F401  (tables and policy)
+    from .assembly import register_provider
+    from .seed import seed_demo
+    from .services import actions_section, initiatives_section, stories_section
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav(app, "Monitorgesprekken", "sessions.index", "sessions.view", 50)
+    register_provider(app, 80, "initiatives", initiatives_section)
+    register_provider(app, 90, "actions", actions_section)
+    register_provider(app, 200, "stories", stories_section)
+    add_home_section(app, home_section)
+    add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
+
+
+def home_section(user) -> HomeSection | None:
+    """Coordinators: sessions of the coming month to prepare, and overdue actions."""
+    from ..models import Role
+    from ..periods import next_deadline
+    from ..permissions import can, wijk_ids_in_scope
+    from .models import SessionStatus
+    from .services import open_actions_for, sessions_overview
+
+    if not can(user, "sessions.prepare"):
+        return None
+    period = next_deadline(date.today())
+    if period is None:
+        return None
+    wijken, _, cells = sessions_overview(period.year, wijk_ids_in_scope(user))
+    tasks = []
+    for wijk in wijken:
+        session = cells.get((wijk.id, period.id))
+        if user.role == Role.BUURTCOORDINATOR or session is not None:
+            if session is None:
+                tasks.append(HomeTask(f"Monitorgesprek {wijk.name} ({period.label}) voorbereiden",
+                                      url_for("sessions.index", jaar=period.year),
+                                      "Nog niet aangemaakt.", "warning"))
+            elif session.status == SessionStatus.VOORBEREIDING:
+                tasks.append(HomeTask(f"Dossier {wijk.name} ({period.label}) uitgeven",
+                                      url_for("sessions.prepare", session_id=session.id),
+                                      "Het gesprek is in voorbereiding."))
+        overdue = [a for a in open_actions_for(wijk.id, period) if a.due_on and a.due_on < date.today()]
+        if overdue:
+            tasks.append(HomeTask(f"{len(overdue)} verlopen actie(s) in {wijk.name}",
+                                  url_for("sessions.index", jaar=period.year), urgency="error"))
+    return HomeSection("Monitorgesprekken", tasks, "Alle gesprekken van deze periode zijn voorbereid.", order=50)

@@ -1,0 +1,463 @@
+"""Monitorgesprek views: overview, preparation, dossier, minutes, initiatives, annual reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import DomainError
+from ..admin.services import get_or_404, list_buurten, list_organisations, list_wijken
+from ..models import Period, Wijk
+from ..periods import all_periods
+from ..permissions import can, require_object, requires, wijk_ids_in_scope
+from ..qim.catalogue import city_qualities
+from ..timeutil import format_datetime
+from . import export, services
+from .forms import (
+    ActionDoneForm,
+    ActionForm,
+    InitiativeForm,
+    MinutesForm,
+    NewSessionForm,
+    ParticipantForm,
+    ReportForm,
+    ReportTextForm,
+    SessionDetailsForm,
+    StoryChoiceForm,
+)
+
+bp = Blueprint("sessions", __name__, url_prefix="/monitorgesprekken")
+
+
+def _field_error(form, err: DomainError) -> None:
+    if err.field and err.field in form:
+        form[err.field].errors = list(form[err.field].errors) + [err.message]
+    else:
+        flash(err.message, "error")
+
+
+def _scoped_wijken() -> list[Wijk]:
+    scope = wijk_ids_in_scope(current_user)
+    return [w for w in list_wijken(active_only=True) if scope is None or w.id in scope]
+
+
+@bp.route("/")
+@requires("sessions.view")
+def index():
+    """All sessions of a year: wijk × period, with their status."""
+    year = request.args.get("jaar", date.today().year, type=int)
+    if not 2000 <= year <= 2100:
+        year = date.today().year
+    wijken, periods, cells = services.sessions_overview(year, wijk_ids_in_scope(current_user))
+    form = NewSessionForm()
+    form.wijk_id.choices = [(w.id, w.name) for w in wijken]
+    form.period_id.choices = [(p.id, p.label) for p in all_periods() if abs(p.year - year) <= 1]
+    return render_template("sessions/index.html", year=year, wijken=wijken, periods=periods,
+                           cells=cells, form=form)
+
+
+@bp.route("/nieuw", methods=["POST"])
+@requires("sessions.prepare")
+def create():
+    """Open (or find) the session of a wijk in a period."""
+    form = NewSessionForm()
+    form.wijk_id.choices = [(w.id, w.name) for w in _scoped_wijken()]
+    form.period_id.choices = [(p.id, p.label) for p in all_periods()]
+    if not form.validate_on_submit():
+        flash("Kies een wijk en een periode.", "error")
+        return redirect(url_for("sessions.index"))
+    wijk = get_or_404(Wijk, form.wijk_id.data)
+    require_object("sessions.prepare", wijk)
+    period = get_or_404(Period, form.period_id.data)
+    session = services.open_session(wijk, period, current_user)
+    return redirect(url_for("sessions.prepare", session_id=session.id))
+
+
+def _load(session_id: int, permission: str):
+    session = services.get_session_or_404(session_id)
+    require_object(permission, session)
+    return session
+
+
+def _story_form(session) -> StoryChoiceForm:
+    form = StoryChoiceForm(prefix="story")
+    chosen = {s.story_id for s in session.stories}
+    form.story_id.choices = [(None, "— kies een verhaal —")] + [
+        (s["id"], s["title"]) for s in services.story_candidates(session.wijk, session.period)
+        if s["id"] not in chosen]
+    return form
+
+
+def _render_prepare(session, form, status=200):
+    may_prepare = can(current_user, "sessions.prepare", session)
+    sections = services.sections_for(session, include_hidden=may_prepare)
+    hidden = session.hidden_sections or []
+    return render_template(
+        "sessions/prepare.html", session=session, form=form, may_prepare=may_prepare,
+        sections=sections, missing=[m for s in sections if s.key not in hidden for m in s.missing],
+        participant_form=ParticipantForm(prefix="p"), story_form=_story_form(session),
+        open_actions=services.open_actions_for(session.wijk_id, session.period),
+        done_form=ActionDoneForm(prefix="d"), today=date.today(),
+    ), status
+
+
+@bp.route("/<int:session_id>")
+@requires("sessions.view")
+def prepare(session_id: int):
+    """The session page: details, participants, assembled sections, story, dossier."""
+    session = _load(session_id, "sessions.view")
+    return _render_prepare(session, SessionDetailsForm(obj=session))
+
+
+@bp.route("/<int:session_id>", methods=["POST"])
+@requires("sessions.prepare")
+def details(session_id: int):
+    """Save date, place, facilitator, introduction and questions."""
+    session = _load(session_id, "sessions.prepare")
+    form = SessionDetailsForm()
+    if form.validate_on_submit():
+        try:
+            services.update_session_details(
+                session, scheduled_at=form.scheduled_at.data, place=form.place.data or "",
+                facilitator=form.facilitator.data or "", introduction=form.introduction.data or "",
+                discussion_questions=form.discussion_questions.data or "")
+        except DomainError as err:
+            _field_error(form, err)
+        else:
+            flash("Gegevens van het gesprek opgeslagen.", "ok")
+            return redirect(url_for("sessions.prepare", session_id=session.id))
+    return _render_prepare(session, form, 400)
+
+
+@bp.route("/<int:session_id>/deelnemers", methods=["POST"])
+@requires("sessions.prepare")
+def participant_add(session_id: int):
+    """Invite a participant."""
+    session = _load(session_id, "sessions.prepare")
+    form = ParticipantForm(prefix="p")
+    if form.validate_on_submit():
+        try:
+            services.add_participant(session, name=form.name.data, kind=form.kind.data,
+                                     organisation=form.organisation.data or "")
+        except DomainError as err:
+            flash(err.message, "error")
+        else:
+            flash(f"{form.name.data} is toegevoegd aan de genodigden.", "ok")
+    else:
+        flash("Vul de naam van de deelnemer in.", "error")
+    return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
+
+
+@bp.route("/<int:session_id>/deelnemers/<int:participant_id>/verwijderen", methods=["POST"])
+@requires("sessions.prepare")
+def participant_remove(session_id: int, participant_id: int):
+    """Remove a participant."""
+    session = _load(session_id, "sessions.prepare")
+    try:
+        services.remove_participant(session, participant_id)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Deelnemer verwijderd.", "ok")
+    return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
+
+
+@bp.route("/<int:session_id>/secties/<key>/<any(pin, hide, reset):action>", methods=["POST"])
+@requires("sessions.prepare")
+def section_display(session_id: int, key: str, action: str):
+    """Pin, hide or reset a section."""
+    session = _load(session_id, "sessions.prepare")
+    if len(key) > 40:
+        abort(404)
+    try:
+        services.set_section_display(session, key, action)
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for("sessions.prepare", session_id=session.id) + "#onderdelen")
+
+
+@bp.route("/<int:session_id>/verhalen", methods=["POST"])
+@requires("sessions.prepare")
+def story_add(session_id: int):
+    """Choose a story for part two."""
+    session = _load(session_id, "sessions.prepare")
+    form = _story_form(session)
+    if form.validate_on_submit():
+        try:
+            services.add_story(session, form.story_id.data, form.storyteller_present.data)
+        except DomainError as err:
+            flash(err.message, "error")
+        else:
+            flash("Het verhaal is gekozen voor deel 2.", "ok")
+    else:
+        flash("Kies een gepubliceerd verhaal uit deze wijk.", "error")
+    return redirect(url_for("sessions.prepare", session_id=session.id) + "#verhaal")
+
+
+@bp.route("/<int:session_id>/verhalen/<int:chosen_id>/verwijderen", methods=["POST"])
+@requires("sessions.prepare")
+def story_remove(session_id: int, chosen_id: int):
+    """Remove a chosen story."""
+    session = _load(session_id, "sessions.prepare")
+    try:
+        services.remove_story(session, chosen_id)
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for("sessions.prepare", session_id=session.id) + "#verhaal")
+
+
+@bp.route("/<int:session_id>/dossier", methods=["POST"])
+@requires("sessions.prepare")
+def dossier_issue(session_id: int):
+    """Freeze the figures and issue the dossier."""
+    session = _load(session_id, "sessions.prepare")
+    try:
+        dossier = services.issue_dossier(session, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for("sessions.prepare", session_id=session.id))
+    flash(f"Dossier versie {dossier.version} is uitgegeven; de cijfers liggen nu vast.", "ok")
+    return redirect(url_for("sessions.dossier", session_id=session.id))
+
+
+def _dossier_or_404(session, version):
+    dossier = services.get_dossier(session, version)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+@bp.route("/<int:session_id>/dossier")
+@bp.route("/<int:session_id>/dossier/v<int:version>")
+@requires("sessions.view")
+def dossier(session_id: int, version: int | None = None):
+    """The issued dossier, printable."""
+    session = _load(session_id, "sessions.view")
+    issued = _dossier_or_404(session, version)
+    return render_template("sessions/dossier.html", session=session, dossier=issued, data=issued.snapshot)
+
+
+@bp.route("/<int:session_id>/dossier.pdf")
+@bp.route("/<int:session_id>/dossier/v<int:version>.pdf")
+@requires("sessions.view")
+def dossier_pdf(session_id: int, version: int | None = None):
+    """The issued dossier as PDF."""
+    session = _load(session_id, "sessions.view")
+    issued = _dossier_or_404(session, version)
+    pdf = export.dossier_pdf(issued.snapshot, issued.version, format_datetime(issued.issued_at))
+    name = f"dossier-{session.wijk.name}-{session.period.year}-{session.period.tertial}-v{issued.version}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{_ascii(name)}"'})
+
+
+def _ascii(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-._" else "-" for c in name)
+
+
+@bp.route("/<int:session_id>/verslag", methods=["GET", "POST"])
+@requires("sessions.prepare")
+def minutes(session_id: int):
+    """Record the minutes after the meeting."""
+    session = _load(session_id, "sessions.prepare")
+    form = MinutesForm(obj=session)
+    form.present_ids.choices = [(p.id, f"{p.name} ({p.kind.label})") for p in session.participants]
+    form.most_significant_story_id.choices = [(None, "— geen —")] + [
+        (s.story_id, s.story_title) for s in session.stories]
+    qualities = city_qualities()
+    existing = {c.quality_id: c.text for c in session.conclusions}
+    if request.method == "GET":
+        form.present_ids.data = [p.id for p in session.participants if p.present]
+        if session.held_on is None:
+            form.held_on.data = session.scheduled_at.date() if session.scheduled_at else date.today()
+    conclusions = {q.id: (request.form.get(f"conclusie-{q.id}", "")[:5000] if request.method == "POST"
+                          else existing.get(q.id, "")) for q in qualities}
+    if form.validate_on_submit():
+        try:
+            services.record_minutes(
+                session, held_on=form.held_on.data, present_ids=form.present_ids.data or [],
+                conclusions=conclusions, policy_signals=form.policy_signals.data or "",
+                most_significant_story_id=form.most_significant_story_id.data,
+                most_significant_why=form.most_significant_why.data or "",
+                dissenting_views=form.dissenting_views.data or "")
+        except DomainError as err:
+            _field_error(form, err)
+        else:
+            flash("Het verslag is opgeslagen.", "ok")
+            return redirect(url_for("sessions.prepare", session_id=session.id))
+    return render_template("sessions/minutes.html", session=session, form=form, qualities=qualities,
+                           conclusions=conclusions, action_form=ActionForm(prefix="a")), (
+        400 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:session_id>/acties", methods=["POST"])
+@requires("sessions.prepare")
+def action_add(session_id: int):
+    """Agree an action."""
+    session = _load(session_id, "sessions.prepare")
+    form = ActionForm(prefix="a")
+    if form.validate_on_submit():
+        services.add_action(session, description=form.description.data, owner=form.owner.data,
+                            due_on=form.due_on.data)
+        flash("Actie toegevoegd.", "ok")
+    else:
+        flash("Vul de actie en de eigenaar in (en een geldige datum).", "error")
+    return redirect(url_for("sessions.minutes", session_id=session.id) + "#acties")
+
+
+@bp.route("/acties/<int:action_id>/afgerond", methods=["POST"])
+@requires("sessions.prepare")
+def action_done(action_id: int):
+    """Mark an action done (also from a later session's page)."""
+    action = services.get_action_or_404(action_id)
+    require_object("sessions.prepare", action.session)
+    form = ActionDoneForm(prefix="d")
+    if form.validate_on_submit():
+        services.complete_action(action, form.done_on.data, form.follow_up.data or "")
+        flash("Actie afgerond.", "ok")
+    else:
+        flash("Vul een geldige datum van afronding in.", "error")
+    back = request.form.get("terug", type=int) or action.session_id
+    return redirect(url_for("sessions.prepare", session_id=back) + "#acties")
+
+
+# --- initiatives ---------------------------------------------------------------------
+
+@bp.route("/initiatieven")
+@requires("initiatives.view")
+def initiatives():
+    """The register of buurtinitiatieven."""
+    wijk_id = request.args.get("wijk", type=int)
+    return render_template("sessions/initiatives.html",
+                           initiatives=services.list_initiatives(None, wijk_id),
+                           wijken=list_wijken(),
+                           wijk_id=wijk_id)
+
+
+def _initiative_form(initiative=None) -> InitiativeForm:
+    form = InitiativeForm(obj=initiative)
+    scope = wijk_ids_in_scope(current_user)
+    form.buurt_id.choices = [(b.id, f"{b.name} ({b.wijk.name})") for b in list_buurten()
+                             if b.active and (scope is None or b.wijk_id in scope)]
+    form.supported_by_id.choices = [(None, "— geen —")] + [
+        (o.id, o.name) for o in list_organisations(active_only=True)]
+    form.quality_ids.choices = [(q.id, q.name) for q in city_qualities()]
+    if initiative is not None and request.method == "GET":
+        form.status.data = initiative.status.value
+        form.quality_ids.data = [q.id for q in initiative.qualities]
+    return form
+
+
+@bp.route("/initiatieven/nieuw", methods=["GET", "POST"], defaults={"initiative_id": None})
+@bp.route("/initiatieven/<int:initiative_id>", methods=["GET", "POST"])
+@requires("initiatives.manage")
+def initiative_edit(initiative_id: int | None):
+    """Register or edit a buurtinitiatief."""
+    initiative = services.get_initiative_or_404(initiative_id) if initiative_id else None
+    if initiative is not None:
+        require_object("initiatives.manage", initiative)
+    form = _initiative_form(initiative)
+    if form.validate_on_submit():
+        require_object("initiatives.manage", services.get_buurt_or_404(form.buurt_id.data))
+        try:
+            services.save_initiative(
+                initiative, buurt_id=form.buurt_id.data, title=form.title.data,
+                description=form.description.data or "", contact_group=form.contact_group.data or "",
+                started_on=form.started_on.data, ended_on=form.ended_on.data, status=form.status.data,
+                supported_by_id=form.supported_by_id.data, quality_ids=form.quality_ids.data or [],
+                by=current_user)
+        except DomainError as err:
+            _field_error(form, err)
+        else:
+            flash("Initiatief opgeslagen.", "ok")
+            return redirect(url_for("sessions.initiatives"))
+    return render_template("sessions/initiative_form.html", form=form, initiative=initiative), (
+        400 if request.method == "POST" else 200)
+
+
+# --- annual reports ------------------------------------------------------------------
+
+def _report_form() -> ReportForm:
+    form = ReportForm()
+    wijken, orgs = list_wijken(), list_organisations()
+    form.subject.choices = [(f"wijk-{w.id}", f"Wijk {w.name}") for w in wijken] + [
+        (f"organisatie-{o.id}", o.name) for o in orgs]
+    if request.method == "GET":
+        form.year.data = date.today().year
+    return form
+
+
+@bp.route("/jaarrapportages")
+@requires("reports.view")
+def reports():
+    """The annual reports; accounthouders start new ones here."""
+    return render_template("sessions/reports.html", reports=services.list_reports(), form=_report_form())
+
+
+@bp.route("/jaarrapportages", methods=["POST"])
+@requires("reports.manage")
+def report_create():
+    """Start (or open) the annual report of a wijk or organisation."""
+    form = _report_form()
+    if form.validate_on_submit():
+        try:
+            scope, subject_id = form.subject_parts()
+            annual = services.create_report(year=form.year.data, scope=scope, subject_id=subject_id)
+        except (DomainError, ValueError):
+            form.subject.errors = list(form.subject.errors) + ["Kies een bestaande wijk of organisatie."]
+        else:
+            return redirect(url_for("sessions.report", report_id=annual.id))
+    return render_template("sessions/reports.html", reports=services.list_reports(), form=form), 400
+
+
+@bp.route("/jaarrapportages/<int:report_id>")
+@requires("reports.view")
+def report(report_id: int):
+    """Read an annual report (accounthouders also edit and compile it here)."""
+    annual = services.get_report_or_404(report_id)
+    return render_template("sessions/report.html", report=annual, form=ReportTextForm(obj=annual),
+                           data=annual.compiled)
+
+
+@bp.route("/jaarrapportages/<int:report_id>", methods=["POST"])
+@requires("reports.manage")
+def report_save(report_id: int):
+    """Save the introduction and conclusions; compile when asked."""
+    annual = services.get_report_or_404(report_id)
+    form = ReportTextForm()
+    if form.validate_on_submit():
+        services.update_report_text(annual, form.introduction.data or "", form.conclusions.data or "")
+        if request.form.get("samenstellen"):
+            services.compile_report(annual)
+            flash("De jaarrapportage is opnieuw samengesteld uit de dossiers en verslagen.", "ok")
+        else:
+            flash("Tekst opgeslagen.", "ok")
+        return redirect(url_for("sessions.report", report_id=annual.id))
+    return render_template("sessions/report.html", report=annual, form=form, data=annual.compiled), 400
+
+
+def _compiled_or_404(annual):
+    if annual.compiled is None:
+        abort(404, description="Deze jaarrapportage is nog niet samengesteld.")
+    return annual.compiled
+
+
+@bp.route("/jaarrapportages/<int:report_id>.pdf")
+@requires("reports.view")
+def report_pdf(report_id: int):
+    """The annual report as PDF."""
+    annual = services.get_report_or_404(report_id)
+    pdf = export.report_pdf(annual.title, annual.introduction, annual.conclusions, _compiled_or_404(annual))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{_ascii(annual.title)}.pdf"'})
+
+
+@bp.route("/jaarrapportages/<int:report_id>.docx")
+@requires("reports.view")
+def report_docx(report_id: int):
+    """The annual report as a Word document."""
+    annual = services.get_report_or_404(report_id)
+    data = export.report_docx(annual.title, annual.introduction, annual.conclusions, _compiled_or_404(annual))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{_ascii(annual.title)}.docx"'})
