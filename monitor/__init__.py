@@ -76,6 +76,11 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    # WTForms' own messages ("Not a valid choice") in Dutch, from its bundled catalogue.
+    from flask_wtf import FlaskForm
+
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    FlaskForm.Meta.locales = ("nl_NL", "nl")
 
 
 def register_core(app: Flask) -> None:

@@ -191,3 +191,12 @@ def test_admin_home_flags_incomplete_accounts(app, login_as, make_user):
     lonely = make_user(Role.BUURTCOORDINATOR, wijken=[])
     html = admin.get("/start").get_data(as_text=True)
     assert f"{lonely.name}: buurtcoördinator zonder wijk" in html
+
+
+def test_standard_form_messages_are_dutch(login_as):
+    admin = login_as(Role.ADMIN)
+    response = admin.post("/beheer/gebruikers/nieuw", data={
+        "name": "X", "email": "x@test.nl", "role": "keizer", "password": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Not a valid choice" not in html and "Ongeldige keuze" in html, html[html.find("error-message"):][:400]

@@ -22,6 +22,9 @@ def init_app(app: Flask) -> None:
     register_provider(app, 80, "initiatives", initiatives_section)
     register_provider(app, 90, "actions", actions_section)
     register_provider(app, 200, "stories", stories_section)
+    from .providers import register_module_providers
+
+    register_module_providers(app)
     add_home_section(app, home_section)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
 

@@ -197,3 +197,28 @@ def test_annual_report_compiles_and_exports(app, login_as, figures, stories):
         "year": "2026", "subject": "wijk-999999"}).status_code == 400
     assert accounthouder.post("/monitorgesprekken/jaarrapportages", data={
         "year": "2026", "subject": "onzin"}).status_code == 400
+
+
+def test_qim_judgements_appear_in_the_session(app, login_as, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    from monitor.qim.models import Judgement, JudgementRound, QimPlan
+    from monitor.models import Buurt, Period, Wijk
+
+    with app.app_context():
+        # Independently of the QIM code: the mean of all judgements of one quality in
+        # the rounds of the wijk's buurten for one closed period.
+        row = db.session.execute(
+            sa.select(Wijk.name, Period.year, Period.tertial, Judgement.quality_id,
+                      sa.func.count(Judgement.id), sa.func.avg(Judgement.score))
+            .select_from(Judgement).join(JudgementRound, Judgement.round_id == JudgementRound.id)
+            .join(QimPlan, JudgementRound.plan_id == QimPlan.id).join(Buurt, QimPlan.buurt_id == Buurt.id)
+            .join(Wijk, Buurt.wijk_id == Wijk.id).join(Period, JudgementRound.period_id == Period.id)
+            .group_by(Wijk.name, Period.year, Period.tertial, Judgement.quality_id)
+            .having(sa.func.count(Judgement.id) >= 5).limit(1)).one()
+    wijk, year, tertial, _, n, mean = row
+    coordinator = login_as(Role.ADMIN)
+    session_id = open_session(coordinator, app, wijk=wijk, year=year, tertial=tertial)
+    html = coordinator.get(f"/monitorgesprekken/{session_id}").get_data(as_text=True)
+    expected = f"{mean:.1f}".replace(".", ",") + f" (n={n})"
+    assert "Kwaliteiten: het oordeel van belanghebbenden" in html and expected in html
