@@ -37,7 +37,7 @@ def qim_section(wijk: Wijk, period: Period) -> Section:
         missing=missing, empty_text="Er zijn geen oordelen over kwaliteiten in deze periode.")
     if results is None or not results.qualities:
         return section
-    headers = ["Kwaliteit", wijk.name] + [b.name for b in results.buurten]
+    headers = ["Kwaliteit", f"Hele wijk {wijk.name}"] + [f"Buurt {b.name}" for b in results.buurten]
     rows = []
     for row in results.qualities:
         cells = [_stats_text(c.stats) if (c.stats or c.intended) else "—" for c in row.buurten]

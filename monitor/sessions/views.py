@@ -14,7 +14,9 @@ from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from ..qim.catalogue import city_qualities
 from ..timeutil import format_datetime
+from .models import SessionStatus
 from . import export, services
+from .assembly import Section
 from .forms import (
     ActionDoneForm,
     ActionForm,
@@ -92,7 +94,11 @@ def _story_form(session) -> StoryChoiceForm:
 
 def _render_prepare(session, form, status=200):
     may_prepare = can(current_user, "sessions.prepare", session)
-    sections = services.sections_for(session, include_hidden=may_prepare)
+    if session.status == SessionStatus.GEHOUDEN and session.current_dossier:
+        # After the meeting the page shows what was discussed: the issued figures.
+        sections = [Section.from_dict(s) for s in session.current_dossier.snapshot["sections"]]
+    else:
+        sections = services.sections_for(session, include_hidden=may_prepare)
     hidden = session.hidden_sections or []
     return render_template(
         "sessions/prepare.html", session=session, form=form, may_prepare=may_prepare,

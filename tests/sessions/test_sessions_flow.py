@@ -59,6 +59,8 @@ def test_prepare_issue_pdf_minutes_and_follow_up(app, login_as, figures, stories
         "most_significant_why": "Het laat zien hoe buren elkaar vinden.", "dissenting_views": ""})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert stories == [(7, "Monitorgesprek Oost, mei 2026", "Het laat zien hoe buren elkaar vinden.")]
+    held = coordinator.get(f"/monitorgesprekken/{session_id}").get_data(as_text=True)
+    assert ">120<" in held and ">95<" not in held  # a held session shows what was discussed
     coordinator.post(f"/monitorgesprekken/{session_id}/acties", data={
         "a-description": "Huisartsen uitnodigen", "a-owner": "Buurtcoördinator", "a-due_on": "2026-07-01"})
 
