@@ -122,7 +122,7 @@ class DeleteForm(FlaskForm):
     """Only the CSRF token: confirms a delete."""
 
 
-def measurement_form(trajectory, formdata=None):
+def measurement_form(trajectory):
     """A scoring form for ``trajectory``: a radio group per ZRM domain, or the ladder.
 
     Every ZRM domain defaults to "niet besproken"; none is required.
@@ -147,7 +147,7 @@ def measurement_form(trajectory, formdata=None):
                     NlRadioField(d.name, choices=choices, default=NOT_DISCUSSED))
     kinds = {m.kind.value for m in trajectory.measurements}
     default_kind = "begin" if "begin" not in kinds else ("eind" if trajectory.closed else "tussen")
-    form = MeasurementForm(formdata=formdata)
+    form = MeasurementForm()
     if not form.is_submitted():
         form.kind.data = default_kind
     return form

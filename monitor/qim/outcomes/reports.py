@@ -255,23 +255,22 @@ def suppress_outcomes(pairs: Sequence[tuple[int, int]], suppress: bool) -> list[
     # hidden[i] = [n, improved, not improved]
     hidden = [[is_small(n), is_small(k), is_small(n - k)] for k, n in pairs]
     values = [[n, k, n - k] for k, n in pairs]
-    changed = True
-    while changed:
-        changed = False
+    while True:
         for row in hidden:
             # One count hidden: the two others would give it back (n = k + r), so
             # improved and not-improved both go (n alone then reveals nothing small).
             if any(row) and not (row[1] and row[2]):
                 row[1] = row[2] = True
-                changed = True
+        # One complementary cell at a time, then the row rule again: hides no more
+        # than needed.
         for col in range(3):
-            flags = [h[col] for h in hidden]
-            if sum(flags) == 1:
+            if sum(h[col] for h in hidden) == 1:
                 visible = [(values[i][col], i) for i in range(len(hidden)) if not hidden[i][col]]
                 if visible:
-                    i = min(visible)[1]
-                    hidden[i][col] = True
-                    changed = True
+                    hidden[min(visible)[1]][col] = True
+                    break
+        else:
+            break
     for cell, (hide_n, hide_k, hide_r) in zip(cells, hidden, strict=True):
         cell.hide_n = hide_n
         cell.hide_improved = hide_k or hide_r
