@@ -69,10 +69,16 @@ def test_the_owning_social_worker_reaches_it_and_each_view_is_logged(app, make_u
     user = make_user(Role.SOCIAAL_WERKER, organisation="Versa Welzijn")
     c = app.test_client()
     login(c, user.email)
+    gets = 0
     for method, url in object_routes(app, record):
         if method == "GET":
             assert c.get(url).status_code == 200, url
+            gets += 1
     c.get(f"/uitkomsten/clienten/{record['client_id']}")
+    with app.app_context():
+        # Every page showing this client's data left exactly one line in the access log.
+        assert db.session.scalar(sa.select(sa.func.count(ClientAccess.id)).where(
+            ClientAccess.client_id == record["client_id"])) == gets + 1
     with app.app_context():
         views = db.session.scalars(sa.select(ClientAccess).where(
             ClientAccess.client_id == record["client_id"],

@@ -17,7 +17,12 @@ def _home(user) -> HomeSection | None:
         return None
     tasks = [HomeTask(t.title, url_for("outcomes.client", client_id=t.trajectory.client_id),
                       t.detail, t.urgency) for t in tasks_for(user)]
-    return HomeSection("Metingen van uw cliënten", tasks[:25],
+    shown = 25
+    if len(tasks) > shown:
+        rest = len(tasks) - shown
+        tasks = tasks[:shown] + [HomeTask(f"en nog {rest} andere trajecten",
+                                          url_for("outcomes.clients"))]
+    return HomeSection("Metingen van uw cliënten", tasks,
                        empty_text="Al uw trajecten hebben de metingen die nodig zijn.", order=40)
 
 

@@ -146,10 +146,13 @@ def measurement_form(trajectory):
             setattr(MeasurementForm, f"zrm_{d.code}",
                     NlRadioField(d.name, choices=choices, default=NOT_DISCUSSED))
     kinds = {m.kind.value for m in trajectory.measurements}
-    default_kind = "begin" if "begin" not in kinds else ("eind" if trajectory.closed else "tussen")
+    default_kind = "begin" if "begin" not in kinds else (
+        "eind" if trajectory.closed and "eind" not in kinds else "tussen")
     form = MeasurementForm()
     if not form.is_submitted():
         form.kind.data = default_kind
+        if trajectory.ended_on:
+            form.measured_on.data = trajectory.ended_on
     return form
 
 

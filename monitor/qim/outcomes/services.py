@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from ... import audit
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Buurt, Organisation, Role, ServiceType, User, Wijk
-from .instruments import LADDER, ZRM_VERSIONS, ladder_steps, zrm_domains, zrm_labels
+from ...models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
+from .instruments import ZRM_VERSIONS, ladder_steps, zrm_domains, zrm_labels
 from .models import (
     Client,
     ClientAccess,
@@ -80,9 +80,9 @@ def recent_access(client: Client, limit: int = 10) -> list[ClientAccess]:
         .order_by(ClientAccess.created_at.desc(), ClientAccess.id.desc()).limit(limit)))
 
 
-def view_client(client: Client, user: User) -> Client:
-    """Record that ``user`` opened the client record, and return it."""
-    log_access(user, client, "dossier bekeken")
+def view_client(client: Client, user: User, what: str = "dossier bekeken") -> Client:
+    """Record that ``user`` opened (part of) the client record, and return it."""
+    log_access(user, client, what)
     db.session.commit()
     return client
 
@@ -426,16 +426,21 @@ def outcome_report(user: User, filters: Filters, grouping: str = "totaal") -> Ou
     return build_report(observations, filters, grouping, report_is_suppressed(user, filters))
 
 
-def outcomes_for_wijk(wijk_id: int, first: date, last: date,
+def outcomes_for_wijk(wijk_id: int, first: date | Period, last: date | Period,
                       grouping: str = "totaal") -> OutcomeReport:
-    """Aggregated, always suppressed outcomes of one wijk over a date range.
+    """Aggregated, always suppressed outcomes of one wijk over a period range.
 
     The service other modules (the monitorgesprek) call: no client record leaves
     this module, and every count below 5 is suppressed as for an outsider.
 
-    :param first: first day of the range (e.g. ``period.start``).
-    :param last: last day of the range (e.g. ``period.end``).
+    :param first: first period of the range, or its first day.
+    :param last: last period of the range (inclusive), or its last day.
+    :param grouping: ``"totaal"``, ``"organisatie"`` or ``"dienst"``.
     """
+    if isinstance(first, Period):
+        first = first.start
+    if isinstance(last, Period):
+        last = last.end
     filters = Filters(first=first, last=last, wijk_id=wijk_id)
     return build_report(collect_observations(filters), filters, grouping, suppress=True)
 

@@ -42,15 +42,21 @@ def _status() -> int:
     return 400 if request.method == "POST" else 200
 
 
-def _load_client(client_id: int, perm: str = "outcomes.client_view") -> Client:
+def _load_client(client_id: int, perm: str = "outcomes.client_view",
+                 logged_as: str | None = None) -> Client:
+    """Load → 404, check the organisation → 403; a GET of a form is logged as a view."""
     client = services.get_or_404(Client, client_id)
     require_object(perm, client)
+    if logged_as and request.method == "GET":
+        services.view_client(client, current_user, logged_as)
     return client
 
 
-def _load_trajectory(trajectory_id: int) -> Trajectory:
+def _load_trajectory(trajectory_id: int, logged_as: str) -> Trajectory:
     trajectory = services.get_or_404(Trajectory, trajectory_id)
     require_object("outcomes.client_edit", trajectory)
+    if request.method == "GET":
+        services.view_client(trajectory.client, current_user, logged_as)
     return trajectory
 
 
@@ -108,7 +114,7 @@ def client(client_id: int):
 @requires("outcomes.client_edit")
 def client_edit(client_id: int):
     """Change a client's year of birth, wijk or buurt."""
-    client = _load_client(client_id, "outcomes.client_edit")
+    client = _load_client(client_id, "outcomes.client_edit", "wijzigformulier geopend")
     form = _client_form(client)
     if form.validate_on_submit():
         try:
@@ -128,7 +134,7 @@ def client_edit(client_id: int):
 @requires("outcomes.client_edit")
 def trajectory_new(client_id: int):
     """Open a trajectory and choose its instrument."""
-    client = _load_client(client_id, "outcomes.client_edit")
+    client = _load_client(client_id, "outcomes.client_edit", "trajectformulier geopend")
     form = TrajectoryForm()
     form.service_type_id.choices = [(None, "— kies —")] + [
         (s.id, s.name) for s in services.service_types()]
@@ -154,7 +160,7 @@ def trajectory_new(client_id: int):
 @requires("outcomes.client_edit")
 def trajectory_close(trajectory_id: int):
     """Close a trajectory with an end date and a reason."""
-    trajectory = _load_trajectory(trajectory_id)
+    trajectory = _load_trajectory(trajectory_id, "afsluitformulier geopend")
     form = CloseForm()
     if form.validate_on_submit():
         try:
@@ -174,7 +180,7 @@ def trajectory_close(trajectory_id: int):
 @requires("outcomes.client_edit")
 def measurement_new(trajectory_id: int):
     """Score a begin, intermediate or end measurement."""
-    trajectory = _load_trajectory(trajectory_id)
+    trajectory = _load_trajectory(trajectory_id, "scoringsformulier geopend")
     form = measurement_form(trajectory)
     if form.validate_on_submit():
         step, scores = scores_from(form, trajectory)
@@ -246,7 +252,7 @@ def report():
     """Outcomes against the targets per wijk, organisation or service type."""
     periods = all_periods()
     form = ReportForm(request.args)
-    choices = [(p.id, p.label) for p in periods]
+    choices = [(p.id, f"{p.label} ({p.covers})") for p in periods]
     form.first.choices = form.last.choices = choices
     form.wijk_id.choices = [(None, "Alle wijken")] + [(w.id, w.name) for w in services.list_wijken()]
     form.organisation_id.choices = [(None, "Alle organisaties")] + [
