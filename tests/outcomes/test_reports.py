@@ -155,3 +155,26 @@ def test_report_query_garbage_gives_a_dutch_message_not_a_500(client, login_as, 
     assert response.status_code in (200, 400)
     assert "Kies een van de mogelijkheden" in response.get_data(as_text=True) or \
         response.status_code == 200
+
+
+def test_a_social_worker_of_another_organisation_gets_suppressed_figures(app, fixture_data,
+                                                                        make_user):
+    user = make_user("sociaal_werker", organisation="MEE")
+    c = app.test_client()
+    login(c, user.email)
+    with app.app_context():
+        periods = db.session.scalars(sa.select(Period).where(Period.year == 2025)
+                                     .order_by(Period.tertial)).all()
+        versa = db.session.scalar(sa.select(Organisation.id).where(
+            Organisation.name == "Versa Welzijn"))
+    html = c.get(f"/uitkomsten/?first={periods[0].id}&last={periods[-1].id}"
+                 f"&grouping=totaal&organisation_id={versa}").get_data(as_text=True)
+    assert "&lt;5" in html and "%</td>" not in html and "T-0" not in html
+
+
+def test_report_without_a_range_uses_the_last_year(client, login_as):
+    c = login_as("buurtcoordinator")
+    response = c.get("/uitkomsten/?grouping=dienst")
+    assert response.status_code == 200
+    # A report was made (for the default year), and it is empty in an empty database.
+    assert "geen trajecten met een begin- en eindmeting" in response.get_data(as_text=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ... import audit
 from ...errors import DomainError
 from ...extensions import db
+from ...periods import all_periods, period_containing
 from ...models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
 from .instruments import ZRM_VERSIONS, ladder_steps, zrm_domains, zrm_labels
 from .models import (
@@ -585,6 +586,15 @@ def list_wijken() -> list[Wijk]:
         .order_by(Wijk.name)))
 
 
-def today() -> date:
-    """Today's date (one place, so the report's default period is easy to follow)."""
-    return date.today()
+def report_periods() -> list[Period]:
+    """Every period, newest first, for the report's range."""
+    return all_periods()
+
+
+def default_report_range(periods: list[Period]) -> tuple[Period | None, Period | None]:
+    """The last three periods up to today's (a year), as (first, last)."""
+    current = period_containing(date.today()) or (periods[0] if periods else None)
+    if current is None:
+        return None, None
+    first = next((p for p in periods if p.ordinal == current.ordinal - 2), current)
+    return first, current

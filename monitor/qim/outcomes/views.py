@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...errors import DomainError
-from ...periods import all_periods, period_containing
+from ...models import Role
 from ...permissions import require_object, requires
 from . import importer, services
 from .forms import (
@@ -250,33 +250,30 @@ def import_measurements():
 @requires("outcomes.report")
 def report():
     """Outcomes against the targets per wijk, organisation or service type."""
-    periods = all_periods()
+    periods = services.report_periods()
     form = ReportForm(request.args)
-    choices = [(p.id, f"{p.label} ({p.covers})") for p in periods]
-    form.first.choices = form.last.choices = choices
+    form.first.choices = form.last.choices = [(p.id, f"{p.label} ({p.covers})") for p in periods]
     form.wijk_id.choices = [(None, "Alle wijken")] + [(w.id, w.name) for w in services.list_wijken()]
     form.organisation_id.choices = [(None, "Alle organisaties")] + [
         (o.id, o.name) for o in services.organisations_with_clients()]
     form.service_type_id.choices = [(None, "Alle soorten")] + [
         (s.id, s.name) for s in services.service_types()]
-    by_id = {p.id: p for p in periods}
-    current = period_containing(services.today()) or (periods[0] if periods else None)
-    if not request.args:
-        if current is not None:
-            form.last.data = current.id
-            start = next((p for p in periods if p.ordinal == current.ordinal - 2), current)
-            form.first.data = start.id
-        form.grouping.data = "wijk"
-        if current_user.organisation_id and current_user.role == "sociaal_werker":
-            form.organisation_id.data = current_user.organisation_id
-    report = None
+    first, last = services.default_report_range(periods)
+    if form.first.data is None and first is not None:
+        form.first.data = first.id
+    if form.last.data is None and last is not None:
+        form.last.data = last.id
+    if not request.args and current_user.role == Role.SOCIAAL_WERKER:
+        # A social worker starts with the own organisation's (unsuppressed) figures.
+        form.organisation_id.data = current_user.organisation_id
     valid = form.validate() if request.args else True
+    by_id = {p.id: p for p in periods}
+    report = None
     if valid and form.first.data in by_id and form.last.data in by_id:
-        first, last = period_bounds(by_id[form.first.data], by_id[form.last.data])
-        filters = Filters(first=first, last=last, wijk_id=form.wijk_id.data,
+        start, end = period_bounds(by_id[form.first.data], by_id[form.last.data])
+        filters = Filters(first=start, last=end, wijk_id=form.wijk_id.data,
                           organisation_id=form.organisation_id.data,
                           service_type_id=form.service_type_id.data)
         report = services.outcome_report(current_user, filters, form.grouping.data or "wijk")
     return render_template("outcomes/report.html", form=form, report=report,
-                           definitions=DEFINITIONS, groupings=GROUPINGS), (
-        200 if valid else 400)
+                           definitions=DEFINITIONS, groupings=GROUPINGS), (200 if valid else 400)
