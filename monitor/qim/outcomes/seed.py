@@ -133,8 +133,11 @@ def seed_demo_outcomes(echo: Callable[[str], None], today: date | None = None) -
     """Create the demo clients once (safe to run again; no commit)."""
     rng = random.Random(SEED)
     today = today or date.today()
-    first_code = _code(random.Random(SEED))
-    if db.session.scalar(sa.select(Client.id).where(Client.code == first_code)) is not None:
+    # Codes come from their own generator, so they can be checked before anything is made.
+    code_rng = random.Random(SEED + 1)
+    all_codes = [_code(code_rng) for _ in range(sum(v[0] for v in DEMO_ORGANISATIONS.values()))]
+    code_iter = iter(all_codes)
+    if db.session.scalar(sa.select(Client.id).where(Client.code.in_(all_codes)).limit(1)):
         echo("  demo-cliënten bestaan al; niets gewijzigd")
         return
     orgs = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
@@ -142,15 +145,15 @@ def seed_demo_outcomes(echo: Callable[[str], None], today: date | None = None) -
     services = {s.code: s for s in db.session.scalars(sa.select(ServiceType))}
     wijk_weights = {w: WIJK_WEIGHTS.get(w.name, 1) for w in wijken}
     total = 0
-    for org_name, (count, codes, zrm_share, version) in DEMO_ORGANISATIONS.items():
+    for org_name, (count, service_codes, zrm_share, version) in DEMO_ORGANISATIONS.items():
         org = orgs.get(org_name)
         if org is None or not wijken:
             continue
         worker = db.session.scalar(sa.select(User).where(
             User.organisation_id == org.id, User.role == Role.SOCIAAL_WERKER).order_by(User.id))
-        org_services = [services[c] for c in codes if c in services]
+        org_services = [services[c] for c in service_codes if c in services]
         for _ in range(count):
-            code = _code(rng)
+            code = next(code_iter)
             wijk = _pick(rng, wijk_weights)
             buurt = rng.choice(wijk.buurten) if wijk.buurten else None  # type: ignore[attr-defined]
             client = Client(code=code, organisation_id=org.id, wijk=wijk, buurt=buurt,
