@@ -55,9 +55,14 @@ def test_no_other_role_or_organisation_reaches_a_client_record(app, make_user, r
     for method, url in routes:
         response = c.get(url) if method == "GET" else c.post(url, data={})
         assert response.status_code == 403, (role, org, method, url, response.status_code)
-    # The client list and import answer only with the own organisation's data (or 403).
-    listing = c.get("/uitkomsten/clienten")
-    assert listing.status_code == 403 or "T-" not in listing.get_data(as_text=True)
+    # No page without an id (lists, reports, home, admin, ...) shows the client's code.
+    with app.app_context():
+        code = db.session.get(Trajectory, record["trajectory_id"]).client.code
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        body = c.get(rule.rule).get_data(as_text=True)
+        assert code not in body, (role, org, rule.rule)
     with app.app_context():
         # Nothing was changed, and no view of this client was logged for the outsider.
         assert db.session.get(Trajectory, record["trajectory_id"]).ended_on is not None

@@ -75,6 +75,13 @@ def test_register_score_close_and_report(app, login_as):
         assert {"outcomes.client_create", "outcomes.trajectory_open",
                 "outcomes.measurement_create", "outcomes.trajectory_close"} <= actions
 
+    # The administrator's audit log tells what happened, without client codes or scores.
+    with app.app_context():
+        code = db.session.get(Client, zrm_client).code
+    admin = login_as("admin")
+    audit_page = admin.get("/beheer/audit").get_data(as_text=True)
+    assert "Traject geopend voor cliënt" in audit_page and code not in audit_page
+
     page = c.get(f"/uitkomsten/clienten/{zrm_client}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

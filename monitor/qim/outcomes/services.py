@@ -1,7 +1,7 @@
 """Use cases of the client outcomes module; each commits once and leaves an audit trail.
 
-Audit entries of client data name the client code and what happened, never the scores
-themselves: the audit log is read by administrators, who may not see client records.
+Audit entries name the client by its internal number (not its code) and what happened,
+never the scores: the audit log is read by administrators, who may not see client records.
 """
 
 from __future__ import annotations
@@ -145,8 +145,8 @@ def register_client(user: User, *, birth_year: int | None, wijk_id: int | None,
     db.session.add(client)
     db.session.flush()
     log_access(user, client, "cliënt geregistreerd")
-    audit.record("outcomes.client_create", client, new={"code": client.code},
-                 summary=f"Cliënt {client.code} geregistreerd")
+    audit.record("outcomes.client_create", client, new={"organisation_id": client.organisation_id},
+                 summary=f"Cliënt #{client.id} geregistreerd")
     db.session.commit()
     return client
 
@@ -166,7 +166,7 @@ def update_client(client: Client, user: User, *, birth_year: int | None, wijk_id
     log_access(user, client, "gegevens gewijzigd")
     # Which fields changed, not their values: the audit log is read outside the organisation.
     audit.record("outcomes.client_update", client, new={"gewijzigd": changed},
-                 summary=f"Gegevens van cliënt {client.code} gewijzigd")
+                 summary=f"Gegevens van cliënt #{client.id} gewijzigd")
     db.session.commit()
     return client
 
@@ -223,7 +223,7 @@ def open_trajectory(client: Client, user: User, *, service_type_id: int,
     audit.record("outcomes.trajectory_open", trajectory,
                  new=audit.snapshot(trajectory, ("client_id", "instrument", "zrm_version",
                                                  "service_type_id", "worker_id", "started_on")),
-                 summary=f"Traject geopend voor cliënt {client.code}")
+                 summary=f"Traject geopend voor cliënt #{client.id}")
     db.session.commit()
     return trajectory
 
@@ -253,7 +253,7 @@ def close_trajectory(trajectory: Trajectory, user: User, *, ended_on: date,
     log_access(user, trajectory.client, "traject afgesloten")
     audit.record("outcomes.trajectory_close", trajectory,
                  old={"ended_on": None}, new={"ended_on": ended_on, "closing_reason": reason_},
-                 summary=f"Traject van cliënt {trajectory.client.code} afgesloten")
+                 summary=f"Traject van cliënt #{trajectory.client_id} afgesloten")
     db.session.commit()
     return trajectory
 
@@ -343,7 +343,7 @@ def record_measurement(trajectory: Trajectory, user: User, *, kind: str, measure
     audit.record("outcomes.measurement_create", measurement,
                  new={"trajectory_id": trajectory.id, "kind": kind_, "measured_on": measured_on,
                       "domeinen": len(scores)},
-                 summary=f"{kind_.label} vastgelegd voor cliënt {trajectory.client.code}")
+                 summary=f"{kind_.label} vastgelegd voor cliënt #{trajectory.client_id}")
     db.session.commit()
     return measurement
 
@@ -359,7 +359,7 @@ def delete_measurement(measurement: Measurement, user: User) -> Trajectory:
     log_access(user, trajectory.client, "meting verwijderd")
     audit.record("outcomes.measurement_delete", object_type="Measurement",
                  object_id=measurement_id, old=old,
-                 summary=f"Meting van cliënt {trajectory.client.code} verwijderd")
+                 summary=f"Meting van cliënt #{trajectory.client_id} verwijderd")
     db.session.commit()
     return trajectory
 
