@@ -155,3 +155,22 @@ def test_registering_stores_nothing_identifying(app, login_as):
                        "created_at"}
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ClientAccess.id))) >= 1
+
+
+def test_a_measurement_entered_by_mistake_can_be_deleted(app, login_as, make_client,
+                                                         make_trajectory):
+    c = login_as("sociaal_werker")
+    tid = make_trajectory(make_client(), "ladder", begin=2, end=3)
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Measurement.id).where(
+            Measurement.trajectory_id == tid).order_by(Measurement.measured_on)))
+    r = c.post(f"/uitkomsten/metingen/{ids[1]}/verwijderen")
+    assert r.status_code == 302
+    assert c.post(f"/uitkomsten/metingen/{ids[1]}/verwijderen").status_code == 404
+    with app.app_context():
+        left = list(db.session.scalars(sa.select(Measurement.id).where(
+            Measurement.trajectory_id == tid)))
+        assert left == [ids[0]]
+        event = db.session.scalar(sa.select(AuditEvent).where(
+            AuditEvent.action == "outcomes.measurement_delete"))
+        assert event.old_values["kind"] == "eind" and event.object_id == str(ids[1])

@@ -354,8 +354,9 @@ def delete_measurement(measurement: Measurement, user: User) -> Trajectory:
     measurement_id = measurement.id
     old = {"trajectory_id": trajectory.id, "kind": measurement.kind,
            "measured_on": measurement.measured_on}
-    trajectory.measurements.remove(measurement)
     db.session.delete(measurement)
+    db.session.flush()
+    db.session.expire(trajectory, ["measurements"])
     log_access(user, trajectory.client, "meting verwijderd")
     audit.record("outcomes.measurement_delete", object_type="Measurement",
                  object_id=measurement_id, old=old,

@@ -107,7 +107,7 @@ def client(client_id: int):
     return render_template(
         "outcomes/client.html", client=client,
         progress=[services.progress(t) for t in client.trajectories],
-        access=services.recent_access(client), delete_form=DeleteForm())
+        access=services.recent_access(client))
 
 
 @bp.route("/clienten/<int:client_id>/bewerken", methods=["GET", "POST"])
