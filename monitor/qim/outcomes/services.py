@@ -93,7 +93,9 @@ def list_clients(user: User, code: str = "") -> list[Client]:
     query = (sa.select(Client).where(Client.organisation_id == user.organisation_id)
              .options(selectinload(Client.trajectories), selectinload(Client.wijk))
              .order_by(Client.created_at.desc(), Client.id.desc()))
-    code = (code or "").strip().upper()
+    # Codes hold only A–Z, 2–9 and dashes: anything else cannot match (and NUL bytes
+    # would upset PostgreSQL).
+    code = "".join(ch for ch in (code or "").upper() if ch.isascii() and (ch.isalnum() or ch == "-"))
     if code:
         query = query.where(Client.code.contains(code))
     clients = list(db.session.scalars(query))
