@@ -1,0 +1,376 @@
+"""Outcomes against the targets: definitions, Wilson intervals, aggregation, suppression.
+
+Definitions (also shown on the report page, see :data:`DEFINITIONS`):
+
+* **Participatieladder** — of the closed ladder trajectories with a begin and an end
+  measurement, the share whose end step is at least one step above the begin step.
+  Target: 50%.
+* **ZRM, per domain** — of the trajectories with a begin and an end measurement that
+  both score that domain (1–5; "niet van toepassing" and "niet besproken" excluded)
+  and whose begin score is below 5, the share whose end score is at least one point
+  higher. Target: 50% per domain.
+
+The unit is the trajectory (a client with two qualifying trajectories counts twice).
+A trajectory falls in a period range by its reference date: the closing date, or the
+date of the end measurement while it is still open (ZRM only). Outcomes of purged
+clients are kept as anonymous :class:`OutcomeFact` rows and counted the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Organisation, Period, ServiceType, Wijk
+from ...privacy import MIN_SHARE_DENOMINATOR, SUPPRESSED_TEXT, is_small
+from .instruments import TARGET_SHARE, all_domain_codes, domain_name, domain_versions
+from .models import Client, Instrument, Measurement, MeasurementKind, OutcomeFact, Trajectory
+
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+
+DEFINITIONS = {
+    "ladder": (
+        "Participatieladder: van de afgesloten trajecten met een begin- en een eindmeting op de "
+        "ladder, het aandeel waarbij de eindtrede minstens één trede hoger ligt dan de begintrede. "
+        "Streefwaarde: 50%."
+    ),
+    "zrm": (
+        "Zelfredzaamheid-Matrix, per domein: van de trajecten met een begin- en een eindmeting "
+        "die dit domein allebei scoren (1–5; 'niet van toepassing' en 'niet besproken' tellen "
+        "niet mee) en waarbij de beginscore lager is dan 5, het aandeel waarbij de eindscore "
+        "minstens één punt hoger is. Streefwaarde: 50% per domein."
+    ),
+    "unit": (
+        "Eenheid is het traject: een cliënt met twee trajecten die meetellen, telt twee keer. "
+        "Een traject valt in de gekozen perioden op de datum van afsluiten, of (ZRM, traject nog "
+        "open) op de datum van de eindmeting. Uitkomsten van cliënten die na de bewaartermijn zijn "
+        "verwijderd, tellen anoniem mee, zodat eerder gerapporteerde cijfers niet veranderen."
+    ),
+    "interval": (
+        "Het 95%-betrouwbaarheidsinterval is het Wilson-score-interval: bij weinig metingen is het "
+        "breed, zodat bijvoorbeeld 3 van de 4 niet als een zeker succes wordt gelezen."
+    ),
+    "privacy": (
+        "Buiten de eigen organisatie staat elk aantal van minder dan 5 cliënten als '<5'. Ook een "
+        "aanvullende cel wordt zo afgeschermd wanneer het kleine aantal anders uit het totaal terug "
+        "te rekenen is. Een aandeel staat er pas bij minstens 10 metingen."
+    ),
+}
+
+
+# --- statistics ---------------------------------------------------------------------
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval for a proportion (no continuity correction).
+
+    :param successes: number of successes ``k`` (0 <= k <= n).
+    :param n: number of trials; ``None`` is returned for ``n == 0``.
+    """
+    if n <= 0:
+        return None
+    if not 0 <= successes <= n:
+        raise ValueError("successes must lie between 0 and n")
+    p = successes / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# --- observations ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Observation:
+    """One counted outcome: a ladder trajectory or one ZRM domain of a trajectory."""
+
+    instrument: Instrument
+    domain_code: str | None
+    zrm_version: str | None
+    organisation_id: int
+    wijk_id: int | None
+    service_type_id: int
+    reference_date: date
+    begin_score: int
+    end_score: int
+
+    @property
+    def improved(self) -> bool:
+        return self.end_score >= self.begin_score + 1
+
+    @property
+    def indicator(self) -> str:
+        return "ladder" if self.instrument == Instrument.LADDER else f"zrm:{self.domain_code}"
+
+
+def observations_for(trajectory: Trajectory, wijk_id: int | None) -> list[Observation]:
+    """The outcomes a trajectory contributes to the reports (see the module definitions)."""
+    begin = trajectory.measurement(MeasurementKind.BEGIN)
+    end = trajectory.measurement(MeasurementKind.EIND)
+    if begin is None or end is None:
+        return []
+    reference = trajectory.ended_on or end.measured_on
+    common = dict(instrument=trajectory.instrument, zrm_version=trajectory.zrm_version,
+                  organisation_id=trajectory.organisation_id, wijk_id=wijk_id,
+                  service_type_id=trajectory.service_type_id, reference_date=reference)
+    if trajectory.instrument == Instrument.LADDER:
+        if not trajectory.closed or begin.ladder_step is None or end.ladder_step is None:
+            return []
+        return [Observation(domain_code=None, begin_score=begin.ladder_step,
+                            end_score=end.ladder_step, **common)]
+    before, after = begin.score_map(), end.score_map()
+    result = []
+    for code, b in before.items():
+        e = after.get(code)
+        if b is None or e is None or b >= 5:
+            continue
+        result.append(Observation(domain_code=code, begin_score=b, end_score=e, **common))
+    return result
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report covers: a period range and optional wijk/organisation/service type."""
+
+    first: date
+    last: date
+    wijk_id: int | None = None
+    organisation_id: int | None = None
+    service_type_id: int | None = None
+
+
+def collect_observations(filters: Filters) -> list[Observation]:
+    """Live outcomes of current trajectories plus the anonymous facts of purged ones."""
+    query = (
+        sa.select(Trajectory)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Trajectory.id.in_(
+            sa.select(Measurement.trajectory_id).where(Measurement.kind == MeasurementKind.EIND)))
+        .options(selectinload(Trajectory.measurements).selectinload(Measurement.scores),
+                 selectinload(Trajectory.client))
+    )
+    if filters.organisation_id:
+        query = query.where(Trajectory.organisation_id == filters.organisation_id)
+    if filters.service_type_id:
+        query = query.where(Trajectory.service_type_id == filters.service_type_id)
+    if filters.wijk_id:
+        query = query.where(Client.wijk_id == filters.wijk_id)
+    observations = [
+        o for t in db.session.scalars(query)
+        for o in observations_for(t, t.client.wijk_id)
+        if filters.first <= o.reference_date <= filters.last
+    ]
+    facts = sa.select(OutcomeFact).where(
+        OutcomeFact.reference_date.between(filters.first, filters.last))
+    if filters.organisation_id:
+        facts = facts.where(OutcomeFact.organisation_id == filters.organisation_id)
+    if filters.service_type_id:
+        facts = facts.where(OutcomeFact.service_type_id == filters.service_type_id)
+    if filters.wijk_id:
+        facts = facts.where(OutcomeFact.wijk_id == filters.wijk_id)
+    for f in db.session.scalars(facts):
+        observations.append(Observation(
+            instrument=f.instrument, domain_code=f.domain_code, zrm_version=f.zrm_version,
+            organisation_id=f.organisation_id, wijk_id=f.wijk_id,
+            service_type_id=f.service_type_id, reference_date=f.reference_date,
+            begin_score=f.begin_score, end_score=f.end_score))
+    return observations
+
+
+# --- aggregation with suppression -------------------------------------------------------
+
+@dataclass
+class OutcomeCell:
+    """n, number improved, share, Wilson interval and target, as they may be shown."""
+
+    n: int
+    improved: int
+    hide_n: bool = False
+    hide_improved: bool = False
+    hide_share: bool = False
+    note: str = ""
+
+    @property
+    def n_text(self) -> str:
+        return SUPPRESSED_TEXT if self.hide_n else str(self.n)
+
+    @property
+    def improved_text(self) -> str:
+        return SUPPRESSED_TEXT if self.hide_improved else str(self.improved)
+
+    @property
+    def share(self) -> float | None:
+        if self.hide_share or self.n == 0:
+            return None
+        return self.improved / self.n
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if self.share is None:
+            return None
+        return wilson_interval(self.improved, self.n)
+
+    @property
+    def target_met(self) -> bool | None:
+        share = self.share
+        return None if share is None else share >= TARGET_SHARE
+
+    @property
+    def certain(self) -> bool:
+        """Whether the whole interval lies on one side of the target."""
+        interval = self.interval
+        if interval is None:
+            return False
+        return interval[0] >= TARGET_SHARE or interval[1] < TARGET_SHARE
+
+    @property
+    def verdict(self) -> str:
+        if self.target_met is None:
+            return self.note or "te weinig metingen"
+        text = "gehaald" if self.target_met else "niet gehaald"
+        if not self.certain:
+            text += " (onzeker: het interval omvat 50%)"
+        return text
+
+
+def suppress_outcomes(pairs: Sequence[tuple[int, int]], suppress: bool) -> list[OutcomeCell]:
+    """Turn (improved, n) per group into cells, suppressed for outsiders.
+
+    Three counts of persons are visible or derivable per group: n, improved, and
+    n − improved. Each below 5 is hidden; a row with one hidden count hides another
+    (n = improved + not improved); a column (with its total shown) with exactly one
+    hidden group hides the smallest other visible group too. Repeated until stable.
+    A share needs all counts visible and, outside the organisation, n >= 10.
+    """
+    cells = [OutcomeCell(n=n, improved=k) for k, n in pairs]
+    if not suppress:
+        return cells
+    # hidden[i] = [n, improved, not improved]
+    hidden = [[is_small(n), is_small(k), is_small(n - k)] for k, n in pairs]
+    values = [[n, k, n - k] for k, n in pairs]
+    while True:
+        for row in hidden:
+            # One count hidden: the two others would give it back (n = k + r), so
+            # improved and not-improved both go (n alone then reveals nothing small).
+            if any(row) and not (row[1] and row[2]):
+                row[1] = row[2] = True
+        # One complementary cell at a time, then the row rule again: hides no more
+        # than needed.
+        for col in range(3):
+            if sum(h[col] for h in hidden) == 1:
+                visible = [(values[i][col], i) for i in range(len(hidden)) if not hidden[i][col]]
+                if visible:
+                    hidden[min(visible)[1]][col] = True
+                    break
+        else:
+            break
+    for cell, (hide_n, hide_k, hide_r) in zip(cells, hidden, strict=True):
+        cell.hide_n = hide_n
+        cell.hide_improved = hide_k or hide_r
+        if cell.hide_improved:
+            cell.hide_share = True
+            cell.note = "te weinig metingen" if cell.n < MIN_SHARE_DENOMINATOR else "afgeschermd"
+        elif cell.n < MIN_SHARE_DENOMINATOR:
+            cell.hide_share = True
+            cell.note = "te weinig metingen"
+    return cells
+
+
+GROUPINGS = {
+    "totaal": "Geen indeling (totaal)",
+    "wijk": "Per wijk",
+    "organisatie": "Per organisatie",
+    "dienst": "Per soort dienstverlening",
+}
+
+
+@dataclass
+class IndicatorReport:
+    """One indicator (the ladder, or one ZRM domain): a row per group and a total."""
+
+    key: str
+    label: str
+    rows: list[tuple[str, OutcomeCell]]
+    total: OutcomeCell
+
+
+@dataclass
+class OutcomeReport:
+    """The outcome report for one selection, ready for a template or another module."""
+
+    filters: Filters
+    grouping: str
+    suppressed: bool
+    indicators: list[IndicatorReport] = field(default_factory=list)
+    definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
+
+    @property
+    def total_observations(self) -> int:
+        return sum(i.total.n for i in self.indicators)
+
+
+def _group_labels(grouping: str) -> dict[int | None, str]:
+    if grouping == "wijk":
+        labels: dict[int | None, str] = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
+        labels[None] = "Wijk onbekend"
+        return labels
+    model = Organisation if grouping == "organisatie" else ServiceType
+    return {m.id: m.name for m in db.session.scalars(sa.select(model))}
+
+
+def _group_key(o: Observation, grouping: str) -> int | None:
+    return {"wijk": o.wijk_id, "organisatie": o.organisation_id,
+            "dienst": o.service_type_id}.get(grouping)
+
+
+def indicator_label(key: str) -> str:
+    if key == "ladder":
+        return "Participatieladder: minstens één trede hoger"
+    code = key.split(":", 1)[1]
+    versions = domain_versions(code)
+    suffix = " (alleen ZRM 2013)" if versions == ["2013"] else ""
+    return f"ZRM {domain_name(code)}{suffix}: minstens één punt beter"
+
+
+def build_report(observations: Iterable[Observation], filters: Filters, grouping: str,
+                 suppress: bool) -> OutcomeReport:
+    """Aggregate observations per indicator and group, suppressed when ``suppress``."""
+    if grouping not in GROUPINGS:
+        raise ValueError(grouping)
+    by_indicator: dict[str, dict[int | None, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0]))
+    for o in observations:
+        slot = by_indicator[o.indicator][_group_key(o, grouping)]
+        slot[0] += int(o.improved)
+        slot[1] += 1
+    labels = _group_labels(grouping) if grouping != "totaal" else {}
+    order = ["ladder"] + [f"zrm:{c}" for c in all_domain_codes()]
+    report = OutcomeReport(filters=filters, grouping=grouping, suppressed=suppress)
+    for key in order:
+        groups = by_indicator.get(key)
+        if not groups:
+            continue
+        total_k = sum(v[0] for v in groups.values())
+        total_n = sum(v[1] for v in groups.values())
+        total = suppress_outcomes([(total_k, total_n)], suppress)[0]
+        rows: list[tuple[str, OutcomeCell]] = []
+        if grouping != "totaal":
+            keys = sorted(groups, key=lambda g: labels.get(g, "~"))
+            cells = suppress_outcomes([tuple(groups[g]) for g in keys], suppress)
+            rows = [(labels.get(g, "Onbekend"), c) for g, c in zip(keys, cells, strict=True)]
+        report.indicators.append(IndicatorReport(key, indicator_label(key), rows, total))
+    return report
+
+
+def period_bounds(first: Period, last: Period) -> tuple[date, date]:
+    """The first and last day of a period range (in either order)."""
+    if first.ordinal > last.ordinal:
+        first, last = last, first
+    return first.start, last.end
