@@ -10,7 +10,7 @@ from flask import Flask
 
 from ..models import Period, Wijk
 from ..privacy import SMALL_CELL
-from ..templating import format_number
+from ..templating import format_number, format_percent
 from .assembly import Section, Table, register_provider
 
 
@@ -50,6 +50,33 @@ def qim_section(wijk: Wijk, period: Period) -> Section:
     return section
 
 
+def outcomes_section(wijk: Wijk, period: Period) -> Section:
+    """Part 1: ZRM and participatieladder outcomes against the 50% targets (suppressed)."""
+    from ..qim.outcomes.services import outcomes_for_wijk
+
+    report = outcomes_for_wijk(wijk.id, period, period)
+    rows = []
+    for indicator in report.indicators:
+        cell = indicator.total
+        if cell.n == 0:
+            continue
+        interval = cell.interval
+        share = "—" if cell.share is None else format_percent(cell.share)
+        if interval:
+            share += f" ({format_percent(interval[0])}–{format_percent(interval[1])})"
+        rows.append([indicator.label, cell.n_text, cell.improved_text, share, cell.verdict])
+    return Section(
+        key="outcomes", title="Uitkomsten voor cliënten: zelfredzaamheid en participatie", part=1,
+        intro="Aandeel cliënten dat vooruitging, tegen de streefwaarde van 50%, met het 95%-interval "
+              "(Wilson). Aantallen onder de 5 worden getoond als <5.",
+        tables=[Table(f"Uitkomsten tegen de streefwaarde, {period.covers}",
+                      ["Indicator", "Aantal (n)", "Vooruit", "Aandeel (95%-interval)", "Streefwaarde 50%"],
+                      rows, numeric=[1, 2, 3])] if rows else [],
+        empty_text="Geen afgeronde metingen in deze periode.")
+
+
 def register_module_providers(app: Flask) -> None:
     """Register the adapters of the modules this app has."""
     register_provider(app, 30, "qim", qim_section)
+    if "outcomes" in app.blueprints:
+        register_provider(app, 40, "outcomes", outcomes_section)
