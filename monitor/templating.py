@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 
 from . import permissions
@@ -27,6 +27,15 @@ def format_percent(value: float | None, decimals: int = 0) -> str:
     return format_number(value * 100, decimals) + "%"
 
 
+def _current_nav(nav) -> str | None:
+    """The endpoint of the navigation item the current page belongs to."""
+    endpoint = request.endpoint or ""
+    if any(item.endpoint == endpoint for item in nav):
+        return endpoint
+    blueprint = endpoint.partition(".")[0]
+    return next((item.endpoint for item in nav if item.endpoint.partition(".")[0] == blueprint), None)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose ``can``, the navigation and the filters to every template."""
     app.jinja_env.filters["datum"] = format_date
@@ -44,4 +53,5 @@ def register_template_helpers(app: Flask) -> None:
             return permissions.can(current_user, name, obj)
 
         nav = [item for item in registry(app).nav if can(item.permission)]
-        return {"can": can, "main_nav": nav, "municipality": app.config["MUNICIPALITY_NAME"]}
+        return {"can": can, "main_nav": nav, "current_nav": _current_nav(nav),
+                "municipality": app.config["MUNICIPALITY_NAME"]}
