@@ -67,10 +67,16 @@ class Chart:
             raw = [s.values[i] for s in self.series]
             hidden = [False] * len(raw)
             if self.suppress:
-                persons = [j for j, s in enumerate(self.series) if s.kind == "person"]
+                # The parts of a row are one group; when their total is shown beside them a
+                # single small part also hides the smallest other part (complementary).
+                last = len(self.series) - 1
+                persons = [j for j, s in enumerate(self.series) if s.kind == "person"
+                           and not (self.row_total and j == last)]
                 group = privacy.suppress_group([raw[j] for j in persons], total_shown=self.row_total)
                 for j, cell in zip(persons, group, strict=True):
                     hidden[j] = cell.suppressed
+                if self.row_total:
+                    hidden[last] = privacy.is_small(raw[last])
             row = []
             for j, s in enumerate(self.series):
                 value = raw[j]
