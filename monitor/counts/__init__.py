@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from ..registry import add_demo_seeder, add_home_section, add_nav
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("counts-lock")
+@with_appcontext
 def lock_command() -> None:
     """Lock approved returns whose period's lock date has passed."""
     from .services import lock_due_returns

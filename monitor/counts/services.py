@@ -18,10 +18,7 @@ from ..models import (
     AuditEvent, Organisation, OrganisationKind, Period, Role, ServiceType, Specialism, User, Wijk,
 )
 from ..timeutil import utcnow
-from .figures import (
-    CLIENTS_PREFIX, HOURS_PREFIX, SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key,
-    validate,
-)
+from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
 from .models import (
     ApiToken, CountReturn, ImportMapping, PlannedHours, ReturnClients, ReturnHours, ReturnStatus,
 )

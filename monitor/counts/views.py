@@ -20,7 +20,7 @@ from .forms import (
     CatalogueForm, ImportOptionsForm, PlanYearForm, ReasonForm, TokenForm, UploadForm, field_name,
     planned_form, return_form,
 )
-from .models import ApiToken, CountReturn, ReturnStatus
+from .models import ApiToken, CountReturn
 
 bp = Blueprint("counts", __name__, url_prefix="/tellen")
 

@@ -166,3 +166,22 @@ def test_openapi_matches_the_endpoints_and_validation(app, login_as):
     negative = dict(example, year=2025, tertial=2, figures=dict(example["figures"], meldingen=-1))
     response = client.post("/api/v1/returns", json=negative, headers=bearer(token))
     assert response.status_code == 422
+
+
+def test_csrf_applies_to_screens_but_not_to_the_api(app, login_as):
+    token = create_token(app, login_as(Role.ADMIN))
+    sw = login_as(Role.SOCIAAL_WERKER)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        assert client.post("/api/v1/returns", json=GOOD, headers=bearer(token)).status_code == 201
+        with app.app_context():
+            from .conftest import period, wijk_id
+
+            url = f"/tellen/opgave/{period(2025, 2).id}/{wijk_id('Oost')}"
+        page = sw.get(url).get_data(as_text=True)
+        assert 'name="csrf_token"' in page
+        response = sw.post(url, data={"meldingen": "3", "action": "save"})
+        assert response.status_code == 400 and count(app) == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from monitor.counts.models import CountReturn, ReturnStatus
@@ -222,3 +224,21 @@ def test_home_sections(app, login_as, make_return):
     assert "te laat" in home  # e.g. Hilversumse Meent of 2025 never started
     home = ah.get("/start").get_data(as_text=True)
     assert "Opgaven om te beoordelen" in home and f"/tellen/opgaven/{rid}" in home
+
+
+def test_board_keeps_old_overdue_returns_and_lock_command(app, login_as, make_return, runner):
+    sw = login_as(Role.SOCIAAL_WERKER)
+    make_return("Versa Welzijn", "Oost", 2021, 2, status="concept")
+    make_return("Versa Welzijn", "Oost", 2021, 3, status="goedgekeurd")
+    html = sw.get("/tellen/mijn-opgaven").get_data(as_text=True)
+    shown = set(re.findall(r'header-cell">([^<]+)<br>.*?<td class="utrecht-table__cell">([^<]+)</td>', html, re.S))
+    assert ("september 2021", "Oost") in shown  # old and still concept: stays in view
+    assert ("december 2021", "Hilversumse Meent") in shown  # old and missing: stays in view
+    assert ("december 2021", "Oost") not in shown  # old and approved: off the board
+    # Approved returns whose lock date has passed are locked by the command.
+    result = runner.invoke(args=["counts-lock"])
+    assert "1 opgaven vergrendeld." in result.output
+    with app.app_context():
+        statuses = dict(db.session.execute(sa.select(CountReturn.period_id, CountReturn.status)).all())
+        assert statuses[period(2021, 3).id] == ReturnStatus.VERGRENDELD
+        assert statuses[period(2021, 2).id] == ReturnStatus.CONCEPT
