@@ -170,7 +170,7 @@ def main() -> None:
 
             def dashboard():
                 dash = dashboards.build(viewer, filters)
-                for chart in [*dash.charts, dash.breakdown]:
+                for chart in [*dash.breakdowns, *dash.charts]:
                     chart.cells()  # include preparing the tables, as the page does
                 db.session.expire_all()
 

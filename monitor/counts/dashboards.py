@@ -115,7 +115,7 @@ class Dashboard:
     filters: Filters
     periods: list[Period]
     charts: list[Chart] = field(default_factory=list)
-    breakdown: Chart | None = None
+    breakdowns: list[Chart] = field(default_factory=list)
     planned_note: str = ""
     returns_counted: int = 0
 
@@ -270,43 +270,59 @@ def build(user: User, filters: Filters) -> Dashboard:
             Series("Unieke cliënten (decemberopgave)", [int(unique[y]) if unique.get(y) is not None else None for y in years], "person"),
         ], chart_type="bar", suppress=suppress,
         note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt."))
-    dash.breakdown = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress)
+    dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress)
     return dash
 
 
-def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress) -> Chart:
+def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress) -> list[Chart]:
+    """Charts over the whole range by organisation, specialism or wijk (one unit per chart)."""
+    range_note = "Opgeteld over de gekozen perioden."
     if filters.perspective == "organisatie":
         totals = scalar_totals(cond, CountReturn.organisation_id)
         hours = hours_totals(spec_cond, CountReturn.organisation_id)
         names = {o.id: o.name for o in db.session.scalars(sa.select(Organisation))}
         ids = sorted(set(totals), key=lambda i: names[i])
         planned = {oid: sum((v for (o, _), v in planned_org.items() if o == oid), Decimal(0)) for oid in ids}
-        return Chart("per-organisatie", "Per organisatie over de gekozen perioden", "Organisatie",
-                     [names[i] for i in ids], [
-                         Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids]),
-                         Series("Begrote uren", [round(planned[i], 1) if planned_ok and planned[i] else None for i in ids]),
-                         Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((i,), 0), planned[i]) if planned_ok else None for i in ids], "share"),
-                         Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
-                         Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
-                     ], chart_type="bar")
+        labels = [names[i] for i in ids]
+        return [
+            Chart("per-organisatie", "Uren per organisatie", "Organisatie", labels, [
+                Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids]),
+                Series("Begrote uren", [round(planned[i], 1) if planned_ok and planned[i] else None for i in ids]),
+            ], chart_type="bar", note=range_note),
+            Chart("per-organisatie-aandelen", "Realisatie en aandelen per organisatie", "Organisatie", labels, [
+                Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((i,), 0), planned[i]) if planned_ok else None for i in ids], "share"),
+                Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
+                Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+            ], chart_type="bar", note=range_note),
+        ]
     if filters.perspective == "specialisme":
         hours = hours_totals(spec_cond, ReturnHours.specialism_id)
         specs = list(db.session.scalars(sa.select(Specialism).order_by(Specialism.position, Specialism.name)))
         specs = [s for s in specs if (s.id,) in hours or planned_spec.get(s.id)]
-        return Chart("per-specialisme", "Per specialisme over de gekozen perioden", "Specialisme",
-                     [s.name for s in specs], [
-                         Series("Gerealiseerde uren", [hours.get((s.id,), 0) for s in specs]),
-                         Series("Begrote uren", [round(planned_spec[s.id], 1) if planned_ok and planned_spec.get(s.id) else None for s in specs]),
-                         Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((s.id,), 0), planned_spec.get(s.id)) if planned_ok else None for s in specs], "share"),
-                     ], chart_type="bar")
+        labels = [s.name for s in specs]
+        return [
+            Chart("per-specialisme", "Uren per specialisme", "Specialisme", labels, [
+                Series("Gerealiseerde uren", [hours.get((s.id,), 0) for s in specs]),
+                Series("Begrote uren", [round(planned_spec[s.id], 1) if planned_ok and planned_spec.get(s.id) else None for s in specs]),
+            ], chart_type="bar", note=range_note),
+            Chart("per-specialisme-realisatie", "Realisatie per specialisme", "Specialisme", labels, [
+                Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((s.id,), 0), planned_spec.get(s.id)) if planned_ok else None for s in specs], "share"),
+            ], chart_type="bar", note=range_note),
+        ]
     totals = scalar_totals(cond, CountReturn.wijk_id)
     hours = hours_totals(spec_cond, CountReturn.wijk_id)
     clients = clients_totals(cond, CountReturn.wijk_id)
     names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
     ids = sorted(totals, key=lambda i: names[i])
-    return Chart("per-wijk", "Per wijk over de gekozen perioden", "Wijk", [names[i] for i in ids], [
-        Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids]),
-        Series("Cliënten per FTE", [_div(clients.get((i,), 0), totals[i]["fte"]) for i in ids], "ratio"),
-        Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
-        Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
-    ], chart_type="bar", note="Caseload per wijk: cliënten opgeteld over de perioden ÷ FTE opgeteld over de perioden.")
+    labels = [names[i] for i in ids]
+    return [
+        Chart("per-wijk", "Uren per wijk", "Wijk", labels, [
+            Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids])], chart_type="bar", note=range_note),
+        Chart("per-wijk-caseload", "Caseload per wijk", "Wijk", labels, [
+            Series("Cliënten per FTE", [_div(clients.get((i,), 0), totals[i]["fte"]) for i in ids], "ratio")],
+            chart_type="bar", note="Cliënten opgeteld over de perioden ÷ FTE opgeteld over de perioden."),
+        Chart("per-wijk-aandelen", "Doorverwijzing en doorlooptijd per wijk", "Wijk", labels, [
+            Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
+            Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+        ], chart_type="bar", note=range_note),
+    ]

@@ -22,9 +22,7 @@ Table = tuple[str, list[str], list[list[Any]]]  # title, header, rows
 def dashboard_tables(dash: Dashboard) -> list[Table]:
     """The dashboard's tables exactly as shown (suppressed cells stay "<5")."""
     tables = []
-    for chart in [*dash.charts, dash.breakdown]:
-        if chart is None:
-            continue
+    for chart in [*dash.breakdowns, *dash.charts]:
         header = [chart.first_header] + [s.label + (" (%)" if s.kind == "share" else "") for s in chart.series]
         rows = [[label] + [value for value, _ in cells] for label, cells in zip(chart.labels, chart.cells(), strict=True)]
         tables.append((chart.title, header, rows))

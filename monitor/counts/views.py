@@ -299,7 +299,7 @@ def dashboard():
         wijken=wijken, organisations=services.welfare_organisations(),
         specialisms=services.catalogue_entries(services.Specialism), perspectives=dashboards.PERSPECTIVES,
         restricted=dashboards.restricted(current_user), query=request.args.to_dict(),
-        charts_json=[c.config() for c in [*dash.charts, dash.breakdown] if c is not None],
+        charts_json=[c.config() for c in [*dash.breakdowns, *dash.charts]],
     )
 
 

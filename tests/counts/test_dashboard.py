@@ -71,10 +71,11 @@ def test_trends_for_the_accounthouder(app, login_as, data):
     assert counts == {"Nieuwe meldingen": "32", "Afgesloten trajecten": "16", "Actieve vrijwilligers": "11"}
     assert as_dict(t["tabel-uniek"]) == {"2024": {"Unieke cliënten (decemberopgave)": "30"}}
     per_org = as_dict(t["tabel-per-organisatie"])
+    per_org_shares = as_dict(t["tabel-per-organisatie-aandelen"])
     weeks = (DAYS[1] + DAYS[2] + DAYS[3]) / 7
     assert per_org["Versa Welzijn"]["Gerealiseerde uren"] == "310"
     assert per_org["Versa Welzijn"]["Begrote uren"] == nl(15.5 * weeks)
-    assert per_org["Versa Welzijn"]["Gerealiseerd t.o.v. begroot"] == nl(100 * 310 / (15.5 * weeks)) + "%"
+    assert per_org_shares["Versa Welzijn"]["Gerealiseerd t.o.v. begroot"] == nl(100 * 310 / (15.5 * weeks)) + "%"
     assert per_org["MEE"]["Begrote uren"] == nl(2.0 * weeks)
 
 
@@ -87,8 +88,8 @@ def test_wijk_and_specialism_perspectives(app, login_as, data):
     t = _get(client, data, perspectief="wijk")
     per_wijk = as_dict(t["tabel-per-wijk"])
     assert per_wijk["Oost"]["Gerealiseerde uren"] == str(100 + 50 + 30 + 120)
-    assert per_wijk["Oost"]["Cliënten per FTE"] == nl((12 + 3 + 6 + 15) / (1.0 + 0.25 + 1.0))
-    assert per_wijk["Zuid"]["Binnen zes maanden afgesloten"] == "100,0%"
+    assert as_dict(t["tabel-per-wijk-caseload"])["Oost"]["Cliënten per FTE"] == nl((12 + 3 + 6 + 15) / (1.0 + 0.25 + 1.0))
+    assert as_dict(t["tabel-per-wijk-aandelen"])["Zuid"]["Binnen zes maanden afgesloten"] == "100,0%"
     t = _get(client, data, perspectief="wijk", wijk=oost)
     assert as_dict(t["tabel-uren"])["mei 2024"] == {"Gerealiseerde uren": "180", "Begrote uren": "—"}
     t = _get(client, data, perspectief="specialisme", specialisme=buurtwerk)
@@ -146,7 +147,7 @@ def test_exports(app, login_as, data):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(response.get_data()))
-    sheet = next(ws for ws in wb.worksheets if "Uren" in ws.title)
+    sheet = next(ws for ws in wb.worksheets if "gerealiseerd en begroot" in ws.title)
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Periode", "Gerealiseerde uren", "Begrote uren")
     assert rows[1][:2] == ("mei 2024", 220)
