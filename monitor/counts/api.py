@@ -85,8 +85,8 @@ def list_returns():
     for name, column in (("year", Period.year), ("tertial", Period.tertial)):
         value = request.args.get(name)
         if value is not None:
-            if not value.isdigit():
-                errors.append({"field": name, "message": "Moet een geheel getal zijn."})
+            if not value.isdigit() or len(value) > 4:
+                errors.append({"field": name, "message": "Moet een geheel getal zijn (hoogstens 4 cijfers)."})
             else:
                 query = query.where(column == int(value))
     if request.args.get("wijk"):
@@ -155,8 +155,8 @@ def post_return():
     unknown = set(body) - set(REQUEST_PROPERTIES)
     errors += [{"field": k, "message": "Onbekend veld."} for k in sorted(unknown)]
     year, tertial, wijk_name = body.get("year"), body.get("tertial"), body.get("wijk")
-    if not isinstance(year, int) or isinstance(year, bool):
-        errors.append({"field": "year", "message": "Verplicht: het jaar als geheel getal."})
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        errors.append({"field": "year", "message": "Verplicht: het jaar als geheel getal (bijvoorbeeld 2025)."})
     if tertial not in (1, 2, 3) or isinstance(tertial, bool):
         errors.append({"field": "tertial", "message": "Verplicht: 1, 2 of 3."})
     if not isinstance(wijk_name, str) or not wijk_name.strip():
@@ -250,7 +250,7 @@ def openapi_document() -> dict[str, Any]:
             "/returns": {
                 "get": {"operationId": "listReturns", "summary": "Opgaven van de eigen organisatie",
                         "parameters": [
-                            {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                            {"name": "year", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 9999}},
                             {"name": "tertial", "in": "query", "schema": {"type": "integer", "enum": [1, 2, 3]}},
                             {"name": "wijk", "in": "query", "schema": {"type": "string"}},
                             {"name": "status", "in": "query", "schema": {"type": "string", "enum": [s.value for s in ReturnStatus]}}],
@@ -289,7 +289,7 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "additionalProperties": False,
                     "required": ["year", "tertial", "wijk"],
                     "properties": {
-                        "year": {"type": "integer"},
+                        "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
                         "tertial": {"type": "integer", "enum": [1, 2, 3]},
                         "wijk": {"type": "string", "description": "Naam van de wijk", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))]},
                         "figures": {"type": "object", "additionalProperties": False, "properties": figure_props},

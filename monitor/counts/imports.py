@@ -187,7 +187,7 @@ def _identity(values: dict[str, str], wijken: dict[str, Wijk], allowed: set[int]
     year = values.get("jaar", "").strip()
     tertial = values.get("tertiaal", "").strip().upper().removeprefix("T")
     period = None
-    if not year.isdigit() or not tertial.isdigit():
+    if not year.isdigit() or not tertial.isdigit() or len(year) > 4 or len(tertial) > 1:
         errors.append("Jaar en tertiaal moeten getallen zijn (bijvoorbeeld 2025 en 2).")
     else:
         period = db.session.scalar(sa.select(Period).where(Period.year == int(year), Period.tertial == int(tertial)))

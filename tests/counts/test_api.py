@@ -92,6 +92,7 @@ def test_errors_are_structured_and_nothing_is_stored(app, login_as):
                            ({"year": 2025, "tertial": 4, "wijk": "Oost"}, "tertial"),
                            ({"year": 2025, "tertial": 1, "wijk": "Atlantis"}, "wijk"),
                            ({"year": 1990, "tertial": 1, "wijk": "Oost"}, "year"),
+                           ({"year": 10 ** 30, "tertial": 1, "wijk": "Oost"}, "year"),
                            (dict(GOOD, figures={"meldingen": "twintig"}), "figures.meldingen"),
                            (dict(GOOD, figures={"uren:buurtwerk": 3}), "figures.uren:buurtwerk"),
                            (dict(GOOD, extra=1), "extra"),
@@ -104,6 +105,7 @@ def test_errors_are_structured_and_nothing_is_stored(app, login_as):
     response = client.post("/api/v1/returns", json=[1, 2], headers=bearer(token))
     assert response.status_code == 400
     assert client.get("/api/v1/returns?year=abc", headers=bearer(token)).status_code == 400
+    assert client.get("/api/v1/returns?year=" + "9" * 30, headers=bearer(token)).status_code == 400
     assert count(app) == 0
 
 
