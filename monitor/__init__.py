@@ -19,6 +19,7 @@ FEATURES = (
     "monitor.main",
     "monitor.admin",
     "monitor.qim",
+    "monitor.counts",
     "monitor.qim.outcomes",
     "monitor.sessions",
 )

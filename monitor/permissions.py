@@ -106,6 +106,31 @@ def public(view: Callable) -> Callable:
     return view
 
 
+# --- machine clients: API views authenticated by a bearer token, not a session ----------
+
+API_PREFIX = "api:"
+
+
+def api_token(name: str) -> Callable:
+    """Mark a view as an API endpoint for token holders with scope ``name``.
+
+    :func:`enforce` leaves such endpoints to the view's own token check, which answers
+    a structured JSON 401 without a valid ``Authorization: Bearer`` token, to session
+    users and anonymous clients alike.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        view.permission = API_PREFIX + name  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def is_api_permission(name: str | None) -> bool:
+    """Whether ``name`` marks a token-authenticated API endpoint."""
+    return bool(name) and name.startswith(API_PREFIX)
+
+
 def endpoint_permission(app: Flask, endpoint: str) -> str | None:
     """The permission name the view behind ``endpoint`` declares, if any."""
     if endpoint == "static":
@@ -123,8 +148,8 @@ def enforce() -> Any:
     if name is None:
         logger.error("Endpoint %s has no permission in the policy: refused", endpoint)
         abort(403)
-    if name == PUBLIC:
-        return None
+    if name == PUBLIC or is_api_permission(name):
+        return None  # API views check their bearer token themselves (JSON 401)
     if not current_user.is_authenticated:
         from .extensions import login_manager
 

@@ -54,6 +54,7 @@ def test_every_named_permission_is_defined(app):
     undefined = {
         name for endpoint, _, _ in all_routes(app)
         if (name := permissions.endpoint_permission(app, endpoint)) not in (None, permissions.PUBLIC)
+        and not permissions.is_api_permission(name)
         and permissions.get(name) is None
     }
     assert undefined == set()
@@ -65,13 +66,22 @@ def _request(client, method, url):
     return client.post(url, data={})
 
 
+def _assert_api_401(response, endpoint, method, url):
+    """API endpoints (token scopes) answer a structured JSON 401 without a bearer token."""
+    assert response.status_code == 401, (endpoint, method, url, response.status_code)
+    assert response.is_json, (endpoint, url)
+    assert response.get_json()["error"]["status"] == 401, (endpoint, url)
+
+
 def test_anonymous_is_sent_to_login_everywhere_but_public_pages(app):
     client = app.test_client()
     for endpoint, method, url in all_routes(app):
         name = permissions.endpoint_permission(app, endpoint)
         response = _request(client, method, url)
         assert response.status_code < 500, (endpoint, method, url)
-        if name == permissions.PUBLIC:
+        if permissions.is_api_permission(name):
+            _assert_api_401(response, endpoint, method, url)
+        elif name == permissions.PUBLIC:
             assert response.status_code not in (401, 403), (endpoint, url)
         else:
             assert response.status_code == 302, (endpoint, method, url, response.status_code)
@@ -89,7 +99,9 @@ def test_each_role_gets_what_the_policy_says(app, make_user, role):
         response = _request(client, method, url)
         status = response.status_code
         assert status < 500, (endpoint, method, url, status)
-        if name == permissions.PUBLIC:
+        if permissions.is_api_permission(name):
+            _assert_api_401(response, endpoint, method, url)
+        elif name == permissions.PUBLIC:
             assert status not in (401, 403), (endpoint, url, status)
         elif role in permissions.get(name).roles:
             assert status != 403, f"{role} should reach {method} {url} ({name})"

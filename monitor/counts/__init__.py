@@ -1,0 +1,35 @@
+"""Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend."""
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from ..registry import add_demo_seeder, add_home_section, add_nav
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprints (screens and API), navigation, home tasks, demo data and CLI."""
+    from ..extensions import csrf
+    from . import models, permissions  # noqa: F401  (tables and policy entries)
+    from .api import bp as api_bp
+    from .home import approval_section, returns_section
+    from .seed import seed_demo_returns
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # machine clients authenticate with a bearer token, not a session
+    add_nav(app, "Tellen", "counts.index", "counts.index", 20)
+    add_home_section(app, returns_section)
+    add_home_section(app, approval_section)
+    add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
+    app.cli.add_command(lock_command)
+
+
+@click.command("counts-lock")
+@with_appcontext
+def lock_command() -> None:
+    """Lock approved returns whose period's lock date has passed."""
+    from .services import lock_due_returns
+
+    click.echo(f"{lock_due_returns()} opgaven vergrendeld.")

@@ -1,0 +1,328 @@
+"""Aggregates of approved returns for the dashboards: trends per period and breakdowns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import privacy
+from ..extensions import db
+from ..models import Organisation, Period, Role, ServiceType, Specialism, User, Wijk
+from ..permissions import wijk_ids_in_scope
+from ..templating import format_number, format_percent
+from .figures import weeks_in
+from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+
+APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
+PERSPECTIVES = {"wijk": "Per wijk", "organisatie": "Per organisatie", "specialisme": "Per specialisme"}
+ORDINAL = Period.year * 3 + Period.tertial - 1
+
+
+def restricted(user: User) -> bool:
+    """Viewers who never see individual returns get small counts of persons as "<5"."""
+    return user.role not in (Role.ADMIN, Role.ACCOUNTHOUDER)
+
+
+@dataclass
+class Filters:
+    """What a dashboard shows: a period range and optional wijk, organisation, specialism."""
+
+    period_from: Period
+    period_to: Period
+    wijk_id: int | None = None
+    organisation_id: int | None = None
+    specialism_id: int | None = None
+    perspective: str = "wijk"
+
+
+@dataclass
+class Series:
+    label: str
+    values: list[Any]
+    kind: str = "number"  # number | person | share | ratio
+
+
+@dataclass
+class Chart:
+    """A chart and the table beside it: the same labels and values."""
+
+    id: str
+    title: str
+    first_header: str
+    labels: list[str]
+    series: list[Series]
+    chart_type: str = "line"
+    note: str = ""
+    suppress: bool = False
+    row_total: bool = False  # the last series is the total of the others (complementary suppression)
+
+    def cells(self) -> list[list[tuple[Any, str]]]:
+        """Per row the (value for the chart/export, text for the table) of each series."""
+        rows = []
+        for i in range(len(self.labels)):
+            raw = [s.values[i] for s in self.series]
+            hidden = [False] * len(raw)
+            if self.suppress:
+                # The parts of a row are one group; when their total is shown beside them a
+                # single small part also hides the smallest other part (complementary).
+                last = len(self.series) - 1
+                persons = [j for j, s in enumerate(self.series) if s.kind == "person"
+                           and not (self.row_total and j == last)]
+                group = privacy.suppress_group([raw[j] for j in persons], total_shown=self.row_total)
+                for j, cell in zip(persons, group, strict=True):
+                    hidden[j] = cell.suppressed
+                if self.row_total:
+                    hidden[last] = privacy.is_small(raw[last])
+            row = []
+            for j, s in enumerate(self.series):
+                value = raw[j]
+                if hidden[j]:
+                    row.append((privacy.SUPPRESSED_TEXT, privacy.SUPPRESSED_TEXT))
+                elif value is None:
+                    row.append((None, "—"))
+                elif s.kind == "share":
+                    row.append((round(float(value) * 100, 1), format_percent(value, 1)))
+                elif s.kind == "ratio":
+                    row.append((round(float(value), 1), format_number(value, 1)))
+                else:
+                    row.append((value if isinstance(value, int) else round(float(value), 1),
+                                format_number(value, 0 if isinstance(value, int) else 1)))
+            rows.append(row)
+        return rows
+
+    def table_rows(self) -> list[tuple[str, list[tuple[Any, str]]]]:
+        """(label, cells) per row, for the table beside the chart."""
+        return list(zip(self.labels, self.cells(), strict=True))
+
+    def config(self) -> dict:
+        """JSON for Chart.js: suppressed or missing values become gaps."""
+        cells = self.cells()
+        return {
+            "id": self.id, "type": self.chart_type, "labels": self.labels,
+            "percent": any(s.kind == "share" for s in self.series),
+            "datasets": [{"label": s.label, "data": [
+                row[j][0] if isinstance(row[j][0], int | float) else None for row in cells]}
+                for j, s in enumerate(self.series)],
+        }
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    periods: list[Period]
+    charts: list[Chart] = field(default_factory=list)
+    breakdowns: list[Chart] = field(default_factory=list)
+    planned_note: str = ""
+    returns_counted: int = 0
+
+
+def _div(a: Any, b: Any) -> Decimal | None:
+    if a is None or not b:
+        return None
+    return Decimal(a) / Decimal(b)
+
+
+def periods_between(first: Period, last: Period) -> list[Period]:
+    lo, hi = sorted((first.ordinal, last.ordinal))
+    return list(db.session.scalars(sa.select(Period).where(ORDINAL.between(lo, hi)).order_by(ORDINAL)))
+
+
+def _conditions(filters: Filters, scope: set[int] | None, periods: list[Period]) -> list:
+    ids = [p.id for p in periods] or [-1]
+    cond = [CountReturn.status.in_(APPROVED), CountReturn.period_id.in_(ids)]
+    if filters.wijk_id:
+        cond.append(CountReturn.wijk_id == filters.wijk_id)
+    if scope is not None:
+        cond.append(CountReturn.wijk_id.in_(scope or {-1}))
+    if filters.organisation_id:
+        cond.append(CountReturn.organisation_id == filters.organisation_id)
+    return cond
+
+
+SUMS = ("volunteers", "meldingen", "meldingen_sociaal_plein", "closed_total", "closed_within_six_months",
+        "closed_contact_moments", "closed_hours", "fte")
+
+
+def scalar_totals(cond: list, group_by) -> dict[Any, dict[str, Any]]:
+    """Sums of the scalar figures of approved returns, grouped by ``group_by``."""
+    query = sa.select(group_by, sa.func.count(CountReturn.id),
+                      *[sa.func.sum(getattr(CountReturn, f)) for f in SUMS]).where(*cond).group_by(group_by)
+    result = {}
+    for row in db.session.execute(query):
+        result[row[0]] = {"returns": row[1], **{f: row[i + 2] for i, f in enumerate(SUMS)}}
+    return result
+
+
+def hours_totals(cond: list, *group_by) -> dict[tuple, int]:
+    query = (sa.select(*group_by, sa.func.sum(ReturnHours.hours))
+             .join(CountReturn, ReturnHours.return_id == CountReturn.id).where(*cond).group_by(*group_by))
+    return {tuple(row[:-1]): int(row[-1] or 0) for row in db.session.execute(query)}
+
+
+def clients_totals(cond: list, *group_by) -> dict[tuple, int]:
+    query = (sa.select(*group_by, sa.func.sum(ReturnClients.clients))
+             .join(CountReturn, ReturnClients.return_id == CountReturn.id).where(*cond).group_by(*group_by))
+    return {tuple(row[:-1]): int(row[-1] or 0) for row in db.session.execute(query)}
+
+
+def planned_for(periods: list[Period], organisation_ids: list[int], specialism_id: int | None
+                ) -> tuple[dict[int, Decimal], dict[tuple[int, int], Decimal], dict[int, Decimal]]:
+    """Planned hours per period id, per (organisation, specialism) and per specialism over the range.
+
+    Planned hours for a tertial = budgeted hours per week x the weeks the tertial lasts.
+    """
+    years = {p.year for p in periods}
+    query = sa.select(PlannedHours).where(PlannedHours.year.in_(years or {-1}),
+                                          PlannedHours.organisation_id.in_(organisation_ids or [-1]))
+    if specialism_id:
+        query = query.where(PlannedHours.specialism_id == specialism_id)
+    per_period: dict[int, Decimal] = defaultdict(Decimal)
+    per_org: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    per_spec: dict[int, Decimal] = defaultdict(Decimal)
+    rows = db.session.scalars(query).all()
+    for p in periods:
+        for row in rows:
+            if row.year == p.year:
+                amount = Decimal(row.hours_per_week) * weeks_in(p)
+                per_period[p.id] += amount
+                per_org[(row.organisation_id, row.specialism_id)] += amount
+                per_spec[row.specialism_id] += amount
+    return per_period, per_org, per_spec
+
+
+def build(user: User, filters: Filters) -> Dashboard:
+    """Compute every chart of the dashboard for ``user`` (scoped and suppressed as needed)."""
+    scope = wijk_ids_in_scope(user)
+    suppress = restricted(user)
+    periods = periods_between(filters.period_from, filters.period_to)
+    dash = Dashboard(filters, periods)
+    cond = _conditions(filters, scope, periods)
+    labels = [p.label for p in periods]
+    totals = scalar_totals(cond, CountReturn.period_id)
+    dash.returns_counted = sum(t["returns"] for t in totals.values())
+    spec_cond = cond + ([ReturnHours.specialism_id == filters.specialism_id] if filters.specialism_id else [])
+    hours = hours_totals(spec_cond, CountReturn.period_id)
+    clients = clients_totals(cond, CountReturn.period_id, ReturnClients.service_type_id)
+    client_sum: dict[int, int] = defaultdict(int)
+    for (pid, _), n in clients.items():
+        client_sum[pid] += n
+
+    orgs = [filters.organisation_id] if filters.organisation_id else [
+        o.id for o in db.session.scalars(sa.select(Organisation))]
+    planned_period, planned_org, planned_spec = planned_for(periods, orgs, filters.specialism_id)
+    planned_ok = not filters.wijk_id and scope is None
+    if not planned_ok:
+        dash.planned_note = ("Begrote uren gelden voor een hele organisatie, niet per wijk: "
+                             "bij een keuze voor één wijk (of als u alleen eigen wijken ziet) tonen wij ze niet.")
+
+    def t(pid: int, key: str) -> Any:
+        return totals.get(pid, {}).get(key)
+
+    has = [p.id in totals for p in periods]
+    dash.charts.append(Chart(
+        "uren", "Uren: gerealiseerd en begroot", "Periode", labels, [
+            Series("Gerealiseerde uren", [hours.get((p.id,), 0) if h else None for p, h in zip(periods, has, strict=True)]),
+            Series("Begrote uren", [round(planned_period[p.id], 1) if planned_ok and p.id in planned_period else None
+                                    for p in periods]),
+        ], chart_type="bar",
+        note="Begrote uren van een tertiaal = begrote uren per week (uit de begroting van de organisatie) "
+             "× het aantal weken van het tertiaal (dagen ÷ 7, ongeveer 17,3)."))
+    dash.charts.append(Chart(
+        "caseload", "Caseload: cliënten per FTE", "Periode", labels, [
+            Series("Cliënten per FTE", [_div(client_sum.get(p.id), t(p.id, "fte")) if h else None
+                                        for p, h in zip(periods, has, strict=True)], "ratio"),
+        ], note="Alle cliënten van de periode (opgeteld over de soorten dienstverlening) gedeeld door de FTE sociaal werkers in de wijk."))
+    dash.charts.append(Chart(
+        "aandelen", "Doorverwijzing en doorlooptijd", "Periode", labels, [
+            Series("Meldingen via het Sociaal Plein", [privacy.share(t(p.id, "meldingen_sociaal_plein") or 0, t(p.id, "meldingen") or 0, suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
+            Series("Trajecten afgesloten binnen zes maanden", [privacy.share(t(p.id, "closed_within_six_months") or 0, t(p.id, "closed_total") or 0, suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
+        ], note="Aandelen over minder dan 10 meldingen of trajecten tonen wij niet aan wie buiten de organisatie staat." if suppress else ""))
+    dash.charts.append(Chart(
+        "gemiddelden", "Gemiddeld per afgesloten traject", "Periode", labels, [
+            Series("Uren per traject", [_div(t(p.id, "closed_hours"), t(p.id, "closed_total")) for p in periods], "ratio"),
+            Series("Contactmomenten per traject", [_div(t(p.id, "closed_contact_moments"), t(p.id, "closed_total")) for p in periods], "ratio"),
+        ], note="Afgeleid uit de totalen: uren (of contactmomenten) van de afgesloten trajecten ÷ het aantal afgesloten trajecten."))
+    dash.charts.append(Chart(
+        "aantallen", "Meldingen, trajecten en vrijwilligers", "Periode", labels, [
+            Series("Nieuwe meldingen", [t(p.id, "meldingen") for p in periods], "person"),
+            Series("Afgesloten trajecten", [t(p.id, "closed_total") for p in periods], "person"),
+            Series("Actieve vrijwilligers", [t(p.id, "volunteers") for p in periods], "person"),
+        ], suppress=suppress))
+    services = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position, ServiceType.name)))
+    used = [s for s in services if any(sid == s.id for (_, sid) in clients)]
+    dash.charts.append(Chart(
+        "clienten", "Cliënten per soort dienstverlening", "Periode", labels,
+        [Series(s.name, [clients.get((p.id, s.id)) if h else None for p, h in zip(periods, has, strict=True)], "person") for s in used]
+        + [Series("Totaal", [client_sum.get(p.id) if h else None for p, h in zip(periods, has, strict=True)], "person")],
+        chart_type="bar", suppress=suppress, row_total=True,
+        note="Cliënten per tertiaal kunnen niet bij elkaar worden opgeteld tot een jaar: zie de unieke cliënten per jaar."))
+    year_cond = cond + [Period.tertial == 3]
+    unique = dict(db.session.execute(sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year))
+                                     .join(Period, CountReturn.period_id == Period.id)
+                                     .where(*year_cond).group_by(Period.year)).all())
+    years = sorted({p.year for p in periods if p.tertial == 3})
+    dash.charts.append(Chart(
+        "uniek", "Unieke cliënten per jaar", "Jaar", [str(y) for y in years], [
+            Series("Unieke cliënten (decemberopgave)", [int(unique[y]) if unique.get(y) is not None else None for y in years], "person"),
+        ], chart_type="bar", suppress=suppress,
+        note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt."))
+    dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress)
+    return dash
+
+
+def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress) -> list[Chart]:
+    """Charts over the whole range by organisation, specialism or wijk (one unit per chart)."""
+    range_note = "Opgeteld over de gekozen perioden."
+    if filters.perspective == "organisatie":
+        totals = scalar_totals(cond, CountReturn.organisation_id)
+        hours = hours_totals(spec_cond, CountReturn.organisation_id)
+        names = {o.id: o.name for o in db.session.scalars(sa.select(Organisation))}
+        ids = sorted(set(totals), key=lambda i: names[i])
+        planned = {oid: sum((v for (o, _), v in planned_org.items() if o == oid), Decimal(0)) for oid in ids}
+        labels = [names[i] for i in ids]
+        return [
+            Chart("per-organisatie", "Uren per organisatie", "Organisatie", labels, [
+                Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids]),
+                Series("Begrote uren", [round(planned[i], 1) if planned_ok and planned[i] else None for i in ids]),
+            ], chart_type="bar", note=range_note),
+            Chart("per-organisatie-aandelen", "Realisatie en aandelen per organisatie", "Organisatie", labels, [
+                Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((i,), 0), planned[i]) if planned_ok else None for i in ids], "share"),
+                Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
+                Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+            ], chart_type="bar", note=range_note),
+        ]
+    if filters.perspective == "specialisme":
+        hours = hours_totals(spec_cond, ReturnHours.specialism_id)
+        specs = list(db.session.scalars(sa.select(Specialism).order_by(Specialism.position, Specialism.name)))
+        specs = [s for s in specs if (s.id,) in hours or planned_spec.get(s.id)]
+        labels = [s.name for s in specs]
+        return [
+            Chart("per-specialisme", "Uren per specialisme", "Specialisme", labels, [
+                Series("Gerealiseerde uren", [hours.get((s.id,), 0) for s in specs]),
+                Series("Begrote uren", [round(planned_spec[s.id], 1) if planned_ok and planned_spec.get(s.id) else None for s in specs]),
+            ], chart_type="bar", note=range_note),
+            Chart("per-specialisme-realisatie", "Realisatie per specialisme", "Specialisme", labels, [
+                Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((s.id,), 0), planned_spec.get(s.id)) if planned_ok else None for s in specs], "share"),
+            ], chart_type="bar", note=range_note),
+        ]
+    totals = scalar_totals(cond, CountReturn.wijk_id)
+    hours = hours_totals(spec_cond, CountReturn.wijk_id)
+    clients = clients_totals(cond, CountReturn.wijk_id)
+    names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
+    ids = sorted(totals, key=lambda i: names[i])
+    labels = [names[i] for i in ids]
+    return [
+        Chart("per-wijk", "Uren per wijk", "Wijk", labels, [
+            Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids])], chart_type="bar", note=range_note),
+        Chart("per-wijk-caseload", "Caseload per wijk", "Wijk", labels, [
+            Series("Cliënten per FTE", [_div(clients.get((i,), 0), totals[i]["fte"]) for i in ids], "ratio")],
+            chart_type="bar", note="Cliënten opgeteld over de perioden ÷ FTE opgeteld over de perioden."),
+        Chart("per-wijk-aandelen", "Doorverwijzing en doorlooptijd per wijk", "Wijk", labels, [
+            Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
+            Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+        ], chart_type="bar", note=range_note),
+    ]

@@ -1,0 +1,85 @@
+"""CSV (Dutch: semicolons, decimal comma, UTF-8 with BOM) and XLSX exports of tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Period, ServiceType, Specialism
+from .dashboards import APPROVED, ORDINAL, Dashboard
+from .figures import SCALARS
+from .models import CountReturn
+
+Table = tuple[str, list[str], list[list[Any]]]  # title, header, rows
+
+
+def dashboard_tables(dash: Dashboard) -> list[Table]:
+    """The dashboard's tables exactly as shown (suppressed cells stay "<5")."""
+    tables = []
+    for chart in [*dash.breakdowns, *dash.charts]:
+        header = [chart.first_header] + [s.label + (" (%)" if s.kind == "share" else "") for s in chart.series]
+        rows = [[label] + [value for value, _ in cells] for label, cells in zip(chart.labels, chart.cells(), strict=True)]
+        tables.append((chart.title, header, rows))
+    return tables
+
+
+def raw_returns_table(first: Period, last: Period) -> Table:
+    """Every approved (or locked) return in the period range, one row each."""
+    lo, hi = sorted((first.ordinal, last.ordinal))
+    specs = list(db.session.scalars(sa.select(Specialism).order_by(Specialism.position)))
+    types = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position)))
+    rets = db.session.scalars(sa.select(CountReturn).join(Period).where(
+        CountReturn.status.in_(APPROVED), ORDINAL.between(lo, hi)).order_by(Period.year, Period.tertial, CountReturn.id))
+    header = (["organisatie", "wijk", "jaar", "tertiaal", "status"] + [f.key for f in SCALARS]
+              + [f"uren_{s.code}" for s in specs] + [f"clienten_{s.code}" for s in types] + ["toelichting"])
+    rows = []
+    for r in rets:
+        hours, clients = r.hours_by_specialism, r.clients_by_service
+        rows.append([r.organisation.name, r.wijk.name, r.period.year, r.period.tertial, r.status.value]
+                    + [getattr(r, f.key) for f in SCALARS]
+                    + [hours.get(s.id) for s in specs] + [clients.get(s.id) for s in types] + [r.explanation])
+    return (f"Goedgekeurde opgaven {first.label} – {last.label}", header, rows)
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        return f"{value}".replace(".", ",")
+    return str(value)
+
+
+def to_csv(tables: Sequence[Table]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for index, (title, header, rows) in enumerate(tables):
+        if len(tables) > 1:
+            if index:
+                writer.writerow([])
+            writer.writerow([title])
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for index, (title, header, rows) in enumerate(tables, start=1):
+        name = "".join(c for c in title if c not in "[]:*?/\\")[:28] or f"Tabel {index}"
+        ws = wb.create_sheet(f"{index} {name}"[:31])
+        ws.append(header)
+        for row in rows:
+            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

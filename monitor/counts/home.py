@@ -1,0 +1,50 @@
+"""Home-page tasks of Tellen: returns due, overdue or returned; returns awaiting approval."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+
+from ..models import Role, User
+from ..registry import HomeSection, HomeTask
+from ..timeutil import format_date
+from . import services
+
+
+def returns_section(user: User) -> HomeSection | None:
+    """Social workers: their organisation's returns in their wijken that need something."""
+    if user.role != Role.SOCIAAL_WERKER or user.organisation_id is None:
+        return None
+    today = date.today()
+    tasks = []
+    for row in services.board(user.organisation_id, user.wijk_ids, today, recent=1):
+        ret = row.ret
+        if ret is not None and not ret.status.editable:
+            continue
+        if row.period.deadline > today and ret is None and (row.period.deadline - today).days > 30:
+            continue  # far from due: no task yet
+        url = url_for("counts.edit", period_id=row.period.id, wijk_id=row.wijk.id)
+        title = f"Opgave {row.wijk.name}, {row.period.label}"
+        if ret is not None and ret.status.value == "teruggestuurd":
+            tasks.append(HomeTask(f"{title}: teruggestuurd", url,
+                                  f"Vraag van de gemeente: {ret.return_reason}", "error" if row.overdue else "warning"))
+        elif row.overdue:
+            tasks.append(HomeTask(f"{title}: te laat", url,
+                                  f"De deadline was {format_date(row.period.deadline)}.", "error"))
+        else:
+            state = "concept" if ret else "nog niet begonnen"
+            tasks.append(HomeTask(f"{title}: {state}", url,
+                                  f"Uiterlijk {format_date(row.period.deadline)} indienen.", "info"))
+    return HomeSection("Opgaven (Tellen)", tasks, "Er wachten geen opgaven op u.", order=20)
+
+
+def approval_section(user: User) -> HomeSection | None:
+    """Accounthouders: submitted returns awaiting approval."""
+    if user.role != Role.ACCOUNTHOUDER:
+        return None
+    tasks = [HomeTask(f"{r.organisation.name}: {r.wijk.name}, {r.period.label}",
+                      url_for("counts.detail", return_id=r.id),
+                      f"Ingediend {format_date(r.submitted_at)}; wacht op goedkeuring.", "warning")
+             for r in services.awaiting_approval()]
+    return HomeSection("Opgaven om te beoordelen", tasks, "Er wachten geen opgaven op goedkeuring.", order=20)

@@ -1,0 +1,35 @@
+"""The policy entries of Tellen (returns, dashboards, catalogues, tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Role, User
+from ..permissions import ALL_ROLES, define, in_own_organisation, in_own_wijk
+
+
+def own_return(user: User, obj: Any) -> bool:
+    """Social workers only touch their own organisation's returns in their own wijken."""
+    if user.role != Role.SOCIAAL_WERKER:
+        return True
+    return in_own_organisation(user, obj) and in_own_wijk(user, obj)
+
+
+define("counts.index", ALL_ROLES, "Tellen: het overzicht van de module zien")
+define("counts.enter", {Role.SOCIAAL_WERKER},
+       "Opgaven van de eigen organisatie in de eigen wijken invoeren en indienen", check=own_return)
+define("counts.import", {Role.SOCIAAL_WERKER},
+       "Opgaven van de eigen organisatie uit een bestand (CSV/XLSX) inlezen")
+define("counts.read_return", {Role.SOCIAAL_WERKER, Role.ACCOUNTHOUDER, Role.ADMIN},
+       "Een opgave met haar geschiedenis inzien (sociaal werker: alleen eigen)", check=own_return)
+define("counts.review", {Role.ACCOUNTHOUDER},
+       "Opgaven goedkeuren, terugsturen, vergrendelen en heropenen")
+define("counts.completeness", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},
+       "De volledigheid van de opgaven per periode zien")
+define("counts.dashboard", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR, Role.RAADSLID},
+       "Dashboards met geaggregeerde cijfers zien en exporteren (kleine aantallen als <5)")
+define("counts.export_raw", {Role.ADMIN, Role.ACCOUNTHOUDER},
+       "Goedgekeurde opgaven als ruwe gegevens exporteren")
+define("counts.catalogue", {Role.ADMIN}, "De catalogi specialismen en soorten dienstverlening beheren")
+define("counts.plan", {Role.ADMIN, Role.ACCOUNTHOUDER}, "Begrote uren per week per specialisme beheren")
+define("counts.tokens", {Role.ADMIN, Role.ACCOUNTHOUDER}, "API-sleutels van organisaties beheren")
