@@ -196,8 +196,16 @@ def planned_for(periods: list[Period], organisation_ids: list[int], specialism_i
 
 def build(user: User, filters: Filters) -> Dashboard:
     """Compute every chart of the dashboard for ``user`` (scoped and suppressed as needed)."""
-    scope = wijk_ids_in_scope(user)
-    suppress = restricted(user)
+    return build_scoped(filters, wijk_ids_in_scope(user), restricted(user))
+
+
+def build_for_outsiders(filters: Filters) -> Dashboard:
+    """The dashboard as anyone outside the organisations sees it (monitorgesprek dossiers)."""
+    return build_scoped(filters, None, True)
+
+
+def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Dashboard:
+    """Compute every chart for a wijk scope (``None`` = all) with or without suppression."""
     periods = periods_between(filters.period_from, filters.period_to)
     dash = Dashboard(filters, periods)
     cond = _conditions(filters, scope, periods)

@@ -68,7 +68,7 @@ def _pdf_section(section: dict[str, Any], st: dict) -> list:
         ]))
         flow += [Spacer(1, 3), _p(table["caption"], st["head"]), t, Spacer(1, 6)]
     if section.get("items"):
-        flow.append(ListFlowable([ListItem(_p(i, st["p"])) for i in section["items"]], bulletType="bullet"))
+        flow.append(ListFlowable([ListItem(_p(i, st["p"])) for i in section["items"]], bulletType="bullet", bulletFontName="Vera"))
     if not section.get("tables") and not section.get("items"):
         flow.append(_p(section.get("empty_text", ""), st["p"]))
     for note in section.get("notes", []):
@@ -99,12 +99,12 @@ def dossier_pdf(snapshot: dict[str, Any], version: int, issued_at: str) -> bytes
         flow += [_p("Inleiding", st["h2"]), _p(snapshot["introduction"], st["p"])]
     if snapshot.get("questions"):
         flow += [_p("Gespreksvragen", st["h2"]),
-                 ListFlowable([ListItem(_p(q, st["p"])) for q in snapshot["questions"]], bulletType="1")]
+                 ListFlowable([ListItem(_p(q, st["p"])) for q in snapshot["questions"]], bulletType="1", bulletFontName="Vera")]
     if snapshot.get("participants"):
         flow.append(_p("Genodigden", st["h2"]))
         flow.append(ListFlowable([ListItem(_p(f"{p['name']} — {p['kind']}"
                                               + (f", {p['organisation']}" if p["organisation"] else ""), st["p"]))
-                                  for p in snapshot["participants"]], bulletType="bullet"))
+                                  for p in snapshot["participants"]], bulletType="bullet", bulletFontName="Vera"))
     for part, heading in ((1, "Deel 1 — Impact: cijfers, kwaliteiten en initiatieven"), (2, "Deel 2 — Het verhaal")):
         flow.append(_p(heading, st["h2"]))
         for section in snapshot["sections"]:
@@ -112,7 +112,7 @@ def dossier_pdf(snapshot: dict[str, Any], version: int, issued_at: str) -> bytes
                 flow += _pdf_section(section, st)
     if snapshot.get("missing"):
         flow += [_p("Nog niet compleet", st["h2"]),
-                 ListFlowable([ListItem(_p(m, st["p"])) for m in snapshot["missing"]], bulletType="bullet")]
+                 ListFlowable([ListItem(_p(m, st["p"])) for m in snapshot["missing"]], bulletType="bullet", bulletFontName="Vera")]
     return _build(flow, snapshot["title"])
 
 
@@ -136,7 +136,7 @@ def report_pdf(report_title: str, introduction: str, conclusions: str, compiled:
         flow += _pdf_minutes(session.get("minutes"), st)
     if compiled.get("stories"):
         flow += [_p("Besproken verhalen", st["h2"]),
-                 ListFlowable([ListItem(_p(s, st["p"])) for s in compiled["stories"]], bulletType="bullet")]
+                 ListFlowable([ListItem(_p(s, st["p"])) for s in compiled["stories"]], bulletType="bullet", bulletFontName="Vera")]
     if conclusions:
         flow += [_p("Conclusies", st["h2"]), _p(conclusions, st["p"])]
     return _build(flow, report_title)

@@ -77,6 +77,125 @@ def outcomes_section(wijk: Wijk, period: Period) -> Section:
 
 def register_module_providers(app: Flask) -> None:
     """Register the adapters of the modules this app has."""
+    if "counts" in app.blueprints:
+        from .services import register_annual_provider
+
+        register_provider(app, 20, "counts", counts_section)
+        register_annual_provider(app, 20, "counts_year", counts_annual_section)
     register_provider(app, 30, "qim", qim_section)
     if "outcomes" in app.blueprints:
         register_provider(app, 40, "outcomes", outcomes_section)
+
+
+def _chart_value(chart, label: str, series_label: str) -> str:
+    """The table text of one series in one row of a counts chart ("—" when absent)."""
+    for row_label, cells in chart.table_rows():
+        if row_label == label:
+            index = [s.label for s in chart.series].index(series_label)
+            return cells[index][1]
+    return "—"
+
+
+COUNT_ROWS = [  # (chart id, series label, row label in the session)
+    ("uren", "Gerealiseerde uren", "Uren sociaal werk"),
+    ("clienten", "Totaal", "Cliënten (alle soorten dienstverlening)"),
+    ("aantallen", "Nieuwe meldingen", "Nieuwe meldingen"),
+    ("aandelen", "Meldingen via het Sociaal Plein", "Aandeel meldingen via het Sociaal Plein"),
+    ("aantallen", "Afgesloten trajecten", "Afgesloten trajecten"),
+    ("aandelen", "Trajecten afgesloten binnen zes maanden", "Aandeel afgesloten binnen zes maanden"),
+    ("gemiddelden", "Uren per traject", "Gemiddeld aantal uren per afgesloten traject"),
+    ("caseload", "Cliënten per FTE", "Caseload (cliënten per FTE)"),
+    ("aantallen", "Actieve vrijwilligers", "Actieve vrijwilligers"),
+]
+
+
+def counts_section(wijk: Wijk, period: Period) -> Section:
+    """Part 1: the approved returns of the wijk, against the same period last year."""
+    import sqlalchemy as sa
+
+    from ..counts import dashboards
+    from ..counts.services import completeness
+    from ..extensions import db
+
+    last_year = db.session.scalar(sa.select(Period).where(
+        Period.year == period.year - 1, Period.tertial == period.tertial))
+    first = last_year or period
+    dash = dashboards.build_for_outsiders(dashboards.Filters(first, period, wijk_id=wijk.id))
+    charts = {c.id: c for c in dash.charts}
+    rows = []
+    for chart_id, series, label in COUNT_ROWS:
+        chart = charts[chart_id]
+        rows.append([label, _chart_value(chart, period.label, series),
+                     _chart_value(chart, last_year.label, series) if last_year else "—"])
+    matrix = completeness(period, {wijk.id})
+    missing = [f"Opgave {org.name} voor {wijk.name}: "
+               + (ret.status.label.lower() if ret else "nog niet begonnen")
+               for org in matrix.organisations
+               for ret in [matrix.cells.get((org.id, wijk.id))]
+               if ret is None or not ret.status.approved]
+    headers = ["Cijfer", period.label, last_year.label if last_year else "vorig jaar"]
+    return Section(
+        key="counts", title="Tellen: uren, cliënten en meldingen", part=1,
+        intro=f"Uit de goedgekeurde opgaven van de organisaties voor {wijk.name} ({period.covers}), "
+              "naast dezelfde periode een jaar eerder. Aantallen personen onder de 5 staan als <5.",
+        tables=[Table(f"Kerncijfers {wijk.name}", headers, rows, numeric=[1, 2])],
+        notes=["Begrote uren gelden voor een hele organisatie en staan daarom niet per wijk in dit "
+               "overzicht; zie het dashboard Tellen per organisatie."],
+        missing=missing)
+
+
+ANNUAL_ROWS = [  # (chart id, series label, row label, persons?, summable?)
+    ("uren", "Gerealiseerde uren", "Uren sociaal werk", False, True),
+    ("aantallen", "Nieuwe meldingen", "Nieuwe meldingen", True, True),
+    ("aantallen", "Afgesloten trajecten", "Afgesloten trajecten", True, True),
+    ("clienten", "Totaal", "Cliënten (per tertiaal; jaar = unieke cliënten)", True, False),
+    ("aantallen", "Actieve vrijwilligers", "Actieve vrijwilligers", True, False),
+]
+
+
+def counts_annual_section(report) -> Section | None:
+    """The year's approved returns of the report's wijk or organisation, per tertial and in total."""
+    import sqlalchemy as sa
+
+    from ..counts import dashboards
+    from ..extensions import db
+    from ..privacy import is_small, suppress_group
+    from .models import ReportScope
+
+    periods = list(db.session.scalars(sa.select(Period).where(Period.year == report.year)
+                                      .order_by(Period.tertial)))
+    if len(periods) != 3:
+        return None
+    filters = dashboards.Filters(periods[0], periods[2])
+    if report.scope == ReportScope.WIJK:
+        filters.wijk_id = report.wijk_id
+    else:
+        filters.organisation_id = report.organisation_id
+    dash = dashboards.build_for_outsiders(filters)
+    charts = {c.id: c for c in dash.charts}
+    unique = charts["uniek"].series[0].values
+    rows = []
+    for chart_id, series_label, label, persons, summable in ANNUAL_ROWS:
+        chart = charts[chart_id]
+        values = next(s.values for s in chart.series if s.label == series_label)
+        if summable:
+            total = sum(v for v in values if v is not None) if any(v is not None for v in values) else None
+        elif chart_id == "clienten":
+            total = unique[0] if unique else None
+        else:
+            total = None
+        if persons:
+            cells = suppress_group(values, total_shown=summable and total is not None)
+            texts = [str(c) if c.value is not None or c.suppressed else "—" for c in cells]
+            total_text = "—" if total is None else ("<5" if is_small(total) else format_number(total))
+        else:
+            texts = ["—" if v is None else format_number(v) for v in values]
+            total_text = "—" if total is None else format_number(total)
+        rows.append([label, *texts, total_text])
+    return Section(
+        key="counts_year", title=f"Tellen: de goedgekeurde opgaven van {report.year}", part=1,
+        intro="Per tertiaal en over het jaar. Cliënten per tertiaal tellen niet op tot een jaar: "
+              "het jaarcijfer is het aantal unieke cliënten uit de decemberopgave.",
+        tables=[Table(f"Opgaven {report.year} — {report.subject}",
+                      ["Cijfer", *[p.label for p in periods], f"Jaar {report.year}"], rows,
+                      numeric=[1, 2, 3, 4])])
