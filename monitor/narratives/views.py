@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -159,15 +159,16 @@ def photo(photo_id: int, size: str):
     if not services.can_read(current_user, item.story):
         abort(404)
     path = services.photo_path(item, size)
-    if not path.exists():
+    try:
+        data = path.read_bytes()  # small files; no open handle if withdrawn meanwhile
+    except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=services.PHOTO_CONTENT_TYPE, download_name=f"foto-{item.id}.jpg",
-                         max_age=0 if item.story.visibility != Visibility.OPENBAAR else 3600)
+    response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)
+    public_photo = item.story.is_published and item.story.visibility == Visibility.OPENBAAR
+    response.headers["Cache-Control"] = "public, max-age=3600" if public_photo else "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = f'inline; filename="foto-{item.id}.jpg"'
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if item.story.visibility != Visibility.OPENBAAR or not item.story.is_published:
-        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
