@@ -283,7 +283,7 @@ def _load_for_index(ids: Iterable[int]) -> dict[int, Story]:
     return {s.id: s for s in db.session.scalars(query)}
 
 
-def apply_pending(timeout: float = 5.0, batch: int = 500) -> int:
+def apply_pending(timeout: float | None = None, batch: int = 500) -> int:
     """Apply queued index operations (any worker may; serialised by the file lock).
 
     Each operation means "look at story X again": the current database state decides
@@ -291,6 +291,8 @@ def apply_pending(timeout: float = 5.0, batch: int = 500) -> int:
     :return: the number of operations applied; 0 when the lock was busy (left queued).
     """
     dirname = current_app.config["SEARCH_INDEX_DIR"]
+    if timeout is None:
+        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
     applied = 0
     try:
         with search.writer_lock(dirname, timeout):
@@ -312,7 +314,7 @@ def apply_pending(timeout: float = 5.0, batch: int = 500) -> int:
                 applied += len(ops)
     except search.IndexBusy:
         db.session.rollback()
-        logger.warning("Search index busy; %s operations stay queued", "pending")
+        logger.warning("Search index busy; the queued operations stay for the next worker")
     return applied
 
 

@@ -1,0 +1,93 @@
+"""The public form: consent, spam resistance and a DB-backed limit per address."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from monitor import create_app
+from monitor.extensions import db
+from monitor.narratives.models import Story, StorySubmission
+
+from .conftest import image_bytes
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Story.id)))
+
+
+def test_form_page_has_csrf_honeypot_and_time_stamp(narr_app):
+    narr_app.config["WTF_CSRF_ENABLED"] = True
+    html = narr_app.test_client().get("/verhalen/vertel").get_data(as_text=True)
+    assert 'name="csrf_token"' in html
+    assert 'name="website"' in html and 'class="hp-field"' in html
+    assert 'name="started"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_consent_is_required(narr_app, client, public_form):
+    data = public_form()
+    del data["consent_given"]
+    response = client.post("/verhalen/vertel", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Zonder uw toestemming" in html and 'id="consent_given-error"' in html
+    assert _count(narr_app) == 0
+
+
+def test_honeypot_refuses_bots(narr_app, client, public_form):
+    response = client.post("/verhalen/vertel", data=public_form(website="http://spam.example"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert _count(narr_app) == 0
+
+
+def test_minimum_fill_time_and_forged_stamp(narr_app, client, public_form):
+    narr_app.config["NARRATIVES_MIN_FILL_SECONDS"] = 3600
+    response = client.post("/verhalen/vertel", data=public_form(), content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "erg snel verstuurd" in response.get_data(as_text=True)
+    narr_app.config["NARRATIVES_MIN_FILL_SECONDS"] = 0
+    response = client.post("/verhalen/vertel", data=public_form(started="1700000000.0"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "verlopen" in response.get_data(as_text=True)
+    assert _count(narr_app) == 0
+
+
+def test_rate_limit_per_address_holds_across_app_instances(narr_app, client, public_form,
+                                                           tmp_path):
+    narr_app.config["NARRATIVES_MAX_PER_HOUR"] = 2
+    for _ in range(2):
+        assert client.post("/verhalen/vertel", data=public_form(),
+                           content_type="multipart/form-data").status_code == 302
+    # A second app on the same database (another gunicorn worker) sees the same limit.
+    other = create_app({**narr_app.config, "INSTANCE_PATH": str(tmp_path / "other"),
+                        "NARRATIVES_MAX_PER_HOUR": 2})
+    response = other.test_client().post("/verhalen/vertel", data=public_form(),
+                                        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "al meerdere verhalen verstuurd" in response.get_data(as_text=True)
+    # Another address is not affected.
+    response = other.test_client().post(
+        "/verhalen/vertel", data=public_form(), content_type="multipart/form-data",
+        environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert response.status_code == 302
+    with other.app_context():
+        other_count = db.session.scalar(sa.select(sa.func.count(Story.id)))
+        hashes = set(db.session.scalars(sa.select(StorySubmission.address_hash)))
+        db.session.remove()
+        db.engine.dispose()
+    assert other_count == 3
+    assert "127.0.0.1" not in "".join(hashes) and len(hashes) == 2
+
+
+def test_receipt_is_shown_once_and_private_page_needs_the_token(narr_app, client, public_form):
+    response = client.post("/verhalen/vertel", data=public_form(
+        photos=[(image_bytes(), "a.jpg", "Een bankje")]), content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "VH-" in client.get("/verhalen/vertel/ontvangen").get_data(as_text=True)
+    # The second visit no longer shows the link.
+    assert client.get("/verhalen/vertel/ontvangen").status_code == 302
+    assert client.get("/verhalen/mijn/verkeerd-token").status_code == 404
+    assert client.post("/verhalen/mijn/verkeerd-token/intrekken").status_code == 404
