@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit, photos, search
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Buurt, Role, User, Wijk
+from ..models import Buurt, Period, Role, User, Wijk
 from ..permissions import STAFF, wijk_ids_in_scope
 from ..qim.models import Quality
 from ..timeutil import utcnow
@@ -559,6 +559,9 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         raise DomainError("Er zijn te veel foto's toegevoegd.", "photos")
     db.session.add(story)
     db.session.add(StorySubmission(address_hash=_address_hash(address)))
+    # Keep the per-address log short: two days is all the limits look at.
+    db.session.execute(sa.delete(StorySubmission).where(
+        StorySubmission.created_at < utcnow() - timedelta(days=2)))
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
@@ -614,10 +617,24 @@ def update_story(story: Story, data: StoryData, by: User) -> Story:
     scope = wijk_ids_in_scope(by)
     if scope is not None and data.wijk_id not in scope:
         raise DomainError("U kunt alleen verhalen van uw eigen wijken bewerken.", "wijk_id")
-    old = audit.snapshot(story, STORY_FIELDS)
-    _apply_data(story, data)
+    consent_fields = ("consent_given", "consent_method", "consent_date")
+    old = audit.snapshot(story, STORY_FIELDS + consent_fields)
+    try:
+        _apply_data(story, data)
+    except DomainError:
+        db.session.rollback()  # nothing half-changed stays in the session
+        raise
+    if not story.contributed_publicly:
+        # A resident's own online consent is theirs to withdraw; staff record the others.
+        if not data.consent_given:
+            db.session.rollback()
+            raise DomainError("Zonder toestemming van de verteller kan het verhaal niet blijven "
+                              "bestaan. Trek het verhaal in als de toestemming is ingetrokken.",
+                              "consent_given")
+        story.consent_method = ConsentMethod(data.consent_method)
+        story.consent_date = data.consent_date or story.consent_date
     _touch(story)
-    before, after = audit.changes(old, audit.snapshot(story, STORY_FIELDS))
+    before, after = audit.changes(old, audit.snapshot(story, STORY_FIELDS + consent_fields))
     audit.record("story.update", story, old=before, new=after)
     _queue_index(story.id)
     db.session.commit()
@@ -901,6 +918,12 @@ def published_stories(wijk_id: int, start: date | None = None, end: date | None 
     if visibilities is not None:
         query = query.where(Story.visibility.in_([Visibility(v) for v in visibilities]))
     return list(db.session.scalars(query.order_by(Story.about_date.desc(), Story.id.desc())))
+
+
+def published_stories_for_period(wijk_id: int, period: Period,
+                                 visibilities: Iterable[str] | None = None) -> list[Story]:
+    """Published stories of a wijk about the months of ``period`` (a tertial)."""
+    return published_stories(wijk_id, period.start, period.end, visibilities)
 
 
 def wijk_overview(wijk: Wijk, reader: Any) -> dict[str, Any]:

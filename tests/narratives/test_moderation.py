@@ -199,3 +199,14 @@ def test_published_stories_service_for_sessions(narr_app, make_story):
         public = services.published_stories(oost, date(2026, 1, 1), date(2026, 4, 30),
                                             visibilities=["openbaar"])
         assert [s.id for s in public] == [inside]
+
+
+def test_published_stories_for_a_period(narr_app, make_story):
+    from monitor.models import Period
+
+    in_t1 = make_story(wijk="Oost", about=date(2026, 4, 30))
+    make_story(wijk="Oost", about=date(2026, 5, 1))  # T2
+    with narr_app.app_context():
+        period = db.session.scalar(sa.select(Period).where(Period.year == 2026, Period.tertial == 1))
+        found = services.published_stories_for_period(wijk_id("Oost"), period)
+        assert [s.id for s in found] == [in_t1]
