@@ -204,3 +204,14 @@ def test_photo_is_served_as_jpeg_with_nosniff_and_without_gps(narr_app, client, 
         assert "sandbox" in response.headers["Content-Security-Policy"]
         assert not _exif(response.data).get_ifd(GPS_TAG)
     assert client.get(f"/verhalen/foto/{photo_id}/html").status_code == 404
+
+
+def test_heic_only_when_pillow_can_open_it():
+    # The start of a real HEIC container (ISO BMFF "ftypheic" box) without a decoder plugin.
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    if "HEIF" in photos.accepted_formats():  # pragma: no cover - depends on installed plugins
+        with pytest.raises(photos.PhotoError):
+            _process(heic)
+    else:
+        with pytest.raises(photos.PhotoError, match="geen foto van een toegestaan type"):
+            _process(heic)
