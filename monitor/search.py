@@ -3,8 +3,10 @@
 One index under ``SEARCH_INDEX_DIR`` with a Dutch analyser (stemming, so "buurten"
 finds "buurt"; accents folded). Writers are serialised by a file lock next to the
 index, so several gunicorn workers never meet Whoosh's own lock; readers need no lock.
-What a reader may see is part of the query itself (never filtered after paging), so
-hits, totals and facet counts only ever cover visible stories.
+What a reader may see (and the chosen facets) is a set of allowed documents the
+collector applies while searching (never a page filtered afterwards), so hits, totals
+and facet counts only ever cover visible stories. Facet counts are intersections of
+cached per-value document sets, refreshed with the searcher after every index change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,7 +23,6 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh import sorting
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
@@ -152,6 +154,76 @@ def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
     return count
 
 
+_local = threading.local()
+
+
+@contextmanager
+def _searcher(dirname: str) -> Iterator[Any]:
+    """A searcher kept per thread and refreshed when the index changed.
+
+    Reopening the index for every query would rebuild its caches every time; keeping one
+    searcher per worker thread and refreshing it only after a commit is much cheaper.
+    """
+    cached = getattr(_local, "searcher", None)
+    if cached is not None and cached[2] != os.getpid():
+        cached = None  # inherited through fork: its file handles belong to the parent
+    if cached is not None and cached[0] != dirname:
+        cached[1].close()
+        cached = None
+    if cached is None:
+        searcher = open_index(dirname).searcher()
+    else:
+        searcher = cached[1]
+        try:
+            if not searcher.up_to_date():
+                searcher = searcher.refresh()
+        except Exception:  # the index was rebuilt from scratch: start afresh
+            searcher.close()
+            searcher = open_index(dirname).searcher()
+    _local.searcher = (dirname, searcher, os.getpid())
+    yield searcher
+
+
+def _facet_docsets(searcher) -> dict[str, dict[str, frozenset[int]]]:
+    """Per facet value, the set of documents having it; cached with the searcher."""
+    cached = getattr(_local, "facets", None)
+    if cached is not None and cached[0] is searcher:
+        return cached[1]
+    docsets: dict[str, dict[str, frozenset[int]]] = {}
+    for name, fieldname in {**FACETS, "visibility": "visibility"}.items():
+        docsets[name] = {}
+        for value in searcher.lexicon(fieldname):
+            text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+            docsets[name][text] = frozenset(searcher.docs_for_query(Q.Term(fieldname, text)))
+    _local.facets = (searcher, docsets)
+    return docsets
+
+
+def _allowed_docs(docsets: dict[str, dict[str, frozenset[int]]], visibilities: list[str],
+                  filters: dict[str, list[str]]) -> set[int]:
+    """Documents of the given visibilities that match every facet filter.
+
+    Several values of one facet widen (OR); different facets narrow (AND).
+    """
+    allowed: set[int] = set()
+    for value in visibilities:
+        allowed |= docsets["visibility"].get(value, frozenset())
+    for facet, values in filters.items():
+        chosen: set[int] = set()
+        for value in values:
+            chosen |= docsets[facet].get(value, frozenset())
+        allowed &= chosen
+    return allowed
+
+
+def close_cached_searcher() -> None:
+    """Close this thread's cached searcher (tests and tools that remove index dirs)."""
+    cached = getattr(_local, "searcher", None)
+    if cached is not None and cached[2] == os.getpid():
+        cached[1].close()
+    _local.searcher = None
+
+
 def indexed_revisions(dirname: str) -> dict[int, Any]:
     """Every story id in the index with the revision stored beside it."""
     ix = open_index(dirname)
@@ -183,15 +255,6 @@ class SearchResult:
         return max(1, -(-self.total // self.per_page))
 
 
-def _visibility_filter(visibilities: Iterable[str], filters: dict[str, list[str]]) -> Q.Query:
-    parts: list[Q.Query] = [Q.Or([Q.Term("visibility", v) for v in visibilities] or [Q.NullQuery])]
-    for facet, values in filters.items():
-        fieldname = FACETS[facet]
-        # Several values of one facet widen (OR); different facets narrow (AND).
-        parts.append(Q.Or([Q.Term(fieldname, v) for v in values]))
-    return Q.And(parts)
-
-
 def parse(text: str) -> Q.Query:
     """Parse what the reader typed; words are ANDed, with ``OR`` and quotes available."""
     parser = MultifieldParser(list(TEXT_FIELDS), story_schema())
@@ -216,42 +279,45 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
     visibilities = list(visibilities)
     text = (text or "").strip()[:500]
     user_query = parse(text) if text else Q.Every()
-    # The filter is part of the query (so totals and facet counts obey it too), with a
-    # constant score of 0 so it does not change the ranking. (Whoosh 2.7's Require
-    # returns wrong documents for this shape; a plain And with a constant score does not.)
-    q = Q.And([user_query, Q.ConstantScoreQuery(_visibility_filter(visibilities, filters), 0.0)])
     page = max(1, page)
-    ix = open_index(dirname)
-    facets = sorting.Facets()
-    for name, fieldname in FACETS.items():
-        facets.add_facet(name, sorting.FieldFacet(fieldname, allow_overlap=(fieldname == "f_quality")))
     kwargs: dict[str, Any] = {}
     if sort == "date" or not text:
         kwargs = {"sortedby": "date", "reverse": True}
-    with ix.searcher() as searcher:
-        results = searcher.search(q, limit=page * per_page, groupedby=facets,
-                                  maptype=sorting.Count, optimize=False, **kwargs)
-        total = len(results)
-        results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+    with _searcher(dirname) as searcher:
+        docsets = _facet_docsets(searcher)
+        # Who may see what, and the chosen facets, as one set of allowed documents that
+        # the collector applies while collecting: hits, total and facet counts all obey
+        # it, never a page filtered afterwards.
+        allowed = _allowed_docs(docsets, visibilities, filters)
+        if isinstance(user_query, Q.Every):
+            matched = allowed
+        else:
+            matched = allowed & set(searcher.docs_for_query(user_query))
+        total = len(matched)
         hits = []
-        for hit in results[(page - 1) * per_page: page * per_page]:
-            fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
-            hits.append(Hit(hit["id"], hit.highlights("title") or "", fragment))
-        counts = {name: {str(k): v for k, v in results.groups(name).items() if k not in (None, "")}
-                  for name in FACETS}
+        if matched:
+            results = searcher.search(user_query, limit=page * per_page, filter=set(matched),
+                                      **kwargs)
+            results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+            results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+            for hit in results[(page - 1) * per_page: page * per_page]:
+                fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
+                hits.append(Hit(hit["id"], hit.highlights("title") or "", fragment))
+        counts = {}
+        for name in FACETS:
+            # Intersections of sets run in C: far cheaper than Whoosh's per-document facets.
+            counts[name] = {value: n for value, docs in docsets[name].items()
+                            if (n := len(matched & docs))}
     return SearchResult(hits, total, page, per_page, counts)
 
 
 def related(dirname: str, story_id: int, *, visibilities: Iterable[str], limit: int = 3) -> list[int]:
     """Ids of visible stories most like ``story_id`` (by key terms of their text)."""
-    ix = open_index(dirname)
-    allowed = _visibility_filter(list(visibilities), {})
-    with ix.searcher() as searcher:
+    with _searcher(dirname) as searcher:
         docnum = searcher.document_number(id=story_id)
         if docnum is None:
             return []
-        allowed_docs = set(searcher.docs_for_query(allowed))
+        allowed_docs = _allowed_docs(_facet_docsets(searcher), list(visibilities), {})
         results = searcher.more_like(docnum, "text", top=limit * 4, numterms=12)
         ids = [hit["id"] for hit in results if hit.docnum in allowed_docs]
     return ids[:limit]
