@@ -508,7 +508,7 @@ def _apply_data(story: Story, data: StoryData) -> None:
 
     :raise DomainError: unknown wijk, buurt outside the wijk, no (valid) quality.
     """
-    wijk = db.session.get(Wijk, data.wijk_id)
+    wijk = db.session.get(Wijk, data.wijk_id) if data.wijk_id else None
     if wijk is None or not wijk.active:
         raise DomainError("Kies een bestaande wijk.", "wijk_id")
     if data.buurt_id:

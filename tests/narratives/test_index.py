@@ -51,8 +51,11 @@ def test_index_is_consistent_after_concurrent_publishing_from_several_processes(
                       status=StoryStatus.INGEDIEND, index=False)
            for i in range(WORKERS * PER_WORKER)]
     already = make_story(title="Al gepubliceerd", wijk="Oost")
-    with narr_app.app_context():
+    with narr_app.test_request_context("/"):
         services.apply_pending()
+        # This process searches first, so it holds a cached searcher that must refresh.
+        before = services.search_archive(None, "buurt", {}, "relevance", 1)
+        assert before.result.total == 1
         db.session.remove()
         db.engine.dispose()
     context = multiprocessing.get_context("fork")
@@ -73,9 +76,12 @@ def test_index_is_consistent_after_concurrent_publishing_from_several_processes(
     expected = _db_state(narr_app)
     assert sorted(expected) == sorted(ids)
     assert _index_state(narr_app) == expected
-    with narr_app.app_context():
+    with narr_app.test_request_context("/"):
         report = services.check_index(repair=False)
+        after = services.search_archive(None, "buurt", {}, "relevance", 1, per_page=50)
     assert report.in_sync and report.pending == 0
+    assert after.result.total == len(ids)
+    assert sorted(story.id for story, _, _ in after.items) == sorted(ids)
 
 
 def test_busy_index_never_fails_a_user_and_loses_no_update(narr_app, make_story, login_as, client):

@@ -91,3 +91,16 @@ def test_receipt_is_shown_once_and_private_page_needs_the_token(narr_app, client
     assert client.get("/verhalen/vertel/ontvangen").status_code == 302
     assert client.get("/verhalen/mijn/verkeerd-token").status_code == 404
     assert client.post("/verhalen/mijn/verkeerd-token/intrekken").status_code == 404
+
+
+def test_malformed_input_gets_messages_not_errors(narr_app, client, public_form):
+    for overrides in ({"wijk_id": ""}, {"wijk_id": "abc"}, {"wijk_id": "999999"},
+                      {"buurt_id": "999999"}, {"quality_ids": ["x"]}, {"quality_ids": ["999999"]},
+                      {"about_date": "31-02-2026"}, {"about_date": "2999-01-01"},
+                      {"form": "<script>"}, {"title": ""}):
+        response = client.post("/verhalen/vertel", data=public_form(**overrides),
+                               content_type="multipart/form-data")
+        assert response.status_code == 400, overrides
+        assert "Controleer het formulier" in response.get_data(as_text=True) or \
+            "utrecht-alert--error" in response.get_data(as_text=True), overrides
+    assert _count(narr_app) == 0
