@@ -157,30 +157,38 @@ def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
 _local = threading.local()
 
 
+def _toc_signature(dirname: str) -> tuple:
+    """Identity of the index's current table of contents (changes on every commit,
+    and also when the index was rebuilt from scratch with the same generation number)."""
+    entries = []
+    with os.scandir(dirname) as it:
+        for entry in it:
+            if entry.name.endswith(".toc"):
+                st = entry.stat()
+                entries.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(entries))
+
+
 @contextmanager
 def _searcher(dirname: str) -> Iterator[Any]:
-    """A searcher kept per thread and refreshed when the index changed.
+    """A searcher kept per thread and reopened only when the index changed.
 
     Reopening the index for every query would rebuild its caches every time; keeping one
-    searcher per worker thread and refreshing it only after a commit is much cheaper.
+    searcher per worker thread and reopening it only after a commit is much cheaper.
     """
     cached = getattr(_local, "searcher", None)
-    if cached is not None and cached[2] != os.getpid():
+    if cached is not None and cached[3] != os.getpid():
         cached = None  # inherited through fork: its file handles belong to the parent
-    if cached is not None and cached[0] != dirname:
+    signature = _toc_signature(dirname) if os.path.isdir(dirname) else ()
+    if cached is not None and (cached[0] != dirname or cached[2] != signature):
         cached[1].close()
         cached = None
     if cached is None:
+        # The signature read *before* opening: a commit in between only causes a reopen.
         searcher = open_index(dirname).searcher()
     else:
         searcher = cached[1]
-        try:
-            if not searcher.up_to_date():
-                searcher = searcher.refresh()
-        except Exception:  # the index was rebuilt from scratch: start afresh
-            searcher.close()
-            searcher = open_index(dirname).searcher()
-    _local.searcher = (dirname, searcher, os.getpid())
+    _local.searcher = (dirname, searcher, signature, os.getpid())
     yield searcher
 
 
@@ -219,7 +227,7 @@ def _allowed_docs(docsets: dict[str, dict[str, frozenset[int]]], visibilities: l
 def close_cached_searcher() -> None:
     """Close this thread's cached searcher (tests and tools that remove index dirs)."""
     cached = getattr(_local, "searcher", None)
-    if cached is not None and cached[2] == os.getpid():
+    if cached is not None and cached[3] == os.getpid():
         cached[1].close()
     _local.searcher = None
 

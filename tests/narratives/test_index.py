@@ -147,3 +147,16 @@ def test_cli_reindex_and_check_repair_drift(narr_app, make_story, runner):
     assert result.exit_code == 0, result.output
     assert "2 gepubliceerde verhalen" in result.output
     assert _index_state(narr_app) == _db_state(narr_app)
+
+
+def test_search_sees_a_rebuilt_index_at_once(narr_app, make_story, runner, client):
+    story_id = make_story(title="Oude naam", body="Over de haven.", qualities=("K7",))
+    assert "Oude naam" in client.get("/verhalen/?q=haven").get_data(as_text=True)
+    with narr_app.app_context():
+        story = db.session.get(Story, story_id)
+        story.title, story.body = "Nieuwe naam", "Over de molen."  # behind the index's back
+        db.session.commit()
+    assert "Nieuwe naam" not in client.get("/verhalen/?q=molen").get_data(as_text=True)
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    assert "Nieuwe naam" in client.get("/verhalen/?q=molen").get_data(as_text=True)
+    assert "Nieuwe naam" not in client.get("/verhalen/?q=haven").get_data(as_text=True)
