@@ -351,19 +351,24 @@ def register_index_hooks(app: Flask) -> None:
 def reindex_all(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the index from the database (published stories only)."""
     dirname = current_app.config["SEARCH_INDEX_DIR"]
-    ids = list(db.session.scalars(
-        sa.select(Story.id).where(Story.status == StoryStatus.GEPUBLICEERD).order_by(Story.id)))
-
-    def docs():
-        for start in range(0, len(ids), 500):
-            for story in _load_for_index(ids[start:start + 500]).values():
-                yield document(story)
-
     with search.writer_lock(dirname, timeout=60):
-        max_op = db.session.scalar(sa.select(sa.func.max(StoryIndexOp.id)))
+        # Only ops already committed now are covered by the rebuild (it reads after
+        # this); one committed meanwhile, even with a lower id, stays queued.
+        seen = list(db.session.scalars(sa.select(StoryIndexOp.id)))
+        db.session.commit()  # end the snapshot so the rebuild reads the newest state
+        ids = list(db.session.scalars(
+            sa.select(Story.id).where(Story.status == StoryStatus.GEPUBLICEERD).order_by(Story.id)))
+
+        def docs():
+            for start in range(0, len(ids), 500):
+                for story in _load_for_index(ids[start:start + 500]).values():
+                    if indexable(story):
+                        yield document(story)
+
         count = search.rebuild(dirname, docs(), progress)
-        if max_op is not None:
-            db.session.execute(sa.delete(StoryIndexOp).where(StoryIndexOp.id <= max_op))
+        for start in range(0, len(seen), 500):
+            db.session.execute(sa.delete(StoryIndexOp).where(
+                StoryIndexOp.id.in_(seen[start:start + 500])))
         db.session.commit()
     return count
 
