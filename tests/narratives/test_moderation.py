@@ -134,6 +134,9 @@ def test_social_worker_writes_submits_gets_returned_and_sees_home_task(narr_app,
         story_id = story.id
         assert story.status == StoryStatus.CONCEPT and story.author_id == worker.user.id
         assert story.consent_recorded_by.startswith(worker.user.name)
+    mine = worker.get("/verhalen/mijn-verhalen").get_data(as_text=True)
+    assert "De jongerenwerker op het plein" in mine and "Concept" in mine
+    assert worker.get(f"/verhalen/verhaal/{story_id}").status_code == 200  # own preview
     # Concepts are not public and not in the queue.
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
     assert "jongerenwerker" not in coordinator.get("/verhalen/moderatie").get_data(as_text=True)
@@ -144,6 +147,7 @@ def test_social_worker_writes_submits_gets_returned_and_sees_home_task(narr_app,
     assert worker.get(f"/verhalen/verhaal/{story_id}/bewerken").status_code == 403
     coordinator.post(f"/verhalen/verhaal/{story_id}/terugsturen",
                      data={"ret-remarks": "Graag zonder namen."})
+    assert "Teruggestuurd" in coordinator.get("/verhalen/moderatie").get_data(as_text=True)
     home = worker.get("/start").get_data(as_text=True)
     assert "Teruggestuurd: De jongerenwerker op het plein" in home
     assert "Graag zonder namen." in home
@@ -210,3 +214,33 @@ def test_published_stories_for_a_period(narr_app, make_story):
         period = db.session.scalar(sa.select(Period).where(Period.year == 2026, Period.tertial == 1))
         found = services.published_stories_for_period(wijk_id("Oost"), period)
         assert [s.id for s in found] == [in_t1]
+
+
+def test_author_adds_and_removes_a_photo_on_the_edit_page(narr_app, make_story, login_as):
+    import io
+    from pathlib import Path
+
+    worker = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
+    story_id = make_story(wijk="Oost", status=StoryStatus.CONCEPT, author_id=worker.user.id)
+    response = worker.post(f"/verhalen/verhaal/{story_id}/fotos", data={
+        "nieuw-photo-file": (io.BytesIO(image_bytes("WEBP")), "plein.webp"),
+        "nieuw-photo-alt_text": "Het plein met bankjes"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = worker.get(f"/verhalen/verhaal/{story_id}/bewerken").get_data(as_text=True)
+    assert "Het plein met bankjes" in page
+    # A bad file: a message, nothing stored.
+    worker.post(f"/verhalen/verhaal/{story_id}/fotos", data={
+        "nieuw-photo-file": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png"),
+        "nieuw-photo-alt_text": "Iets"}, content_type="multipart/form-data")
+    assert "geen foto van een toegestaan type" in worker.get(
+        f"/verhalen/verhaal/{story_id}/bewerken").get_data(as_text=True)
+    files = list(Path(narr_app.config["UPLOAD_FOLDER"]).glob("*.jpg"))
+    assert len(files) == 2
+    with narr_app.app_context():
+        photo_id = _story(narr_app, story_id).photos[0].id
+    other = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
+    assert other.post(f"/verhalen/foto/{photo_id}/verwijderen").status_code == 403
+    assert worker.post(f"/verhalen/foto/{photo_id}/verwijderen").status_code == 302
+    assert not any(f.exists() for f in files)
+    with narr_app.app_context():
+        assert _story(narr_app, story_id).photos == []
