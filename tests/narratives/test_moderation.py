@@ -244,3 +244,22 @@ def test_author_adds_and_removes_a_photo_on_the_edit_page(narr_app, make_story, 
     assert not any(f.exists() for f in files)
     with narr_app.app_context():
         assert _story(narr_app, story_id).photos == []
+
+
+def test_moderation_forms_work_with_csrf_enabled(narr_app, make_story, login_as):
+    import re
+
+    story_id = make_story(wijk="Oost", status=StoryStatus.INGEDIEND)
+    browser = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    narr_app.config["WTF_CSRF_ENABLED"] = True
+    page = browser.get(f"/verhalen/verhaal/{story_id}/moderatie").get_data(as_text=True)
+    token = re.search(r'name="pub-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    # Test requests are https (PREFERRED_URL_SCHEME): strict CSRF also wants a referrer.
+    referrer = {"Referer": f"https://localhost/verhalen/verhaal/{story_id}/moderatie"}
+    assert browser.post(f"/verhalen/verhaal/{story_id}/publiceren", headers=referrer,
+                        data={"pub-visibility": "openbaar"}).status_code == 400  # no token
+    response = browser.post(f"/verhalen/verhaal/{story_id}/publiceren", headers=referrer,
+                            data={"pub-visibility": "openbaar", "pub-csrf_token": token})
+    assert response.status_code == 302
+    with narr_app.app_context():
+        assert _story(narr_app, story_id).status == StoryStatus.GEPUBLICEERD
