@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import secrets
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,11 +153,20 @@ def remove(folder: str | os.PathLike, key: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def stored_keys(folder: str | os.PathLike) -> set[str]:
-    """The photo keys that have files in ``folder`` (for orphan clean-up)."""
+def stored_keys(folder: str | os.PathLike, older_than: float = 0) -> set[str]:
+    """The photo keys that have files in ``folder`` (for orphan clean-up).
+
+    :param older_than: only files last modified at least this many seconds ago, so an
+        upload still on its way to the database is never taken for an orphan.
+    """
+    cutoff = time.time() - older_than
     keys = set()
     for path in Path(folder).glob("*.jpg"):
-        keys.add(path.stem.removesuffix("_thumb"))
+        try:
+            if path.stat().st_mtime <= cutoff:
+                keys.add(path.stem.removesuffix("_thumb"))
+        except FileNotFoundError:
+            continue
     return keys
 
 

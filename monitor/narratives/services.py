@@ -392,7 +392,8 @@ class IndexReport:
 def check_index(repair: bool = True) -> IndexReport:
     """Compare the index with the database; queue and apply repairs when ``repair``.
 
-    Also removes photo files that belong to no photo record (an interrupted upload).
+    Also removes photo files that belong to no photo record (an interrupted upload),
+    once they are an hour old.
     """
     pending = pending_count()
     if repair and pending:
@@ -403,18 +404,16 @@ def check_index(repair: bool = True) -> IndexReport:
     missing = sorted(set(expected) - set(indexed))
     extra = sorted(set(indexed) - set(expected))
     stale = sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
-    orphans = 0
     folder = current_app.config["UPLOAD_FOLDER"]
     known = set(db.session.scalars(sa.select(StoryPhoto.file_key)))
-    orphan_keys = photos.stored_keys(folder) - known
+    orphan_keys = photos.stored_keys(folder, older_than=3600) - known
     if repair:
         for story_id in missing + extra + stale:
             _queue_index(story_id)
         db.session.commit()
         apply_pending(timeout=30)
         _remove_files(orphan_keys)
-    orphans = len(orphan_keys)
-    return IndexReport(missing, stale, extra, pending, orphans, repair)
+    return IndexReport(missing, stale, extra, pending, len(orphan_keys), repair)
 
 
 # --- rate limiting and spam resistance --------------------------------------------------

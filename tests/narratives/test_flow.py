@@ -11,7 +11,7 @@ from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.models import Story, StoryPhoto, StoryStatus
 
-from .conftest import image_bytes, quality_id, wijk_id
+from .conftest import image_bytes, wijk_id
 
 
 def _indexed_ids(app) -> set[int]:
@@ -83,10 +83,8 @@ def test_resident_story_from_contribution_to_withdrawal(narr_app, client, public
     found = council.get("/verhalen/?q=buurten").get_data(as_text=True)
     assert "Samen koken in de Meent" in found and "<mark>buurt</mark>" in found
     # ... and by facets (wijk and quality combined).
-    meent, k7 = None, None
     with narr_app.app_context():
         meent = wijk_id("Hilversumse Meent")
-        assert quality_id("K7")
     found = council.get(f"/verhalen/?wijk={meent}&kwaliteit=K7").get_data(as_text=True)
     assert _result_titles(found) == ["Samen koken in de Meent"]
     assert f"/verhalen/?wijk={meent}" in found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -128,6 +130,9 @@ def test_cli_reindex_and_check_repair_drift(narr_app, make_story, runner):
         db.session.commit()
     orphan = Path(narr_app.config["UPLOAD_FOLDER"]) / "deadbeef.jpg"
     orphan.write_bytes(b"x")
+    os.utime(orphan, (time.time() - 7200, time.time() - 7200))  # an interrupted upload
+    in_flight = Path(narr_app.config["UPLOAD_FOLDER"]) / "cafebabe.jpg"
+    in_flight.write_bytes(b"y")  # just written, its record not committed yet
 
     result = runner.invoke(args=["search", "check", "--no-repair"])
     assert result.exit_code == 1
@@ -140,6 +145,7 @@ def test_cli_reindex_and_check_repair_drift(narr_app, make_story, runner):
     assert result.exit_code == 0, result.output
     assert "Afwijkingen hersteld." in result.output
     assert not orphan.exists()
+    assert in_flight.exists()
     assert _index_state(narr_app) == _db_state(narr_app)
     assert "De zoekindex klopt met de database." in runner.invoke(args=["search", "check"]).output
 
