@@ -968,7 +968,8 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
             continue
         items.append((story, safe_highlight(hit.title_html), safe_highlight(hit.fragment_html)))
     labels = {
-        "wijk": {str(w.id): w.name for w in db.session.scalars(sa.select(Wijk))},
+        "wijk": {str(w.id): w.name for w in db.session.scalars(
+            sa.select(Wijk).where(Wijk.active.is_(True)))},
         "kwaliteit": {q.code: q.name for q in quality_choices()},
         "vorm": {f.value: f.label for f in StoryForm},
         "jaar": {},
