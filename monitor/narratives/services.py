@@ -471,6 +471,11 @@ def check_rate_limit(address: str) -> None:
 
 # --- creating and editing ---------------------------------------------------------------
 
+def _resident_event(event) -> None:
+    """Residents are not identified: no IP address in the audit trail for their actions."""
+    event.ip_address = None
+
+
 @dataclass
 class StoryData:
     """What a form supplies about a story (shape checked by the form already)."""
@@ -569,10 +574,10 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
-        audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
+        _resident_event(audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
                           "photos": len(prepared)},
-                     summary=f"Verhaal {story.reference} ingestuurd via het openbare formulier")
+                     summary=f"Verhaal {story.reference} ingestuurd via het openbare formulier"))
     except BaseException:
         db.session.rollback()
         _remove_files(written)
@@ -716,8 +721,8 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
     story.submitted_at = utcnow()
     _touch(story)
     before, after = audit.changes(old, audit.snapshot(story, ("title", "summary", "body", "status")))
-    audit.record("story.resident_revise", story, actor_label="inwoner (privélink)",
-                 old=before, new=after)
+    _resident_event(audit.record("story.resident_revise", story, actor_label="inwoner (privélink)",
+                                 old=before, new=after))
     db.session.commit()
     return story
 
@@ -852,9 +857,12 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
     keys = _scrub_withdrawn(story)
-    audit.record("story.withdraw", story, actor=by,
-                 actor_label="inwoner (privélink)" if via_token else None,
-                 old={"status": old}, new={"status": story.status, "photos_removed": len(keys)})
+    event = audit.record("story.withdraw", story, actor=by,
+                         actor_label="inwoner (privélink)" if via_token else None,
+                         old={"status": old},
+                         new={"status": story.status, "photos_removed": len(keys)})
+    if via_token:
+        _resident_event(event)
     db.session.commit()
     _remove_files(keys)
     sync_index()

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from monitor import create_app
 from monitor.extensions import db
 
-from ..conftest import BACKEND, base_config
+from ..conftest import BACKEND, PASSWORD, base_config
 from .conftest import image_bytes
 
 pytestmark = pytest.mark.browser
@@ -69,10 +69,26 @@ def live(database_uri: str, tmp_path_factory) -> Iterator[dict]:
         db.session.commit()
         services.apply_pending()
         story_id = story.id
+        waiting = Story(reference="VH-WACHT1", title="Wacht op moderatie", summary="Nieuw.",
+                        body="Een *nieuw* verhaal.", wijk_id=story.wijk_id,
+                        about_date=date(2026, 1, 5), status=StoryStatus.INGEDIEND,
+                        visibility=Visibility.OPENBAAR, consent_given=True,
+                        contributed_publicly=True)
+        waiting.qualities = list(story.qualities)
+        db.session.add(waiting)
+        from monitor.admin.services import create_user
+        from monitor.models import Organisation, Role
+
+        create_user(name="Browser Coördinator", email="bc@browser.test", role=Role.BUURTCOORDINATOR,
+                    organisation_id=db.session.scalar(sa.select(Organisation.id).where(
+                        Organisation.name == "Gemeente Hilversum")),
+                    wijk_ids=[story.wijk_id], password=PASSWORD, must_change_password=False)
+        waiting_id = waiting.id
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "story": story_id}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "story": story_id,
+           "waiting": waiting_id}
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
@@ -157,3 +173,18 @@ def test_form_errors_are_accessible_and_keep_input(live, page):
     assert page.locator("#summary").get_attribute("aria-invalid") == "true"
     assert _axe(page) == []
     assert page.csp_errors == []
+
+
+def test_coordinator_pages_pass_axe(live, page):
+    page.goto(live["url"] + "/account/inloggen")
+    page.fill("#email", "bc@browser.test")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    assert "/start" in page.url
+    assert "Wacht op moderatie" in page.content()
+    for path in ("/start", "/verhalen/moderatie", f"/verhalen/verhaal/{live['waiting']}/moderatie",
+                 f"/verhalen/verhaal/{live['waiting']}/bewerken", "/verhalen/mijn-verhalen",
+                 "/verhalen/nieuw"):
+        page.goto(live["url"] + path)
+        assert _axe(page) == [], path
+        assert page.csp_errors == [], path

@@ -104,3 +104,13 @@ def test_malformed_input_gets_messages_not_errors(narr_app, client, public_form)
         assert "Controleer het formulier" in response.get_data(as_text=True) or \
             "utrecht-alert--error" in response.get_data(as_text=True), overrides
     assert _count(narr_app) == 0
+
+
+def test_resident_actions_leave_no_ip_address_in_the_audit_trail(narr_app, client, public_form):
+    from monitor.models import AuditEvent
+
+    assert client.post("/verhalen/vertel", data=public_form(), content_type="multipart/form-data",
+                       environ_base={"REMOTE_ADDR": "198.51.100.23"}).status_code == 302
+    with narr_app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "story.contribute"))
+        assert event.actor_label == "inwoner (zonder account)" and event.ip_address is None
