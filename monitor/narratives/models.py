@@ -167,6 +167,16 @@ class Story(db.Model):
         return self.status == StoryStatus.GEPUBLICEERD
 
     @property
+    def period_label(self) -> str:
+        """The tertial the story is about, as the cycle names it: ``januari–april 2026``."""
+        from ..models import TERTIAL_MONTHS
+        from ..timeutil import MONTHS_NL
+
+        tertial = (self.about_date.month - 1) // 4 + 1
+        first, last = TERTIAL_MONTHS[tertial]
+        return f"{MONTHS_NL[first - 1]}–{MONTHS_NL[last - 1]} {self.about_date.year}"
+
+    @property
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
 

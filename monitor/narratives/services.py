@@ -450,6 +450,10 @@ def check_spam(*, honeypot: str, stamp: str) -> None:
                           "verstuur het opnieuw.")
 
 
+class RateLimited(DomainError):
+    """Too many public submissions from one address (answered with HTTP 429)."""
+
+
 def check_rate_limit(address: str) -> None:
     """Limit public submissions per address (per hour and per day), across all workers.
 
@@ -465,7 +469,7 @@ def check_rate_limit(address: str) -> None:
 
     if count(now - timedelta(hours=1)) >= config.get("NARRATIVES_MAX_PER_HOUR", 3) or \
             count(now - timedelta(days=1)) >= config.get("NARRATIVES_MAX_PER_DAY", 10):
-        raise DomainError("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
+        raise RateLimited("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
                           "Probeer het later opnieuw.")
 
 

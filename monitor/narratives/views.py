@@ -188,6 +188,10 @@ def contribute():
                 _story_data(form), _photo_inputs(form, _photo_slots()),
                 address=request.remote_addr or "", honeypot=form.website.data or "",
                 stamp=form.started.data or "")
+        except services.RateLimited as err:
+            _form_error(form, err)
+            return render_template("narratives/contribute.html", form=form,
+                                   slots=_photo_slots()), 429
         except DomainError as err:
             _form_error(form, err)
         else:

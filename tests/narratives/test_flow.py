@@ -92,6 +92,7 @@ def test_resident_story_from_contribution_to_withdrawal(narr_app, client, public
     assert "Samen koken" not in client.get("/verhalen/?q=koken").get_data(as_text=True)
     page = council.get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
     assert "Een pan soep op het fornuis" in page
+    assert "10 maart 2026 (periode januari–april 2026)" in page
     with narr_app.app_context():
         photo_id = db.session.scalars(sa.select(StoryPhoto.id).where(StoryPhoto.story_id == story_id)).first()
     assert council.get(f"/verhalen/foto/{photo_id}/web").status_code == 200

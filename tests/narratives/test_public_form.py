@@ -66,8 +66,10 @@ def test_rate_limit_per_address_holds_across_app_instances(narr_app, client, pub
                         "NARRATIVES_MAX_PER_HOUR": 2})
     response = other.test_client().post("/verhalen/vertel", data=public_form(),
                                         content_type="multipart/form-data")
-    assert response.status_code == 400
-    assert "al meerdere verhalen verstuurd" in response.get_data(as_text=True)
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert "al meerdere verhalen verstuurd" in html
+    assert 'value="Koffie in het ontmoetingscentrum"' in html  # nothing typed is lost
     # Another address is not affected.
     response = other.test_client().post(
         "/verhalen/vertel", data=public_form(), content_type="multipart/form-data",
