@@ -13,18 +13,15 @@ import hmac
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
-import markdown
-import nh3
 import sqlalchemy as sa
-from flask import Flask, abort, current_app
+from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
 from .. import audit, photos, search
 from ..errors import DomainError
@@ -33,51 +30,35 @@ from ..models import Buurt, Period, Role, User, Wijk
 from ..permissions import STAFF, wijk_ids_in_scope
 from ..qim.models import Quality
 from ..timeutil import utcnow
+from . import indexing
+from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and the tests)
+    IndexReport,
+    apply_pending,
+    check_index,
+    document,
+    indexable,
+    pending_count,
+    register_index_hooks,
+    reindex_all,
+    sync_index,
+)
 from .models import (
     ConsentMethod,
     Story,
     StoryForm,
-    StoryIndexOp,
     StoryPhoto,
     StoryStatus,
     StorySubmission,
     Teller,
     Visibility,
 )
+from .text import plain_text, render_markdown, safe_highlight  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 
 STORY_FIELDS = ("title", "summary", "body", "wijk_id", "buurt_id", "about_date", "form",
                 "teller", "teller_name", "tags", "visibility", "status")
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-# --- Markdown, sanitised -------------------------------------------------------------
-
-ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "h2", "h3",
-                "h4", "hr", "code", "pre"}
-
-
-def render_markdown(text: str) -> Markup:
-    """Markdown → HTML with every raw tag, script, event attribute and unsafe link removed."""
-    html = markdown.markdown(text or "", output_format="html")
-    clean = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
-
-
-def plain_text(text: str) -> str:
-    """The words of a Markdown text without any markup (for the index and excerpts)."""
-    html = markdown.markdown(text or "", output_format="html")
-    return re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
-
-
-def safe_highlight(html: str) -> Markup:
-    """Whoosh fragments escape the text; keep only its ``<mark>`` tags to be sure."""
-    return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))  # noqa: S704
-
 
 # --- reading rules --------------------------------------------------------------------
 
@@ -237,183 +218,6 @@ def photo_path(photo: StoryPhoto, size: str):
 
 
 PHOTO_CONTENT_TYPE = photos.CONTENT_TYPE
-
-
-# --- the index queue ------------------------------------------------------------------
-
-def _queue_index(story_id: int) -> None:
-    db.session.add(StoryIndexOp(story_id=story_id))
-
-
-def _touch(story: Story) -> None:
-    story.revision = (story.revision or 0) + 1
-    story.updated_at = utcnow()
-
-
-def indexable(story: Story | None) -> bool:
-    return story is not None and story.status == StoryStatus.GEPUBLICEERD
-
-
-def document(story: Story) -> dict[str, Any]:
-    """The search-index document of a published story."""
-    captions = " ".join(f"{p.alt_text} {p.caption}" for p in story.photos)
-    return {
-        "id": story.id,
-        "revision": story.revision,
-        "title": story.title,
-        "summary": story.summary,
-        "text": f"{plain_text(story.body)} {captions}".strip(),
-        "tags": " ".join(story.tag_list),
-        "wijk": story.wijk.name,
-        "buurt": story.buurt.name if story.buurt else "",
-        "qualities": " ".join(f"{q.code} {q.name}" for q in story.qualities),
-        "f_wijk": str(story.wijk_id),
-        "f_quality": ",".join(q.code for q in story.qualities),
-        "f_year": str(story.about_date.year),
-        "f_form": story.form.value,
-        "visibility": story.visibility.value,
-        "date": datetime.combine(story.about_date, time()),
-    }
-
-
-def _load_for_index(ids: Iterable[int]) -> dict[int, Story]:
-    query = (sa.select(Story).where(Story.id.in_(list(ids)))
-             .options(selectinload(Story.qualities), selectinload(Story.photos),
-                      selectinload(Story.wijk), selectinload(Story.buurt)))
-    return {s.id: s for s in db.session.scalars(query)}
-
-
-def apply_pending(timeout: float | None = None, batch: int = 500) -> int:
-    """Apply queued index operations (any worker may; serialised by the file lock).
-
-    Each operation means "look at story X again": the current database state decides
-    whether X is (re)indexed or removed, so applying late or twice is harmless.
-    :return: the number of operations applied; 0 when the lock was busy (left queued).
-    """
-    dirname = current_app.config["SEARCH_INDEX_DIR"]
-    if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
-    applied = 0
-    try:
-        with search.writer_lock(dirname, timeout):
-            while True:
-                ops = db.session.execute(
-                    sa.select(StoryIndexOp.id, StoryIndexOp.story_id)
-                    .order_by(StoryIndexOp.id).limit(batch)).all()
-                if not ops:
-                    break
-                story_ids = {story_id for _, story_id in ops}
-                stories = _load_for_index(story_ids)
-                upserts = [document(s) for s in stories.values() if indexable(s)]
-                deletes = [i for i in story_ids if not indexable(stories.get(i))]
-                search.write(dirname, upserts, deletes)
-                # Delete exactly the ops read: one committed later with a lower id stays.
-                db.session.execute(sa.delete(StoryIndexOp).where(
-                    StoryIndexOp.id.in_([op_id for op_id, _ in ops])))
-                db.session.commit()
-                applied += len(ops)
-    except search.IndexBusy:
-        db.session.rollback()
-        logger.warning("Search index busy; the queued operations stay for the next worker")
-    return applied
-
-
-def sync_index() -> None:
-    """After a commit: bring the index up to date; never bother the user with failures."""
-    try:
-        apply_pending()
-    except Exception:  # the ops stay queued; the next worker or `search check` applies them
-        db.session.rollback()
-        logger.exception("Applying search-index updates failed; they stay queued")
-
-
-def pending_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(StoryIndexOp.id))) or 0
-
-
-def register_index_hooks(app: Flask) -> None:
-    """Each worker process applies what is still queued on its first request (start-up)."""
-    state = {"done": False}
-
-    @app.before_request
-    def _reconcile_once() -> None:
-        if state["done"]:
-            return
-        state["done"] = True
-        try:
-            if pending_count():
-                apply_pending(timeout=1.0)
-        except Exception:
-            db.session.rollback()
-            logger.exception("Start-up reconciliation of the search index failed")
-
-
-def reindex_all(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the index from the database (published stories only)."""
-    dirname = current_app.config["SEARCH_INDEX_DIR"]
-    with search.writer_lock(dirname, timeout=60):
-        # Only ops already committed now are covered by the rebuild (it reads after
-        # this); one committed meanwhile, even with a lower id, stays queued.
-        seen = list(db.session.scalars(sa.select(StoryIndexOp.id)))
-        db.session.commit()  # end the snapshot so the rebuild reads the newest state
-        ids = list(db.session.scalars(
-            sa.select(Story.id).where(Story.status == StoryStatus.GEPUBLICEERD).order_by(Story.id)))
-
-        def docs():
-            for start in range(0, len(ids), 500):
-                for story in _load_for_index(ids[start:start + 500]).values():
-                    if indexable(story):
-                        yield document(story)
-
-        count = search.rebuild(dirname, docs(), progress)
-        for start in range(0, len(seen), 500):
-            db.session.execute(sa.delete(StoryIndexOp).where(
-                StoryIndexOp.id.in_(seen[start:start + 500])))
-        db.session.commit()
-    return count
-
-
-@dataclass
-class IndexReport:
-    """Drift between database and index found (and repaired) by :func:`check_index`."""
-
-    missing: list[int]
-    stale: list[int]
-    extra: list[int]
-    pending: int
-    orphan_files: int
-    repaired: bool
-
-    @property
-    def in_sync(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
-
-
-def check_index(repair: bool = True) -> IndexReport:
-    """Compare the index with the database; queue and apply repairs when ``repair``.
-
-    Also removes photo files that belong to no photo record (an interrupted upload),
-    once they are an hour old.
-    """
-    pending = pending_count()
-    if repair and pending:
-        apply_pending(timeout=30)
-    expected = dict(db.session.execute(
-        sa.select(Story.id, Story.revision).where(Story.status == StoryStatus.GEPUBLICEERD)).all())
-    indexed = search.indexed_revisions(current_app.config["SEARCH_INDEX_DIR"])
-    missing = sorted(set(expected) - set(indexed))
-    extra = sorted(set(indexed) - set(expected))
-    stale = sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
-    folder = current_app.config["UPLOAD_FOLDER"]
-    known = set(db.session.scalars(sa.select(StoryPhoto.file_key)))
-    orphan_keys = photos.stored_keys(folder, older_than=3600) - known
-    if repair:
-        for story_id in missing + extra + stale:
-            _queue_index(story_id)
-        db.session.commit()
-        apply_pending(timeout=30)
-        _remove_files(orphan_keys)
-    return IndexReport(missing, stale, extra, pending, len(orphan_keys), repair)
 
 
 # --- rate limiting and spam resistance --------------------------------------------------
@@ -646,10 +450,10 @@ def update_story(story: Story, data: StoryData, by: User) -> Story:
                               "consent_given")
         story.consent_method = ConsentMethod(data.consent_method)
         story.consent_date = data.consent_date or story.consent_date
-    _touch(story)
+    indexing.touch(story)
     before, after = audit.changes(old, audit.snapshot(story, STORY_FIELDS + consent_fields))
     audit.record("story.update", story, old=before, new=after)
-    _queue_index(story.id)
+    indexing.queue_index(story.id)
     db.session.commit()
     sync_index()
     return story
@@ -661,8 +465,8 @@ def add_photos(story: Story, photo_inputs: list[PhotoInput], by: User | None = N
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
-        _touch(story)
-        _queue_index(story.id)
+        indexing.touch(story)
+        indexing.queue_index(story.id)
         audit.record("story.photo_add", story, new={"photos": len(prepared)})
     except BaseException:
         db.session.rollback()
@@ -678,8 +482,8 @@ def remove_photo(photo: StoryPhoto, by: User) -> Story:
     story = photo.story
     key = photo.file_key
     story.photos.remove(photo)
-    _touch(story)
-    _queue_index(story.id)
+    indexing.touch(story)
+    indexing.queue_index(story.id)
     audit.record("story.photo_remove", story, old={"photo": photo.id, "alt_text": photo.alt_text})
     db.session.commit()
     _remove_files([key])
@@ -697,7 +501,7 @@ def submit(story: Story, by: User) -> Story:
     old = story.status
     story.status = StoryStatus.INGEDIEND
     story.submitted_at = utcnow()
-    _touch(story)
+    indexing.touch(story)
     audit.record("story.submit", story, old={"status": old}, new={"status": story.status})
     db.session.commit()
     return story
@@ -723,7 +527,7 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
     story.title, story.summary, story.body = title.strip(), summary.strip(), body.strip()
     story.status = StoryStatus.INGEDIEND
     story.submitted_at = utcnow()
-    _touch(story)
+    indexing.touch(story)
     before, after = audit.changes(old, audit.snapshot(story, ("title", "summary", "body", "status")))
     _resident_event(audit.record("story.resident_revise", story, actor_label="inwoner (privélink)",
                                  old=before, new=after))
@@ -758,9 +562,9 @@ def publish(story: Story, by: User, visibility: str) -> Story:
         story.published_at = utcnow()
     story.published_by_id = by.id
     story.moderation_remarks = ""
-    _touch(story)
+    indexing.touch(story)
     audit.record("story.publish", story, old=old, new=audit.snapshot(story, ("status", "visibility")))
-    _queue_index(story.id)
+    indexing.queue_index(story.id)
     db.session.commit()
     sync_index()
     return story
@@ -773,7 +577,7 @@ def return_story(story: Story, by: User, remarks: str) -> Story:
         raise DomainError("Schrijf op wat er moet veranderen.", "remarks")
     story.status = StoryStatus.TERUGGESTUURD
     story.moderation_remarks = remarks.strip()
-    _touch(story)
+    indexing.touch(story)
     audit.record("story.return", story, old={"status": StoryStatus.INGEDIEND},
                  new={"status": story.status, "remarks": story.moderation_remarks})
     db.session.commit()
@@ -789,10 +593,10 @@ def reject(story: Story, by: User, reason: str) -> Story:
     old = story.status
     story.status = StoryStatus.AFGEWEZEN
     story.rejection_reason = reason.strip()
-    _touch(story)
+    indexing.touch(story)
     audit.record("story.reject", story, old={"status": old},
                  new={"status": story.status, "reason": story.rejection_reason})
-    _queue_index(story.id)
+    indexing.queue_index(story.id)
     db.session.commit()
     sync_index()
     return story
@@ -830,10 +634,10 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
         replaced += 1
     story.teller_name = ""
     story.anonymised = True
-    _touch(story)
+    indexing.touch(story)
     # The names themselves are not written to the audit trail.
     audit.record("story.anonymise", story, new={"replaced": replaced, "names": len(names)})
-    _queue_index(story.id)
+    indexing.queue_index(story.id)
     db.session.commit()
     sync_index()
     return replaced
@@ -847,8 +651,8 @@ def _scrub_withdrawn(story: Story) -> list[str]:
     story.title = "Ingetrokken verhaal"
     story.summary = story.body = story.tags = story.teller_name = ""
     story.qualities = []
-    _touch(story)
-    _queue_index(story.id)
+    indexing.touch(story)
+    indexing.queue_index(story.id)
     return keys
 
 
@@ -879,7 +683,7 @@ def delete_story(story: Story, by: User) -> None:
     story_id, reference = story.id, story.reference
     audit.record("story.delete", story, old={"reference": reference, "status": story.status})
     db.session.delete(story)
-    _queue_index(story_id)
+    indexing.queue_index(story_id)
     db.session.commit()
     _remove_files(keys)
     sync_index()
@@ -971,7 +775,7 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
     result = search.search(current_app.config["SEARCH_INDEX_DIR"], text,
                            visibilities=visibilities_for(reader), filters=filters,
                            sort=sort, page=page, per_page=per_page)
-    stories = _load_for_index(h.id for h in result.hits)
+    stories = indexing.load_stories(h.id for h in result.hits)
     items = []
     for hit in result.hits:
         story = stories.get(hit.id)
@@ -999,5 +803,5 @@ def related_stories(story: Story, reader: Any, limit: int = 3) -> list[Story]:
     except Exception:
         logger.exception("Related stories could not be searched")
         ids = []
-    loaded = _load_for_index(ids)
+    loaded = indexing.load_stories(ids)
     return [loaded[i] for i in ids if i in loaded and can_read(reader, loaded[i])]
