@@ -21,6 +21,7 @@ FEATURES = (
     "monitor.qim",
     "monitor.counts",
     "monitor.qim.outcomes",
+    "monitor.narratives",
     "monitor.sessions",
 )
 

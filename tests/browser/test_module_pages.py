@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from monitor import create_app
 from monitor.extensions import db
 
-from ..conftest import BACKEND, base_config
-from .conftest import run_axe
+from ..browserkit import live_app, run_axe, serve
 
 pytestmark = pytest.mark.browser
 
@@ -34,28 +28,15 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def demo_server(database_uri, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    if BACKEND == "sqlite":
-        target = tmp / "demo.sqlite"
-        shutil.copyfile(re.sub(r"^sqlite:///", "", database_uri), target)
-        uri = f"sqlite:///{target}"
-    else:
-        uri = database_uri
-    app = create_app(base_config(tmp / "instance", uri))
-    with app.app_context():
-        if BACKEND == "postgresql":
-            tables = [t.name for t in db.metadata.sorted_tables]
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                     + " RESTART IDENTITY CASCADE"))
+    app = live_app(database_uri, tmp_path_factory.mktemp("demo"))
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     passwords = dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
     with app.app_context():
+        from monitor.models import Organisation
         from monitor.qim.models import QimPlan
         from monitor.qim.outcomes.models import Client
         from monitor.sessions.models import MonitorSession
-        from monitor.models import Organisation
 
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
         ids = {
@@ -63,14 +44,8 @@ def demo_server(database_uri, tmp_path_factory):
             "session": db.session.scalar(sa.select(sa.func.min(MonitorSession.id))),
             "client": db.session.scalar(sa.select(sa.func.min(Client.id)).where(Client.organisation_id == versa)),
         }
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "passwords": passwords, "ids": ids}
-    server.shutdown()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serve(app) as url:
+        yield {"url": url, "passwords": passwords, "ids": ids}
 
 
 @pytest.mark.parametrize("email", list(PAGES))

@@ -7,7 +7,7 @@ import pytest
 from monitor.models import Role
 
 from ..conftest import PASSWORD
-from .conftest import run_axe
+from ..browserkit import run_axe
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,40 @@
+"""Home-page tasks of the archive: the moderation queue and returned stories."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..models import Role, User
+from ..registry import HomeSection, HomeTask
+from ..timeutil import format_date
+from . import services
+
+
+def moderation_section(user: User) -> HomeSection | None:
+    """Buurtcoördinatoren: stories of their wijken waiting for moderation."""
+    if user.role != Role.BUURTCOORDINATOR:
+        return None
+    tasks = [
+        HomeTask(title=f"Modereren: {s.title}",
+                 url=url_for("narratives.moderate", story_id=s.id),
+                 detail=f"{s.reference} · {s.wijk.name} · ingestuurd {format_date(s.submitted_at)}"
+                        + (" door een inwoner" if s.contributed_publicly else ""),
+                 urgency="warning")
+        for s in services.moderation_queue(user)
+    ]
+    return HomeSection("Verhalen om te modereren", tasks,
+                       "Er wachten geen verhalen op moderatie.", order=40)
+
+
+def returned_section(user: User) -> HomeSection | None:
+    """Sociaal werkers: their stories a coordinator sent back with remarks."""
+    if user.role != Role.SOCIAAL_WERKER:
+        return None
+    tasks = [
+        HomeTask(title=f"Teruggestuurd: {s.title}",
+                 url=url_for("narratives.edit", story_id=s.id),
+                 detail=f"Opmerkingen: {s.moderation_remarks}", urgency="warning")
+        for s in services.returned_stories(user)
+    ]
+    return HomeSection("Uw teruggestuurde verhalen", tasks,
+                       "Er zijn geen verhalen naar u teruggestuurd.", order=45)

@@ -1,0 +1,211 @@
+"""The search-index queue: every story change is queued in its own transaction and
+applied after the commit under the index's file lock; reindex and drift checks.
+
+An operation only says "look at story X again": the database decides whether X is
+(re)indexed or removed, so applying late or twice is harmless and nothing is lost when
+another worker holds the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import selectinload
+
+from .. import photos, search
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import Story, StoryIndexOp, StoryPhoto, StoryStatus
+from .text import plain_text
+
+logger = logging.getLogger(__name__)
+
+
+def queue_index(story_id: int) -> None:
+    """Queue a look at ``story_id`` in the current transaction (the caller commits)."""
+    db.session.add(StoryIndexOp(story_id=story_id))
+
+
+def touch(story: Story) -> None:
+    """Mark a story changed: a new revision, so `search check` can spot a stale index."""
+    story.revision = (story.revision or 0) + 1
+    story.updated_at = utcnow()
+
+
+def indexable(story: Story | None) -> bool:
+    """Only published stories are in the index."""
+    return story is not None and story.status == StoryStatus.GEPUBLICEERD
+
+
+def document(story: Story) -> dict[str, Any]:
+    """The search-index document of a published story."""
+    captions = " ".join(f"{p.alt_text} {p.caption}" for p in story.photos)
+    return {
+        "id": story.id,
+        "revision": story.revision,
+        "title": story.title,
+        "summary": story.summary,
+        "text": f"{plain_text(story.body)} {captions}".strip(),
+        "tags": " ".join(story.tag_list),
+        "wijk": story.wijk.name,
+        "buurt": story.buurt.name if story.buurt else "",
+        "qualities": " ".join(f"{q.code} {q.name}" for q in story.qualities),
+        "f_wijk": str(story.wijk_id),
+        "f_quality": ",".join(q.code for q in story.qualities),
+        "f_year": str(story.about_date.year),
+        "f_form": story.form.value,
+        "visibility": story.visibility.value,
+        "date": datetime.combine(story.about_date, time()),
+    }
+
+
+def load_stories(ids: Iterable[int]) -> dict[int, Story]:
+    """Stories by id, with what their index documents need loaded eagerly."""
+    query = (sa.select(Story).where(Story.id.in_(list(ids)))
+             .options(selectinload(Story.qualities), selectinload(Story.photos),
+                      selectinload(Story.wijk), selectinload(Story.buurt)))
+    return {s.id: s for s in db.session.scalars(query)}
+
+
+def apply_pending(timeout: float | None = None, batch: int = 500) -> int:
+    """Apply queued index operations (any worker may; serialised by the file lock).
+
+    Each operation means "look at story X again": the current database state decides
+    whether X is (re)indexed or removed, so applying late or twice is harmless.
+    :return: the number of operations applied; 0 when the lock was busy (left queued).
+    """
+    dirname = current_app.config["SEARCH_INDEX_DIR"]
+    if timeout is None:
+        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
+    applied = 0
+    try:
+        with search.writer_lock(dirname, timeout):
+            while True:
+                ops = db.session.execute(
+                    sa.select(StoryIndexOp.id, StoryIndexOp.story_id)
+                    .order_by(StoryIndexOp.id).limit(batch)).all()
+                if not ops:
+                    break
+                story_ids = {story_id for _, story_id in ops}
+                stories = load_stories(story_ids)
+                upserts = [document(s) for s in stories.values() if indexable(s)]
+                deletes = [i for i in story_ids if not indexable(stories.get(i))]
+                search.write(dirname, upserts, deletes)
+                # Delete exactly the ops read: one committed later with a lower id stays.
+                db.session.execute(sa.delete(StoryIndexOp).where(
+                    StoryIndexOp.id.in_([op_id for op_id, _ in ops])))
+                db.session.commit()
+                applied += len(ops)
+    except search.IndexBusy:
+        db.session.rollback()
+        logger.warning("Search index busy; the queued operations stay for the next worker")
+    return applied
+
+
+def sync_index() -> None:
+    """After a commit: bring the index up to date; never bother the user with failures."""
+    try:
+        apply_pending()
+    except Exception:  # the ops stay queued; the next worker or `search check` applies them
+        db.session.rollback()
+        logger.exception("Applying search-index updates failed; they stay queued")
+
+
+def pending_count() -> int:
+    """How many index operations are still queued."""
+    return db.session.scalar(sa.select(sa.func.count(StoryIndexOp.id))) or 0
+
+
+def register_index_hooks(app: Flask) -> None:
+    """Each worker process applies what is still queued on its first request (start-up)."""
+    state = {"done": False}
+
+    @app.before_request
+    def _reconcile_once() -> None:
+        if state["done"]:
+            return
+        state["done"] = True
+        try:
+            if pending_count():
+                apply_pending(timeout=1.0)
+        except Exception:
+            db.session.rollback()
+            logger.exception("Start-up reconciliation of the search index failed")
+
+
+def reindex_all(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the index from the database (published stories only)."""
+    dirname = current_app.config["SEARCH_INDEX_DIR"]
+    with search.writer_lock(dirname, timeout=60):
+        # Only ops already committed now are covered by the rebuild (it reads after
+        # this); one committed meanwhile, even with a lower id, stays queued.
+        seen = list(db.session.scalars(sa.select(StoryIndexOp.id)))
+        db.session.commit()  # end the snapshot so the rebuild reads the newest state
+        ids = list(db.session.scalars(
+            sa.select(Story.id).where(Story.status == StoryStatus.GEPUBLICEERD).order_by(Story.id)))
+
+        def docs():
+            for start in range(0, len(ids), 500):
+                for story in load_stories(ids[start:start + 500]).values():
+                    if indexable(story):
+                        yield document(story)
+
+        count = search.rebuild(dirname, docs(), progress)
+        for start in range(0, len(seen), 500):
+            db.session.execute(sa.delete(StoryIndexOp).where(
+                StoryIndexOp.id.in_(seen[start:start + 500])))
+        db.session.commit()
+    return count
+
+
+@dataclass
+class IndexReport:
+    """Drift between database and index found (and repaired) by :func:`check_index`."""
+
+    missing: list[int]
+    stale: list[int]
+    extra: list[int]
+    pending: int
+    orphan_files: int
+    repaired: bool
+
+    @property
+    def in_sync(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def check_index(repair: bool = True) -> IndexReport:
+    """Compare the index with the database; queue and apply repairs when ``repair``.
+
+    Also removes photo files that belong to no photo record (an interrupted upload),
+    once they are an hour old.
+    """
+    pending = pending_count()
+    if repair and pending:
+        apply_pending(timeout=30)
+    expected = dict(db.session.execute(
+        sa.select(Story.id, Story.revision).where(Story.status == StoryStatus.GEPUBLICEERD)).all())
+    indexed = search.indexed_revisions(current_app.config["SEARCH_INDEX_DIR"])
+    missing = sorted(set(expected) - set(indexed))
+    extra = sorted(set(indexed) - set(expected))
+    stale = sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
+    folder = current_app.config["UPLOAD_FOLDER"]
+    known = set(db.session.scalars(sa.select(StoryPhoto.file_key)))
+    orphan_keys = photos.stored_keys(folder, older_than=3600) - known
+    if repair:
+        for story_id in missing + extra + stale:
+            queue_index(story_id)
+        db.session.commit()
+        apply_pending(timeout=30)
+        for key in orphan_keys:
+            try:
+                photos.remove(folder, key)
+            except OSError:
+                logger.exception("Could not remove orphan photo files %s", key)
+    return IndexReport(missing, stale, extra, pending, len(orphan_keys), repair)

@@ -1,0 +1,238 @@
+"""Story archive models: stories, their photos, consent, the index queue and rate limits."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import Buurt, User, Wijk
+from ..qim.models import Quality
+from ..timeutil import utcnow
+
+
+def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
+    return sa.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class StoryStatus(enum.StrEnum):
+    """Where a story is in its life: written, moderated, published or withdrawn."""
+
+    CONCEPT = "concept"
+    INGEDIEND = "ingediend"
+    TERUGGESTUURD = "teruggestuurd"
+    GEPUBLICEERD = "gepubliceerd"
+    AFGEWEZEN = "afgewezen"
+    INGETROKKEN = "ingetrokken"
+
+    @property
+    def label(self) -> str:
+        return {
+            "concept": "Concept", "ingediend": "Wacht op moderatie",
+            "teruggestuurd": "Teruggestuurd", "gepubliceerd": "Gepubliceerd",
+            "afgewezen": "Afgewezen", "ingetrokken": "Ingetrokken",
+        }[self.value]
+
+
+class Visibility(enum.StrEnum):
+    """Who may read a published story."""
+
+    OPENBAAR = "openbaar"
+    RAAD = "raad"
+    INTERN = "intern"
+
+    @property
+    def label(self) -> str:
+        return {"openbaar": "Openbaar (iedereen)", "raad": "Raad (raadsleden en medewerkers)",
+                "intern": "Intern (alleen medewerkers)"}[self.value]
+
+
+class StoryForm(enum.StrEnum):
+    """The creative form a story takes (source 003: fotosessie, theater, hoorspel …)."""
+
+    TEKST = "tekst"
+    FOTOSERIE = "fotoserie"
+    INTERVIEW = "interview"
+    HOORSPEL = "hoorspel"
+    THEATER = "theater"
+    ANDERS = "anders"
+
+    @property
+    def label(self) -> str:
+        return {"tekst": "Tekst", "fotoserie": "Fotoserie", "interview": "Interview",
+                "hoorspel": "Hoorspel", "theater": "Theater", "anders": "Anders"}[self.value]
+
+
+class Teller(enum.StrEnum):
+    """Who tells the story."""
+
+    INWONER = "inwoner"
+    PROFESSIONAL = "professional"
+
+    @property
+    def label(self) -> str:
+        return {"inwoner": "Een inwoner, in eigen woorden",
+                "professional": "Opgetekend door een professional"}[self.value]
+
+
+class ConsentMethod(enum.StrEnum):
+    """How the storyteller's consent to publication was given."""
+
+    ONLINE = "online"
+    SCHRIFTELIJK = "schriftelijk"
+    MONDELING = "mondeling"
+
+    @property
+    def label(self) -> str:
+        return {"online": "Online formulier", "schriftelijk": "Schriftelijk (getekend formulier)",
+                "mondeling": "Mondeling, vastgelegd door de medewerker"}[self.value]
+
+
+story_qualities = sa.Table(
+    "story_qualities",
+    db.metadata,
+    sa.Column("story_id", sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("quality_id", sa.ForeignKey("qualities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Story(db.Model):
+    """A resident's story, told by the resident or written down by a professional.
+
+    Deliberately has no link to clients or their scores.
+    """
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.String(600), default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    buurt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("buurten.id"), index=True)
+    about_date: Mapped[date]
+    form: Mapped[StoryForm] = mapped_column(_enum(StoryForm), default=StoryForm.TEKST)
+    teller: Mapped[Teller] = mapped_column(_enum(Teller), default=Teller.INWONER)
+    teller_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    tags: Mapped[str] = mapped_column(sa.String(300), default="")
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.INTERN)
+    status: Mapped[StoryStatus] = mapped_column(_enum(StoryStatus), default=StoryStatus.CONCEPT,
+                                                index=True)
+    # Set for stories written by staff; residents have no account.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    contributed_publicly: Mapped[bool] = mapped_column(default=False)
+    # Consent of the storyteller to publication: how, when, recorded by whom.
+    consent_given: Mapped[bool] = mapped_column(default=False)
+    consent_method: Mapped[ConsentMethod] = mapped_column(_enum(ConsentMethod),
+                                                          default=ConsentMethod.ONLINE)
+    consent_date: Mapped[date | None]
+    consent_recorded_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    # sha256 of the private withdrawal token; the token itself is never stored.
+    withdrawal_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    moderation_remarks: Mapped[str] = mapped_column(sa.Text, default="")
+    rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    anonymised: Mapped[bool] = mapped_column(default=False)
+    # Bumped on every change; the search index stores it to detect drift.
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+    wijk: Mapped[Wijk] = relationship()
+    buurt: Mapped[Buurt | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    qualities: Mapped[list[Quality]] = relationship(secondary=story_qualities,
+                                                    order_by="Quality.position")
+    photos: Mapped[list[StoryPhoto]] = relationship(
+        back_populates="story", order_by="StoryPhoto.position",
+        cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Story {self.id} {self.reference} {self.status}>"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == StoryStatus.GEPUBLICEERD
+
+    @property
+    def period_label(self) -> str:
+        """The tertial the story is about, as the cycle names it: ``januari–april 2026``."""
+        from ..models import TERTIAL_MONTHS
+        from ..timeutil import MONTHS_NL
+
+        tertial = (self.about_date.month - 1) // 4 + 1
+        first, last = TERTIAL_MONTHS[tertial]
+        return f"{MONTHS_NL[first - 1]}–{MONTHS_NL[last - 1]} {self.about_date.year}"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class StoryPhoto(db.Model):
+    """A photo of a story: web size and thumbnail on disk under random names."""
+
+    __tablename__ = "story_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.ForeignKey("stories.id", ondelete="CASCADE"),
+                                          index=True)
+    # Random base name of the files (``<name>.jpg`` and ``<name>_thumb.jpg``).
+    file_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    alt_text: Mapped[str] = mapped_column(sa.String(300))
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    recognisable_people: Mapped[bool] = mapped_column(default=False)
+    # Portretrecht: everyone recognisable agreed to publication.
+    portrait_consent: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<StoryPhoto {self.id} story={self.story_id}>"
+
+
+class StoryIndexOp(db.Model):
+    """A pending search-index update, written in the same transaction as the change.
+
+    Any worker may apply it later; the op only says "look at story X again", so applying
+    it twice or late is harmless and no update is ever lost.
+    """
+
+    __tablename__ = "story_index_ops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<StoryIndexOp {self.id} story={self.story_id}>"
+
+
+class StorySubmission(db.Model):
+    """A public contribution attempt, kept briefly to limit submissions per address."""
+
+    __tablename__ = "story_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Keyed hash of the address: enough to count, not to identify.
+    address_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+
+    def __repr__(self) -> str:
+        return f"<StorySubmission {self.id}>"

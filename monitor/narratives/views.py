@@ -1,0 +1,489 @@
+"""Screens of the story archive (thin: load, form, one service call, redirect)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+
+from ..errors import DomainError
+from ..permissions import public, require_object, requires
+from . import services
+from .forms import (
+    PHOTO_SLOTS,
+    AddPhotoForm,
+    AnonymiseForm,
+    ConfirmForm,
+    PublicStoryForm,
+    PublishForm,
+    RejectForm,
+    ResidentReviseForm,
+    ReturnForm,
+    SearchForm,
+    StaffNewForm,
+    StaffStoryForm,
+)
+from .models import StoryStatus, Visibility
+
+bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
+
+FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm")
+RECEIPT_KEY = "narratives_receipt"
+
+
+def _form_error(form, err: DomainError) -> None:
+    """Put a service's message beside its field (or on top when it names none)."""
+    field = err.field
+    target = None
+    if field and "-" in field:
+        top, sub = field.split("-", 1)
+        if top in form and sub in form[top].form:
+            target = form[top].form[sub]
+    elif field and field in form:
+        target = form[field]
+        if hasattr(target, "form") and "file" in getattr(target, "form", {}):
+            target = target.form["file"]
+    if target is not None:
+        target.errors = list(target.errors or []) + [err.message]
+    else:
+        flash(err.message, "error")
+
+
+def _status(form=None) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def _fill_choices(form) -> None:
+    form.wijk_id.choices = [(None, "— kies een wijk —")] + [
+        (w.id, w.name) for w in services.wijk_choices()]
+    form.buurt_id.choices = [(None, "— weet ik niet / hele wijk —")] + [
+        (b.id, f"{b.name} ({b.wijk.name})") for b in services.buurt_choices()]
+    form.quality_ids.choices = [(q.id, f"{q.name}") for q in services.quality_choices()]
+
+
+def _story_data(form) -> services.StoryData:
+    return services.StoryData(
+        title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
+        wijk_id=form.wijk_id.data, buurt_id=form.buurt_id.data, about_date=form.about_date.data,
+        form=form.form.data, teller=form.teller.data if "teller" in form else "inwoner",
+        quality_ids=form.quality_ids.data or [], tags=form.tags.data or "",
+        teller_name=form.teller_name.data or "", consent_given=bool(form.consent_given.data),
+        consent_method=form.consent_method.data if "consent_method" in form else "online",
+        consent_date=form.consent_date.data if "consent_date" in form else None,
+    )
+
+
+def _photo_inputs(form, names: list[str]) -> list[services.PhotoInput]:
+    inputs = []
+    for name in names:
+        sub = form[name].form
+        upload = sub.file.data
+        if isinstance(upload, FileStorage) and upload.filename:
+            inputs.append(services.PhotoInput(
+                stream=upload.stream, alt_text=sub.alt_text.data or "",
+                caption=sub.caption.data or "",
+                recognisable_people=bool(sub.recognisable_people.data),
+                portrait_consent=bool(sub.portrait_consent.data), field=f"{name}-file"))
+        elif (sub.alt_text.data or "").strip() and request.method == "POST":
+            sub.file.errors = list(sub.file.errors or []) + [
+                "U beschreef een foto, maar koos geen bestand."]
+    return inputs
+
+
+def _photo_slots() -> list[str]:
+    return [f"photo_{i}" for i in range(1, PHOTO_SLOTS + 1)]
+
+
+# --- reading (public) -------------------------------------------------------------------
+
+def _int_arg(name: str, default: int = 1) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 6 else default
+
+
+@bp.route("/")
+@public
+def archive():
+    """Search and browse the stories the reader may see."""
+    form = SearchForm(request.args)
+    filters = {key: [v[:40] for v in request.args.getlist(key) if v][:10] for key in FACET_KEYS}
+    filters = {k: v for k, v in filters.items() if v}
+    sort = request.args.get("sort") if request.args.get("sort") in ("relevance", "date") else "relevance"
+    text = (request.args.get("q") or "")[:200]
+    page = services.search_archive(current_user, text, filters, sort, _int_arg("pagina"))
+    return render_template("narratives/archive.html", form=form, page=page, filters=filters,
+                           text=text, sort=sort)
+
+
+@bp.route("/verhaal/<int:story_id>")
+@public
+def story(story_id: int):
+    """Read one story with its photo gallery and related stories."""
+    item = services.get_story_or_404(story_id)
+    if not services.can_read(current_user, item):
+        if not current_user.is_authenticated and item.is_published:
+            return redirect(url_for("auth.login", next=request.path))
+        abort(404)
+    return render_template(
+        "narratives/story.html", story=item, body=services.render_markdown(item.body),
+        related=services.related_stories(item, current_user),
+        may_moderate=services.may_moderate(current_user, item))
+
+
+@bp.route("/wijk/<int:wijk_id>")
+@public
+def wijk(wijk_id: int):
+    """Overview of a wijk's published stories."""
+    place = services.get_wijk_or_404(wijk_id)
+    return render_template("narratives/wijk.html", wijk=place,
+                           **services.wijk_overview(place, current_user))
+
+
+@bp.route("/foto/<int:photo_id>/<string:size>")
+@public
+def photo(photo_id: int, size: str):
+    """Serve a photo as JPEG (never as HTML), if the reader may see its story."""
+    if size not in ("web", "thumb"):
+        abort(404)
+    item = services.get_photo_or_404(photo_id)
+    if not services.can_read(current_user, item.story):
+        abort(404)
+    path = services.photo_path(item, size)
+    try:
+        data = path.read_bytes()  # small files; no open handle if withdrawn meanwhile
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)
+    public_photo = item.story.is_published and item.story.visibility == Visibility.OPENBAAR
+    response.headers["Cache-Control"] = "public, max-age=3600" if public_photo else "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f'inline; filename="foto-{item.id}.jpg"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- residents (public, no account) -----------------------------------------------------
+
+@bp.route("/vertel", methods=["GET", "POST"])
+@public
+def contribute():
+    """Residents tell their own story; shown to nobody before a coordinator approves it."""
+    form = PublicStoryForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.started.data = services.form_stamp()
+    if form.validate_on_submit():
+        try:
+            story, token = services.contribute_public(
+                _story_data(form), _photo_inputs(form, _photo_slots()),
+                address=request.remote_addr or "", honeypot=form.website.data or "",
+                stamp=form.started.data or "")
+        except services.RateLimited as err:
+            _form_error(form, err)
+            return render_template("narratives/contribute.html", form=form,
+                                   slots=_photo_slots()), 429
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            session[RECEIPT_KEY] = {"reference": story.reference, "token": token}
+            return redirect(url_for("narratives.received"))
+    elif request.method == "POST":
+        _photo_inputs(form, _photo_slots())
+    if request.method == "POST":
+        form.started.data = form.started.data or services.form_stamp()
+    return render_template("narratives/contribute.html", form=form,
+                           slots=_photo_slots()), _status(form)
+
+
+@bp.route("/vertel/ontvangen")
+@public
+def received():
+    """Show the reference code and the private withdrawal link, once."""
+    receipt = session.pop(RECEIPT_KEY, None)
+    if not receipt:
+        return redirect(url_for("narratives.contribute"))
+    link = url_for("narratives.mine", token=receipt["token"], _external=True)
+    return render_template("narratives/received.html", reference=receipt["reference"], link=link)
+
+
+@bp.route("/mijn/<string:token>", methods=["GET", "POST"])
+@public
+def mine(token: str):
+    """The resident's private page: status, remarks, revise when returned, withdraw."""
+    item = services.story_for_token(token)
+    if item is None:
+        abort(404)
+    form = ResidentReviseForm(obj=item)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if item.status != StoryStatus.TERUGGESTUURD:
+            flash("Dit verhaal kan nu niet worden aangepast.", "error")
+        elif form.validate_on_submit():
+            try:
+                services.resident_revise(item, title=form.title.data, summary=form.summary.data,
+                                         body=form.body.data)
+            except DomainError as err:
+                _form_error(form, err)
+            else:
+                flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
+                return redirect(url_for("narratives.mine", token=token))
+    return render_template("narratives/mine.html", story=item, form=form, token=token,
+                           confirm=ConfirmForm()), status
+
+
+@bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
+@public
+def withdraw_own(token: str):
+    """The resident withdraws the story: gone from pages, search and disk at once."""
+    item = services.story_for_token(token)
+    if item is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(item, via_token=True)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
+              "verwijderd, en de foto's zijn gewist.", "ok")
+    return redirect(url_for("narratives.mine", token=token))
+
+
+# --- writing (social workers, coordinators) ---------------------------------------------
+
+@bp.route("/mijn-verhalen")
+@requires("narratives.write")
+def my_stories():
+    """Stories I wrote, with their status."""
+    return render_template("narratives/my_stories.html", stories=services.own_stories(current_user))
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@requires("narratives.write")
+def new():
+    """Write down a story (saved as concept)."""
+    form = StaffNewForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            item = services.create_story(current_user, _story_data(form),
+                                         _photo_inputs(form, _photo_slots()))
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash(f"Verhaal {item.reference} opgeslagen als concept.", "ok")
+            return redirect(url_for("narratives.edit", story_id=item.id))
+    return render_template("narratives/story_form.html", form=form, story=None,
+                           slots=_photo_slots()), _status(form)
+
+
+@bp.route("/verhaal/<int:story_id>/bewerken", methods=["GET", "POST"])
+@requires("narratives.edit")
+def edit(story_id: int):
+    """Edit a story's text, places, qualities and consent."""
+    item = services.get_story_or_404(story_id)
+    require_object("narratives.edit", item)
+    form = StaffStoryForm(obj=item)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.quality_ids.data = [q.id for q in item.qualities]
+        form.form.data = item.form.value
+        form.teller.data = item.teller.value
+        form.consent_method.data = item.consent_method.value
+    if form.validate_on_submit():
+        try:
+            services.update_story(item, _story_data(form), current_user)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            flash("Verhaal opgeslagen.", "ok")
+            return redirect(url_for("narratives.edit", story_id=item.id))
+    return render_template("narratives/story_form.html", form=form, story=item,
+                           photo_form=AddPhotoForm(prefix="nieuw"), confirm=ConfirmForm(),
+                           slots=[]), _status(form)
+
+
+@bp.route("/verhaal/<int:story_id>/fotos", methods=["POST"])
+@requires("narratives.edit")
+def photo_add(story_id: int):
+    """Add a photo to a story."""
+    item = services.get_story_or_404(story_id)
+    require_object("narratives.edit", item)
+    form = AddPhotoForm(prefix="nieuw")
+    if form.validate_on_submit():
+        inputs = _photo_inputs(form, ["photo"])
+        if not inputs:
+            flash("Kies een foto om toe te voegen.", "error")
+        else:
+            try:
+                services.add_photos(item, inputs, current_user)
+            except DomainError as err:
+                flash(f"De foto is niet toegevoegd: {err.message}", "error")
+            else:
+                flash("Foto toegevoegd.", "ok")
+    return redirect(url_for("narratives.edit", story_id=item.id))
+
+
+@bp.route("/foto/<int:photo_id>/verwijderen", methods=["POST"])
+@requires("narratives.edit")
+def photo_remove(photo_id: int):
+    """Remove a photo (its files are deleted)."""
+    item = services.get_photo_or_404(photo_id)
+    require_object("narratives.edit", item.story)
+    if ConfirmForm().validate_on_submit():
+        story = services.remove_photo(item, current_user)
+        flash("Foto verwijderd.", "ok")
+        return redirect(url_for("narratives.edit", story_id=story.id))
+    abort(400)
+
+
+@bp.route("/verhaal/<int:story_id>/indienen", methods=["POST"])
+@requires("narratives.edit")
+def submit(story_id: int):
+    """Hand the story to the coordinators of the wijk."""
+    item = services.get_story_or_404(story_id)
+    require_object("narratives.edit", item)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(item, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Verhaal ingediend voor moderatie.", "ok")
+    return redirect(url_for("narratives.my_stories"))
+
+
+# --- moderation (coordinators of the wijk) ----------------------------------------------
+
+@bp.route("/moderatie")
+@requires("narratives.moderate")
+def queue():
+    """Stories of my wijken waiting for moderation."""
+    return render_template("narratives/queue.html", stories=services.moderation_queue(current_user),
+                           recent=services.recent_moderated(current_user))
+
+
+def _moderation_page(item, status: int = 200, **forms):
+    context = {
+        "publish_form": PublishForm(prefix="pub", data={"visibility": item.visibility.value}),
+        "return_form": ReturnForm(prefix="ret"), "reject_form": RejectForm(prefix="rej"),
+        "anonymise_form": AnonymiseForm(prefix="ano"), "confirm": ConfirmForm(),
+    }
+    context.update(forms)
+    return render_template("narratives/moderate.html", story=item,
+                           body=services.render_markdown(item.body), **context), status
+
+
+def _load_for_moderation(story_id: int):
+    item = services.get_story_or_404(story_id)
+    require_object("narratives.moderate", item)
+    if item.status == StoryStatus.INGETROKKEN:
+        abort(404)
+    return item
+
+
+@bp.route("/verhaal/<int:story_id>/moderatie")
+@requires("narratives.moderate")
+def moderate(story_id: int):
+    """Review a story: publish, return, reject, edit or anonymise."""
+    return _moderation_page(_load_for_moderation(story_id))
+
+
+def _moderation_action(story_id: int, form, action, success: str, form_name: str):
+    item = _load_for_moderation(story_id)
+    if form.validate_on_submit():
+        try:
+            action(item, form)
+        except DomainError as err:
+            _form_error(form, err)
+        else:
+            if success:
+                flash(success, "ok")
+            return redirect(url_for("narratives.moderate", story_id=item.id))
+    return _moderation_page(item, 400, **{form_name: form})
+
+
+@bp.route("/verhaal/<int:story_id>/publiceren", methods=["POST"])
+@requires("narratives.moderate")
+def publish(story_id: int):
+    """Approve and publish with the chosen visibility."""
+    return _moderation_action(
+        story_id, PublishForm(prefix="pub"),
+        lambda s, f: services.publish(s, current_user, f.visibility.data),
+        "Verhaal gepubliceerd.", "publish_form")
+
+
+@bp.route("/verhaal/<int:story_id>/terugsturen", methods=["POST"])
+@requires("narratives.moderate")
+def return_(story_id: int):
+    """Send the story back with remarks."""
+    return _moderation_action(
+        story_id, ReturnForm(prefix="ret"),
+        lambda s, f: services.return_story(s, current_user, f.remarks.data),
+        "Verhaal teruggestuurd met opmerkingen.", "return_form")
+
+
+@bp.route("/verhaal/<int:story_id>/afwijzen", methods=["POST"])
+@requires("narratives.moderate")
+def reject(story_id: int):
+    """Reject the story with a reason."""
+    return _moderation_action(
+        story_id, RejectForm(prefix="rej"),
+        lambda s, f: services.reject(s, current_user, f.reason.data),
+        "Verhaal afgewezen.", "reject_form")
+
+
+@bp.route("/verhaal/<int:story_id>/anonimiseren", methods=["POST"])
+@requires("narratives.moderate")
+def anonymise(story_id: int):
+    """Replace names in the story by [naam]."""
+    def action(s, f):
+        names = [n for part in (f.names.data or "").splitlines() for n in part.split(",")]
+        count = services.anonymise(s, current_user, names)
+        flash(f"{count} vermelding(en) geanonimiseerd.", "ok")
+
+    return _moderation_action(story_id, AnonymiseForm(prefix="ano"), action, "",
+                              "anonymise_form")
+
+
+@bp.route("/verhaal/<int:story_id>/intrekken", methods=["POST"])
+@requires("narratives.moderate")
+def withdraw(story_id: int):
+    """Withdraw a story (for instance when the teller asks by phone)."""
+    item = _load_for_moderation(story_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(item, by=current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for("narratives.moderate", story_id=item.id))
+    flash(f"Verhaal {item.reference} ingetrokken; tekst en foto's zijn verwijderd.", "ok")
+    return redirect(url_for("narratives.queue"))
+
+
+@bp.route("/verhaal/<int:story_id>/verwijderen", methods=["POST"])
+@requires("narratives.moderate")
+def delete(story_id: int):
+    """Delete a story for good."""
+    item = _load_for_moderation(story_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reference = item.reference
+    services.delete_story(item, current_user)
+    flash(f"Verhaal {reference} verwijderd.", "ok")
+    return redirect(url_for("narratives.queue"))

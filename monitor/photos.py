@@ -1,0 +1,205 @@
+"""Photo uploads: the only module that imports Pillow.
+
+Every upload is checked to be a real image of an accepted type, within byte and pixel
+limits (decompression bombs refused), turned upright by its EXIF orientation and
+re-encoded as a web size and a thumbnail. Re-encoding from pixels drops all metadata
+(EXIF with GPS, XMP, IPTC, ICC comments): nothing of the original file is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+FORMAT_LABELS = "JPEG, PNG of WebP"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
+WEB_SIZE = 1600
+THUMB_SIZE = 400
+CONTENT_TYPE = "image/jpeg"
+
+
+class PhotoError(ValueError):
+    """The upload is refused; the message is Dutch and meant for the user."""
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    """A cleaned photo ready to be stored: JPEG bytes without any metadata."""
+
+    web: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def _heif_available() -> bool:
+    try:
+        return "HEIF" in Image.registered_extensions().values()
+    except Exception:  # pragma: no cover
+        return False
+
+
+def accepted_formats() -> tuple[str, ...]:
+    """JPEG, PNG and WebP; HEIC too when this Pillow can open it."""
+    return ACCEPTED_FORMATS + (("HEIF",) if _heif_available() else ())
+
+
+def process_upload(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   max_pixels: int = DEFAULT_MAX_PIXELS) -> ProcessedPhoto:
+    """Check and clean one uploaded image.
+
+    :param stream: the uploaded file (read from its current position).
+    :raise PhotoError: not an image, wrong type, too large, too many pixels, damaged.
+    """
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise PhotoError("Het bestand is leeg.")
+    if len(data) > max_bytes:
+        raise PhotoError(f"De foto is te groot (maximaal {max_bytes // (1024 * 1024)} MB).")
+    formats = list(accepted_formats())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=formats) as probe:
+                width, height = probe.size
+                if width * height > max_pixels:
+                    raise PhotoError("De foto heeft te veel pixels. Verklein hem en probeer het opnieuw.")
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=formats) as image:
+                image.load()
+                return _clean(image)
+    except PhotoError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        raise PhotoError("De foto heeft te veel pixels. Verklein hem en probeer het opnieuw.") from err
+    except UnidentifiedImageError as err:
+        raise PhotoError(f"Dit bestand is geen foto van een toegestaan type ({FORMAT_LABELS}).") from err
+    except (OSError, SyntaxError, ValueError, EOFError) as err:
+        raise PhotoError("De foto is beschadigd of onvolledig en kan niet worden gelezen.") from err
+
+
+def _clean(image: Image.Image) -> ProcessedPhoto:
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info):
+        background = Image.new("RGB", upright.size, (255, 255, 255))
+        background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").split()[-1])
+        upright = background
+    else:
+        upright = upright.convert("RGB")
+    # A fresh image from the pixels alone: no EXIF, XMP, ICC or comments survive.
+    clean = Image.new("RGB", upright.size)
+    clean.paste(upright)
+    web = clean.copy()
+    web.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.LANCZOS)
+    thumb = clean.copy()
+    thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(_jpeg(web), _jpeg(thumb), web.width, web.height)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def new_key() -> str:
+    """A random, unguessable base name for a photo's files."""
+    return secrets.token_hex(16)
+
+
+def paths(folder: str | os.PathLike, key: str) -> tuple[Path, Path]:
+    """The web-size and thumbnail paths of the photo ``key``."""
+    if not key.isalnum():
+        raise ValueError("invalid photo key")
+    base = Path(folder)
+    return base / f"{key}.jpg", base / f"{key}_thumb.jpg"
+
+
+def store(folder: str | os.PathLike, key: str, photo: ProcessedPhoto) -> None:
+    """Write both files atomically (temp file + rename); on failure nothing is left."""
+    web_path, thumb_path = paths(folder, key)
+    written: list[Path] = []
+    try:
+        for path, data in ((web_path, photo.web), (thumb_path, photo.thumb)):
+            tmp = path.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            written.append(path)
+    except BaseException:
+        for path in written + [web_path.with_suffix(".tmp"), thumb_path.with_suffix(".tmp")]:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def remove(folder: str | os.PathLike, key: str) -> None:
+    """Delete both files of a photo (missing files are fine)."""
+    for path in paths(folder, key):
+        path.unlink(missing_ok=True)
+
+
+def stored_keys(folder: str | os.PathLike, older_than: float = 0) -> set[str]:
+    """The photo keys that have files in ``folder`` (for orphan clean-up).
+
+    :param older_than: only files last modified at least this many seconds ago, so an
+        upload still on its way to the database is never taken for an orphan.
+    """
+    cutoff = time.time() - older_than
+    keys = set()
+    for path in Path(folder).glob("*.jpg"):
+        try:
+            if path.stat().st_mtime <= cutoff:
+                keys.add(path.stem.removesuffix("_thumb"))
+        except FileNotFoundError:
+            continue
+    return keys
+
+
+def demo_image(seed: int, label: str, palette: tuple[tuple[int, int, int], ...],
+               size: tuple[int, int] = (1200, 800)) -> bytes:
+    """Draw a simple, deterministic illustration for demo stories (PNG bytes).
+
+    Not a photo of anyone: coloured shapes suggesting houses, trees and people.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    image = Image.new("RGB", size, palette[0])
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    draw.rectangle([0, int(h * 0.7), w, h], fill=palette[1])
+    for _ in range(rnd.randint(3, 6)):
+        x = rnd.randint(0, w - 200)
+        bw, bh = rnd.randint(120, 260), rnd.randint(150, 320)
+        top = int(h * 0.7) - bh
+        draw.rectangle([x, top, x + bw, int(h * 0.7)], fill=palette[2], outline=(40, 40, 40))
+        draw.polygon([(x - 10, top), (x + bw // 2, top - 80), (x + bw + 10, top)], fill=palette[3])
+    for _ in range(rnd.randint(2, 5)):
+        x = rnd.randint(0, w)
+        draw.rectangle([x - 8, int(h * 0.55), x + 8, int(h * 0.75)], fill=(90, 60, 30))
+        draw.ellipse([x - 60, int(h * 0.35), x + 60, int(h * 0.6)], fill=(46, 125, 50))
+    for _ in range(rnd.randint(1, 4)):
+        x = rnd.randint(60, w - 60)
+        y = int(h * 0.78)
+        draw.ellipse([x - 14, y - 70, x + 14, y - 42], fill=(60, 60, 60))
+        draw.rectangle([x - 12, y - 42, x + 12, y], fill=palette[3])
+    draw.rectangle([20, 20, 20 + 14 * len(label) + 20, 70], fill=(255, 255, 255))
+    draw.text((36, 36), label, fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

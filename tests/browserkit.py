@@ -1,0 +1,108 @@
+"""Shared pieces of the browser tests: Debian's Chromium, axe-core, a live server.
+
+The fixtures ``browser`` and ``page`` are imported by the conftest files of the test
+folders that drive a browser. A missing Chromium fails the run with a clear message;
+it never skips silently.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.serving import make_server
+
+from monitor import create_app
+from monitor.extensions import db
+
+from .conftest import BACKEND, base_config
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def live_app(database_uri: str, tmp: Path) -> Flask:
+    """An app on its own copy of the migrated database (SQLite) or emptied tables (PostgreSQL)."""
+    if BACKEND == "sqlite":
+        target = tmp / "live.sqlite"
+        shutil.copyfile(re.sub(r"^sqlite:///", "", database_uri), target)
+        uri = f"sqlite:///{target}"
+    else:
+        uri = database_uri
+    app = create_app(base_config(tmp / "instance", uri))
+    if BACKEND == "postgresql":
+        with app.app_context():
+            tables = [t.name for t in db.metadata.sorted_tables]
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                     + " RESTART IDENTITY CASCADE"))
+    return app
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free localhost port in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium through Playwright; a clear failure when it is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Chromium is niet gevonden (/usr/bin/chromium). Installeer het met "
+            "`apt-get install chromium` of draai `make test`, dat het zo nodig installeert.",
+            pytrace=False,
+        )
+    if not AXE.exists():
+        pytest.fail("axe-core ontbreekt in static/vendor: draai `npm ci`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh browser context and page; Content-Security-Policy errors are collected."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.csp_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda msg: page.csp_errors.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    yield page
+    context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core on the page for WCAG 2.1 A and AA; return the violations."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"""
+    )
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]][:3]}
+            for v in result]
