@@ -94,9 +94,8 @@ def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
         if BACKEND == "postgresql":
             _empty_tables(app)
         from monitor.periods import ensure_periods
-        from monitor.seed import seed_catalogues, seed_organisations, seed_places
-
         from monitor.qim.catalogue import seed_catalogue
+        from monitor.seed import seed_catalogues, seed_organisations, seed_places
 
         seed_places()
         seed_organisations()

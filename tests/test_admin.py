@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from monitor.extensions import db
 from monitor.models import AuditEvent, Buurt, Organisation, Period, Role, User, Wijk
 
-from .conftest import get_org, get_wijk, login
+from .conftest import get_org, login
 
 
 def last_event(app, action: str) -> AuditEvent:

@@ -15,12 +15,26 @@ from .. import audit
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import (
-    AuditEvent, Organisation, OrganisationKind, Period, Role, ServiceType, Specialism, User, Wijk,
+    AuditEvent,
+    Organisation,
+    OrganisationKind,
+    Period,
+    Role,
+    ServiceType,
+    Specialism,
+    User,
+    Wijk,
 )
 from ..timeutil import utcnow
 from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
 from .models import (
-    ApiToken, CountReturn, ImportMapping, PlannedHours, ReturnClients, ReturnHours, ReturnStatus,
+    ApiToken,
+    CountReturn,
+    ImportMapping,
+    PlannedHours,
+    ReturnClients,
+    ReturnHours,
+    ReturnStatus,
 )
 
 

@@ -12,13 +12,20 @@ from flask_login import current_user
 from ..errors import DomainError
 from ..models import Organisation, Period, Role, Wijk
 from ..periods import all_periods
-from ..templating import format_number
 from ..permissions import require_object, requires, wijk_ids_in_scope
+from ..templating import format_number
 from . import dashboards, exports, imports, services
 from .figures import clients_key, hours_key, scalars_for
 from .forms import (
-    CatalogueForm, ImportOptionsForm, PlanYearForm, ReasonForm, TokenForm, UploadForm, field_name,
-    planned_form, return_form,
+    CatalogueForm,
+    ImportOptionsForm,
+    PlanYearForm,
+    ReasonForm,
+    TokenForm,
+    UploadForm,
+    field_name,
+    planned_form,
+    return_form,
 )
 from .models import ApiToken, CountReturn
 

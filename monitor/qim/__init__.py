@@ -32,8 +32,10 @@ def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound
 def init_app(app: Flask) -> None:
     """Register the QIM blueprint, navigation, home tasks and demo data."""
     from ..registry import add_demo_seeder, add_home_section, add_nav
-    from . import models  # noqa: F401  (tables known to migrations)
-    from . import permissions  # noqa: F401  (policy entries)
+    from . import (
+        models,  # noqa: F401  (tables known to migrations)
+        permissions,  # noqa: F401  (policy entries)
+    )
     from .home import qim_section
     from .seed import seed_demo_qim
     from .views import bp

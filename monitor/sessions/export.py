@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 from typing import Any
+from xml.sax.saxutils import escape
 
 import reportlab
 from docx import Document
@@ -20,7 +21,6 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 _FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 _FONTS_READY = False

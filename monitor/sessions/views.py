@@ -7,14 +7,13 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError
 from ..admin.services import get_or_404, list_buurten, list_organisations, list_wijken
+from ..errors import DomainError
 from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from ..qim.catalogue import city_qualities
 from ..timeutil import format_datetime
-from .models import SessionStatus
 from . import export, services
 from .assembly import Section
 from .forms import (
@@ -29,6 +28,7 @@ from .forms import (
     SessionDetailsForm,
     StoryChoiceForm,
 )
+from .models import SessionStatus
 
 bp = Blueprint("sessions", __name__, url_prefix="/monitorgesprekken")
 

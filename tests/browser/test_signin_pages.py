@@ -6,8 +6,8 @@ import pytest
 
 from monitor.models import Role
 
-from ..conftest import PASSWORD
 from ..browserkit import run_axe
+from ..conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -24,6 +24,8 @@ from monitor.narratives.models import (
 )
 from monitor.qim.models import Quality
 
+from ..browserkit import browser, page  # noqa: F401  (browser fixtures)
+
 GPS_TAG = 0x8825
 ORIENTATION_TAG = 0x0112
 

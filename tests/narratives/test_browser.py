@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 
-from ..browserkit import browser, live_app, page, run_axe, serve  # noqa: F401  (fixtures)
+from ..browserkit import live_app, run_axe, serve
 from ..conftest import PASSWORD
 from .conftest import image_bytes
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import statistics
 
-from monitor.models import Role, Wijk
 from monitor.extensions import db
+from monitor.models import Role, Wijk
 
 from .conftest import buurt_id, dutch, period_id
 

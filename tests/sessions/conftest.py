@@ -11,6 +11,10 @@ from monitor.extensions import db
 from monitor.models import Period, Wijk
 from monitor.sessions.assembly import Section, Table, register_provider
 
+# Builders of the modules whose sections a session shows.
+from ..counts.conftest import make_return  # noqa: F401
+from ..outcomes.conftest import make_client, make_trajectory  # noqa: F401
+
 
 def period_id(app, year: int, tertial: int) -> int:
     with app.app_context():

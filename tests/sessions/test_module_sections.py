@@ -6,8 +6,6 @@ from datetime import date
 
 from monitor.models import Role
 
-from ..counts.conftest import make_return  # noqa: F401  (fixtures)
-from ..outcomes.conftest import make_client, make_trajectory  # noqa: F401  (fixtures)
 from .test_sessions_flow import open_session
 
 
@@ -29,7 +27,7 @@ def test_ladder_outcomes_against_target_in_the_session(app, login_as, make_clien
 
 
 def test_small_outcome_counts_are_suppressed_in_the_dossier(app, login_as, make_client, make_trajectory):
-    for i in range(3):
+    for _ in range(3):
         client = make_client(org="MEE", wijk="Oost")
         make_trajectory(client, "ladder", started=date(2025, 9, 1), ended=date(2026, 3, 1), begin=2, end=4)
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
@@ -44,8 +42,9 @@ def test_a_later_correction_changes_the_dashboard_but_not_the_issued_dossier(app
     from ..counts.conftest import GOOD_FORM
 
     with app.app_context():
-        from ..conftest import get_wijk
         from monitor.periods import ensure_periods  # noqa: F401
+
+        from ..conftest import get_wijk
         pid = period_id_for(app, 2026, 1)
         wid = get_wijk("Oost").id
     sw = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
@@ -78,9 +77,9 @@ def test_a_later_correction_changes_the_dashboard_but_not_the_issued_dossier(app
     assert ">44<" in dashboard
     dossier = coordinator.get(f"/monitorgesprekken/{session_id}/dossier").get_data(as_text=True)
     assert meldingen_in(dossier) == "40"
-    from .conftest import pdf_text
-
     import re
+
+    from .conftest import pdf_text
 
     pdf = pdf_text(coordinator.get(f"/monitorgesprekken/{session_id}/dossier.pdf").data)
     assert re.search(r"Nieuwe meldingen\s+40\b", pdf) and not re.search(r"Nieuwe meldingen\s+44\b", pdf)
@@ -120,9 +119,10 @@ def test_annual_report_totals_for_a_wijk(app, login_as, make_return):
     expected_unique = sum(v.get("unique_clients_year", 0) for v in figures.values())
 
     accounthouder = login_as(Role.ACCOUNTHOUDER)
+    import sqlalchemy as sa
+
     from monitor.extensions import db
     from monitor.models import Wijk
-    import sqlalchemy as sa
 
     with app.app_context():
         oost = db.session.scalar(sa.select(Wijk.id).where(Wijk.name == "Oost"))

@@ -204,8 +204,8 @@ def test_annual_report_compiles_and_exports(app, login_as, figures, stories):
 def test_qim_judgements_appear_in_the_session(app, login_as, runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    from monitor.qim.models import Judgement, JudgementRound, QimPlan
     from monitor.models import Buurt, Period, Wijk
+    from monitor.qim.models import Judgement, JudgementRound, QimPlan
 
     with app.app_context():
         # Independently of the QIM code: the mean of all judgements of one quality in

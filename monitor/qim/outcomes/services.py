@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from ... import audit
 from ...errors import DomainError
 from ...extensions import db
-from ...periods import all_periods, period_containing
 from ...models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
+from ...periods import all_periods, period_containing
 from .instruments import ZRM_VERSIONS, ladder_steps, zrm_domains, zrm_labels
 from .models import (
     Client,
