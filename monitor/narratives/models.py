@@ -155,6 +155,8 @@ class Story(db.Model):
     photos: Mapped[list[StoryPhoto]] = relationship(
         back_populates="story", order_by="StoryPhoto.position",
         cascade="all, delete-orphan")
+    feedback: Mapped[list[StoryFeedback]] = relationship(
+        back_populates="story", order_by="StoryFeedback.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.reference} {self.status}>"
@@ -236,3 +238,17 @@ class StorySubmission(db.Model):
 
     def __repr__(self) -> str:
         return f"<StorySubmission {self.id}>"
+
+
+class StoryFeedback(db.Model):
+    """What a monitorgesprek said about a story, fed back to the teller's private page."""
+
+    __tablename__ = "story_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    session_title: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="feedback")

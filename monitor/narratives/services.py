@@ -45,6 +45,7 @@ from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and th
 from .models import (
     ConsentMethod,
     Story,
+    StoryFeedback,
     StoryForm,
     StoryPhoto,
     StoryStatus,
@@ -651,6 +652,7 @@ def _scrub_withdrawn(story: Story) -> list[str]:
     story.title = "Ingetrokken verhaal"
     story.summary = story.body = story.tags = story.teller_name = ""
     story.qualities = []
+    story.feedback.clear()
     indexing.touch(story)
     indexing.queue_index(story.id)
     return keys
@@ -738,6 +740,28 @@ def published_stories(wijk_id: int, start: date | None = None, end: date | None 
     if visibilities is not None:
         query = query.where(Story.visibility.in_([Visibility(v) for v in visibilities]))
     return list(db.session.scalars(query.order_by(Story.about_date.desc(), Story.id.desc())))
+
+
+def add_feedback(story_id: int, session_title: str, message: str) -> bool:
+    """Feed back why a monitorgesprek chose this story (shown on the teller's private page).
+
+    The caller commits. :return: ``False`` when the story is no longer published.
+    """
+    story = db.session.get(Story, story_id)
+    if story is None or story.status != StoryStatus.GEPUBLICEERD:
+        return False
+    story.feedback.append(StoryFeedback(session_title=session_title, message=message))
+    audit.record("story.feedback", story, new={"session": session_title}, summary="Terugkoppeling monitorgesprek")
+    return True
+
+
+def still_published(story_ids: Iterable[int]) -> set[int]:
+    """Which of ``story_ids`` are still published (not withdrawn, deleted or unpublished)."""
+    ids = list(story_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(Story.id).where(
+        Story.id.in_(ids), Story.status == StoryStatus.GEPUBLICEERD)))
 
 
 def published_stories_for_period(wijk_id: int, period: Period,

@@ -41,6 +41,8 @@ class Section:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     empty_text: str = "Geen gegevens voor deze wijk en periode."
+    # Story ids behind ``items`` (part 2), so a story withdrawn later can be blanked out.
+    refs: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

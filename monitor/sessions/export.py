@@ -136,7 +136,7 @@ def report_pdf(report_title: str, introduction: str, conclusions: str, compiled:
         flow += _pdf_minutes(session.get("minutes"), st)
     if compiled.get("stories"):
         flow += [_p("Besproken verhalen", st["h2"]),
-                 ListFlowable([ListItem(_p(s, st["p"])) for s in compiled["stories"]], bulletType="bullet", bulletFontName="Vera")]
+                 ListFlowable([ListItem(_p(s["title"], st["p"])) for s in compiled["stories"]], bulletType="bullet", bulletFontName="Vera")]
     if conclusions:
         flow += [_p("Conclusies", st["h2"]), _p(conclusions, st["p"])]
     return _build(flow, report_title)
@@ -194,7 +194,7 @@ def report_docx(report_title: str, introduction: str, conclusions: str, compiled
     if compiled.get("stories"):
         doc.add_heading("Besproken verhalen", level=1)
         for s in compiled["stories"]:
-            doc.add_paragraph(s, style="List Bullet")
+            doc.add_paragraph(s["title"], style="List Bullet")
     if conclusions:
         doc.add_heading("Conclusies", level=1)
         doc.add_paragraph(conclusions)

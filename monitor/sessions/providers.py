@@ -75,8 +75,35 @@ def outcomes_section(wijk: Wijk, period: Period) -> Section:
         empty_text="Geen afgeronde metingen in deze periode.")
 
 
+def story_source(wijk: Wijk, period: Period) -> list[dict]:
+    """Published, public stories of the wijk to choose from (newest first).
+
+    Only "openbaar" stories: the dossier goes to everyone at the table, residents included.
+    """
+    from flask import url_for
+
+    from ..narratives.services import published_stories
+
+    return [{"id": s.id, "title": s.title, "summary": s.summary,
+             "url": url_for("narratives.story", story_id=s.id)}
+            for s in published_stories(wijk.id, visibilities=["openbaar"])[:100]]
+
+
+def story_feedback(story_id: int, session_title: str, why: str) -> None:
+    """Tell the storyteller, on their private page, why the session chose their story."""
+    from ..narratives.services import add_feedback
+
+    add_feedback(story_id, session_title, why)
+
+
 def register_module_providers(app: Flask) -> None:
     """Register the adapters of the modules this app has."""
+    if "narratives" in app.blueprints:
+        from ..narratives.services import still_published
+
+        app.extensions["session_story_source"] = story_source
+        app.extensions["session_story_feedback"] = story_feedback
+        app.extensions["session_story_published"] = still_published
     if "counts" in app.blueprints:
         from .services import register_annual_provider
 

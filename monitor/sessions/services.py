@@ -237,6 +237,64 @@ def remove_story(session: MonitorSession, chosen_id: int) -> None:
     db.session.commit()
 
 
+WITHDRAWN_TEXT = "Dit verhaal is ingetrokken door de verteller."
+
+
+def withdrawn_stories(story_ids) -> set[int]:
+    """Which of ``story_ids`` are no longer published in the archive (withdrawn or removed).
+
+    Asks the archive through ``app.extensions["session_story_published"]``; without an
+    archive nothing counts as withdrawn.
+    """
+    ids = {i for i in story_ids if i is not None}
+    check = current_app.extensions.get("session_story_published")
+    if not ids or check is None:
+        return set()
+    return ids - set(check(ids))
+
+
+def redact_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Frozen sections as they may be shown now: stories withdrawn since are blanked out."""
+    gone = withdrawn_stories(i for s in sections for i in s.get("refs", []))
+    if not gone:
+        return sections
+    result = []
+    for section in sections:
+        refs = section.get("refs", [])
+        if any(r in gone for r in refs):
+            items = [WITHDRAWN_TEXT if ref in gone else item
+                     for item, ref in zip(section["items"], refs, strict=False)]
+            section = {**section, "items": items}
+        result.append(section)
+    return result
+
+
+def redact_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A dossier snapshot with withdrawn stories blanked out."""
+    return {**snapshot, "sections": redact_sections(snapshot.get("sections", []))}
+
+
+def redact_compiled(compiled: dict[str, Any]) -> dict[str, Any]:
+    """An annual report with withdrawn stories blanked out (titles and minutes included)."""
+    ids = [s.get("id") for s in compiled.get("stories", [])]
+    for session in compiled.get("sessions", []):
+        most = (session.get("minutes") or {}).get("most_significant") or {}
+        ids.append(most.get("id"))
+    gone = withdrawn_stories(ids)
+    sessions = []
+    for session in compiled.get("sessions", []):
+        session = dict(session)
+        if session.get("dossier"):
+            session["dossier"] = {**session["dossier"], "sections": redact_sections(session["dossier"]["sections"])}
+        minutes = session.get("minutes")
+        if minutes and minutes.get("most_significant") and minutes["most_significant"].get("id") in gone:
+            session["minutes"] = {**minutes, "most_significant": {**minutes["most_significant"],
+                                                                  "title": WITHDRAWN_TEXT, "why": "", "dissent": ""}}
+        sessions.append(session)
+    stories = [{**s, "title": WITHDRAWN_TEXT} if s.get("id") in gone else s for s in compiled.get("stories", [])]
+    return {**compiled, "sessions": sessions, "stories": stories}
+
+
 def story_candidates(wijk: Wijk, period: Period) -> list[dict[str, Any]]:
     """Published stories of the wijk, from the story archive when it is installed.
 
@@ -403,6 +461,7 @@ def stories_section_for(session_stories: list[SessionStory]) -> Section:
     items = [s.story_title + (" (de verteller is aanwezig)" if s.storyteller_present else "")
              for s in session_stories]
     return Section(key="stories", title="Het verhaal", part=2, items=items,
+                   refs=[s.story_id for s in session_stories],
                    empty_text="Er is nog geen verhaal gekozen.",
                    missing=[] if items else ["Er is nog geen verhaal gekozen voor deel 2."])
 
@@ -473,7 +532,8 @@ def minutes_of(session: MonitorSession) -> dict[str, Any]:
         "actions": [{"description": a.description, "owner": a.owner, "due_on": format_date(a.due_on),
                      "done": format_date(a.done_on) if a.done_on else ""} for a in session.actions],
         "policy_signals": session.policy_signals,
-        "most_significant": {"title": most.story_title, "why": session.most_significant_why,
+        "most_significant": {"id": most.story_id, "title": most.story_title,
+                             "why": session.most_significant_why,
                              "dissent": session.dissenting_views} if most else None,
     }
 
@@ -481,7 +541,7 @@ def minutes_of(session: MonitorSession) -> dict[str, Any]:
 def compile_report(report: AnnualReport) -> dict[str, Any]:
     """Gather the year's frozen dossiers, minutes, figures and stories into the report."""
     sessions = []
-    stories: list[str] = []
+    stories: list[dict[str, Any]] = []
     for session in _report_sessions(report):
         dossier = session.current_dossier
         sessions.append({
@@ -491,7 +551,8 @@ def compile_report(report: AnnualReport) -> dict[str, Any]:
                         "sections": dossier.snapshot.get("sections", [])} if dossier else None,
             "minutes": minutes_of(session) if session.status == SessionStatus.GEHOUDEN else None,
         })
-        stories += [s.story_title for s in session.stories if s.story_title not in stories]
+        known = {s["id"] for s in stories}
+        stories += [{"id": s.story_id, "title": s.story_title} for s in session.stories if s.story_id not in known]
     annual = []
     for _, _, provider in current_app.extensions.get("annual_providers", []):
         section = provider(report)

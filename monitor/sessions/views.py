@@ -96,7 +96,8 @@ def _render_prepare(session, form, status=200):
     may_prepare = can(current_user, "sessions.prepare", session)
     if session.status == SessionStatus.GEHOUDEN and session.current_dossier:
         # After the meeting the page shows what was discussed: the issued figures.
-        sections = [Section.from_dict(s) for s in session.current_dossier.snapshot["sections"]]
+        sections = [Section.from_dict(s) for s in
+                    services.redact_sections(session.current_dossier.snapshot["sections"])]
     else:
         sections = services.sections_for(session, include_hidden=may_prepare)
     hidden = session.hidden_sections or []
@@ -242,7 +243,8 @@ def dossier(session_id: int, version: int | None = None):
     """The issued dossier, printable."""
     session = _load(session_id, "sessions.view")
     issued = _dossier_or_404(session, version)
-    return render_template("sessions/dossier.html", session=session, dossier=issued, data=issued.snapshot)
+    return render_template("sessions/dossier.html", session=session, dossier=issued,
+                           data=services.redact_snapshot(issued.snapshot))
 
 
 @bp.route("/<int:session_id>/dossier.pdf")
@@ -252,7 +254,8 @@ def dossier_pdf(session_id: int, version: int | None = None):
     """The issued dossier as PDF."""
     session = _load(session_id, "sessions.view")
     issued = _dossier_or_404(session, version)
-    pdf = export.dossier_pdf(issued.snapshot, issued.version, format_datetime(issued.issued_at))
+    pdf = export.dossier_pdf(services.redact_snapshot(issued.snapshot), issued.version,
+                             format_datetime(issued.issued_at))
     name = f"dossier-{session.wijk.name}-{session.period.year}-{session.period.tertial}-v{issued.version}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{_ascii(name)}"'})
@@ -423,7 +426,7 @@ def report(report_id: int):
     """Read an annual report (accounthouders also edit and compile it here)."""
     annual = services.get_report_or_404(report_id)
     return render_template("sessions/report.html", report=annual, form=ReportTextForm(obj=annual),
-                           data=annual.compiled)
+                           data=services.redact_compiled(annual.compiled) if annual.compiled else None)
 
 
 @bp.route("/jaarrapportages/<int:report_id>", methods=["POST"])
@@ -440,13 +443,14 @@ def report_save(report_id: int):
         else:
             flash("Tekst opgeslagen.", "ok")
         return redirect(url_for("sessions.report", report_id=annual.id))
-    return render_template("sessions/report.html", report=annual, form=form, data=annual.compiled), 400
+    data = services.redact_compiled(annual.compiled) if annual.compiled else None
+    return render_template("sessions/report.html", report=annual, form=form, data=data), 400
 
 
 def _compiled_or_404(annual):
     if annual.compiled is None:
         abort(404, description="Deze jaarrapportage is nog niet samengesteld.")
-    return annual.compiled
+    return services.redact_compiled(annual.compiled)
 
 
 @bp.route("/jaarrapportages/<int:report_id>.pdf")
