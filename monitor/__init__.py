@@ -18,6 +18,7 @@ FEATURES = (
     "monitor.main",
     "monitor.admin",
     "monitor.qim",
+    "monitor.ops",
 )
 
 
