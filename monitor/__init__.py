@@ -81,8 +81,11 @@ def register_extensions(app: Flask) -> None:
 def register_core(app: Flask) -> None:
     """Policy enforcement, error pages, security headers, template helpers, CLI."""
     from . import cli, errors, security, templating
+    from .converters import BoundedIntConverter
     from .permissions import enforce
 
+    # Before any blueprint adds a rule: ``<int:...>`` must fit an id column (issue 9).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(enforce)
     errors.register_error_handlers(app)
     security.register_security_headers(app)

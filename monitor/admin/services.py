@@ -214,7 +214,9 @@ def audit_page(page: int, per_page: int = 50, action: str | None = None):
     """A page of the audit trail, newest first, optionally filtered by action prefix."""
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
-        query = query.where(AuditEvent.action.startswith(action))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    # A page number from the address bar can be huge: the offset must fit the database.
+    page = min(max(page, 1), 1_000_000)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -1,4 +1,4 @@
-"""Operations: back-up and restore, start-up reconciliation, rate limiting, proxy set-up."""
+"""Operations: back-up and restore, start-up tasks, rate limiting, proxy set-up, form hardening."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ def init_app(app: Flask) -> None:
     """Register the operations commands, the built-in start-up task and the proxy fix."""
     from .. import ratelimit
     from .cli import backup_command, maintenance_command, restore_command
+    from .forms import harden_forms
+    from .hardening import register as register_hardening
+
+    harden_forms()
+    register_hardening(app)
 
     for command in (backup_command, restore_command, maintenance_command):
         app.cli.add_command(command)
