@@ -122,13 +122,16 @@ def reset_password(user: User) -> str:
 
 
 def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> None:
-    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    # Compared in Python: SQLite's lower() folds only ASCII, so "Ç…" and "ç…" slipped
+    # past a lower() = lower() check and hit the unique constraint (a 500). The lists
+    # compared here (wijken, buurten of one wijk, organisations) are short.
+    query = sa.select(model.id, model.name)
     for key, value in scope.items():
         query = query.where(getattr(model, key) == value)
-    if exclude_id:
-        query = query.where(model.id != exclude_id)
-    if db.session.scalar(query):
-        raise DomainError("Deze naam bestaat al.", "name")
+    wanted = name.strip().casefold()
+    for row_id, existing in db.session.execute(query):
+        if row_id != exclude_id and existing.strip().casefold() == wanted:
+            raise DomainError("Deze naam bestaat al.", "name")
 
 
 def save_organisation(org: Organisation | None, *, name: str, kind: str,
