@@ -10,7 +10,10 @@ in several workers at once.
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-accesslog = os.environ.get("MONITOR_ACCESS_LOG", "-")
+# Gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl),
+# shared by every instance on the machine; the platform does not use it.
+control_socket_disable = True
+accesslog = os.environ.get("MONITOR_ACCESS_LOG", "-") or None  # empty: no access log
 
 
 def post_worker_init(worker):
