@@ -119,3 +119,66 @@ def test_ids_beyond_the_database_range_are_404(login_as):
     for url in ("/beheer/gebruikers/2147483648", "/beheer/wijken/99999999999999999999"):
         assert admin.get(url).status_code == 404, url
     assert admin.get("/beheer/wijken/2147483647").status_code == 404
+
+
+def test_passwords_never_reach_the_audit_trail_or_the_log(app, make_user, caplog):
+    user = make_user(Role.SOCIAAL_WERKER)
+    client = app.test_client()
+    caplog.set_level("DEBUG")
+    client.post("/account/inloggen", data={"email": user.email, "password": "geheim-fout-987654"})
+    login(client, user.email)
+    with app.app_context():
+        from monitor.models import AuditEvent
+
+        events = db.session.scalars(sa.select(AuditEvent)).all()
+        dumped = repr([(e.summary, e.old_values, e.new_values) for e in events])
+    assert [e.action for e in events] == ["auth.login_failed", "auth.login"]
+    for secret in ("geheim-fout-987654", "correct-paard-batterij-niet"):
+        assert secret not in dumped and secret not in caplog.text
+
+
+def test_no_cross_origin_access_is_granted(login_as):
+    admin = login_as(Role.ADMIN)
+    response = admin.get("/beheer/gebruikers", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_long_unicode_passphrases_work_and_are_not_truncated(app, make_user):
+    user = make_user(Role.BUURTCOORDINATOR)
+    client = app.test_client()
+    login(client, user.email)
+    phrase = "Ĳsselmeer 🌷 in de wijk Oost " * 4  # 116 characters, any Unicode allowed
+    response = client.post("/account/wachtwoord", data={
+        "current_password": "correct-paard-batterij-niet", "new_password": phrase, "confirm": phrase})
+    assert response.status_code == 302
+    fresh = app.test_client()
+    assert login(fresh, user.email, phrase[:-1]).status_code == 401  # not truncated
+    assert login(fresh, user.email, phrase).status_code == 302
+
+
+def test_common_passwords_are_refused(login_as):
+    client = login_as(Role.RAADSLID)
+    response = client.post("/account/wachtwoord", data={
+        "current_password": "correct-paard-batterij-niet", "new_password": "welkom123456",
+        "confirm": "welkom123456"})
+    assert response.status_code == 400
+    assert "te eenvoudig te raden" in response.get_data(as_text=True)
+
+
+def test_no_directory_listing(client):
+    for url in ("/static/", "/static/css/", "/static/vendor/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_production_defaults(tmp_path, monkeypatch):
+    for name in ("MONITOR_ENV", "MONITOR_SECURE_COOKIES", "FLASK_DEBUG", "MONITOR_TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MONITOR_INSTANCE_PATH", str(tmp_path))
+    app = create_app()
+    assert app.debug is False and app.testing is False
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["TRUSTED_PROXIES"] == 0
+    response = app.test_client().get("/account/inloggen")
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
