@@ -220,3 +220,14 @@ def test_backup_while_writes_go_on_is_a_consistent_snapshot(filled_app, make_tar
             sa.select(AuditEvent.id).where(AuditEvent.action == "test.write").order_by(AuditEvent.id)))
     assert restored == written[: len(restored)]  # a prefix: nothing torn, nothing out of order
     assert len(restored) >= 20
+
+
+def test_the_database_url_is_converted_for_pg_dump_without_exposing_the_password():
+    from monitor.ops.backup import libpq_url
+
+    url = sa.make_url("postgresql+psycopg://monitor:g%40heim@db.example:5433/tv?sslmode=require")
+    plain, env = libpq_url(url)
+    assert plain == "postgresql://monitor@db.example:5433/tv?sslmode=require"
+    assert env == {"PGPASSWORD": "g@heim"}
+    assert libpq_url(sa.make_url("postgresql+psycopg://postgres@127.0.0.1/test")) == (
+        "postgresql://postgres@127.0.0.1/test", {})

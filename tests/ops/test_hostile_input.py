@@ -366,8 +366,14 @@ def test_hostile_input_never_breaks_a_route(app, make_user, role):
         # Deterministic sweep (done by the first role that may use the route): every edge
         # value into every known field and query key at once.
         if roles_for(app, route.endpoint)[0] == role:
+            sent = set()
             for i, value in enumerate(EDGE_VALUES):
                 url = concrete_url(route.rule, lambda options, i=i: options[i % len(options)])
+                fields = value if route.fields else None
+                query = value if route.query_keys else None
+                if (url, fields, query) in sent:
+                    continue  # nothing on this route would differ from a request already sent
+                sent.add((url, fields, query))
                 data = MultiDict({k: value for k in route.fields}) if route.method == "POST" else None
                 send(session, url, {"method": route.method, "data": data,
                                     "query_string": {k: value for k in route.query_keys}})
