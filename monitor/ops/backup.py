@@ -110,7 +110,9 @@ def libpq_url(url: URL) -> tuple[str, dict[str, str]]:
     env = {}
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    plain = url.set(drivername="postgresql", password=None)
+    # URL.set(password=None) would keep the password ("None" means unchanged there).
+    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                       database=url.database, query=url.query)
     return plain.render_as_string(hide_password=False), env
 
 
