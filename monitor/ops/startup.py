@@ -1,8 +1,8 @@
 """Start-up reconciliation: callables modules register to retry or repair pending work.
 
 A module registers ``add_startup_task(app, "naam", func)``; ``func()`` runs inside an
-app context when ``flask --app wsgi maintenance`` runs and when a gunicorn worker has
-loaded the app (``gunicorn.conf.py``). Tasks must be idempotent and safe to run in
+app context when ``flask --app wsgi maintenance`` runs and, in a background thread, when
+a gunicorn worker has loaded the app (``gunicorn.conf.py``). Tasks must be idempotent and safe to run in
 several workers at once: they repair (re-index what is missing, remove orphans),
 they never assume they are alone.
 """

@@ -55,6 +55,7 @@ def test_gunicorn_runs_the_tasks_when_a_worker_has_loaded_the_app(app):
     calls = []
     add_startup_task(app, "proef", lambda: calls.append("gedaan") or "ok")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    config["post_worker_init"](SimpleNamespace(wsgi=app))
+    thread = config["post_worker_init"](SimpleNamespace(wsgi=app))
+    thread.join(timeout=30)
     assert calls == ["gedaan"]
     assert [t.name for t in startup_tasks(app)] == ["rate-limits opruimen", "proef"]
