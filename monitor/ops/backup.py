@@ -423,14 +423,22 @@ def restore_backup(archive: Path, force: bool = False,
     run_migrations()  # an older archive is brought up to the code's schema
     result.tables = len(manifest["tables"])
     result.rows = sum(manifest["tables"].values())
-    reindex = current_app.extensions.get(REINDEX_HOOK)
-    if reindex is not None:
-        result.reindex = reindex() or "zoekindex opnieuw opgebouwd"
-        echo(f"Zoekindex: {result.reindex}")
-    else:
-        result.notes.append("geen zoekmodule geregistreerd: geen index opgebouwd")
     audit.record("ops.restore", summary=f"Back-up teruggezet: {archive.name}",
                  new={"file": archive.name, "created_at": manifest.get("created_at"),
                       "forced": bool(reason)}, actor_label="systeem (herstel)")
     db.session.commit()
+    reindex = current_app.extensions.get(REINDEX_HOOK)
+    if reindex is None:
+        result.notes.append("geen zoekmodule geregistreerd: geen index opgebouwd")
+        return result
+    try:
+        result.reindex = reindex() or "zoekindex opnieuw opgebouwd"
+    except Exception as exc:
+        logger.exception("Rebuilding the search index after the restore failed")
+        db.session.rollback()
+        raise BackupError(
+            "De database en de bestanden zijn hersteld, maar het opnieuw opbouwen van de "
+            f"zoekindex is mislukt ({exc.__class__.__name__}: {exc}). Los de oorzaak op en "
+            "bouw de zoekindex opnieuw op.") from exc
+    echo(f"Zoekindex: {result.reindex}")
     return result

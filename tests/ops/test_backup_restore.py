@@ -231,3 +231,19 @@ def test_the_database_url_is_converted_for_pg_dump_without_exposing_the_password
     assert env == {"PGPASSWORD": "g@heim"}
     assert libpq_url(sa.make_url("postgresql+psycopg://postgres@127.0.0.1/test")) == (
         "postgresql://postgres@127.0.0.1/test", {})
+
+
+def test_a_failing_index_rebuild_is_reported_after_the_data_is_back(filled_app, make_target, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    _backup(filled_app, archive)
+    target = make_target()
+
+    def broken_reindex():
+        raise OSError("schijf vol")
+
+    target.extensions["monitor_reindex"] = broken_reindex
+    result = _restore(target, archive)
+    assert result.exit_code == 1
+    assert "De database en de bestanden zijn hersteld" in result.output and "schijf vol" in result.output
+    assert len(table_rows(target)["users"]) == len(table_rows(filled_app)["users"])
+    assert upload_files(target) == upload_files(filled_app)

@@ -18,15 +18,15 @@ the fixed, reproducible ones.
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import quote, urlsplit, parse_qsl
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -237,8 +237,6 @@ def requests(draw, route: Route) -> dict:
     if kind == "form":
         kwargs["data"] = draw(form_data(route))
     elif kind == "multipart":
-        import io
-
         data = draw(form_data(route))
         for name in sorted(route.files) or ["bestand"]:
             data.add(name, (io.BytesIO(draw(st.binary(max_size=2000))),
