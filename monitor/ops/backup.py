@@ -254,9 +254,13 @@ def create_backup(output: Path | None = None) -> BackupResult:
                                      encoding="utf-8")
         partial = output.with_name(output.name + ".part")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-            for member in [*members, MANIFEST]:
-                tar.add(work / member, arcname=member, recursive=False)
+        try:
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                for member in [*members, MANIFEST]:
+                    tar.add(work / member, arcname=member, recursive=False)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, output)  # never a half-written archive under the final name
     audit.record("ops.backup", summary=f"Back-up gemaakt: {output.name}",
                  new={"file": output.name, "tables": len(counts), "files": len(members) - 1},
@@ -286,11 +290,22 @@ def _extract(archive: Path, target: Path) -> dict[str, Any]:
         raise BackupError("Het archief heeft geen manifest.json; er is niets hersteld.")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest["files"]
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Onbekende archiefversie {manifest.get('format')!r}; er is niets hersteld.")
-    except (ValueError, KeyError, TypeError) as exc:
+        files = manifest["files"]
+        valid = (
+            manifest.get("backend") in DB_MEMBER
+            and DB_MEMBER[manifest["backend"]] in files
+            and all(isinstance(info["sha256"], str) and isinstance(info["size"], int)
+                    and not PurePosixPath(name).is_absolute() and ".." not in PurePosixPath(name).parts
+                    for name, info in files.items())
+            and all(isinstance(n, int) for n in manifest["tables"].values())
+            and all(isinstance(r, str) for r in manifest["schema_revisions"])
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackupError("Het manifest van het archief is onleesbaar; er is niets hersteld.") from exc
+    if not valid:
+        raise BackupError("Het manifest van het archief is onvolledig of ongeldig; er is niets hersteld.")
     present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     extra = sorted(present - set(files) - {MANIFEST})
     if extra:

@@ -163,6 +163,21 @@ def test_archives_with_unknown_or_unsafe_content_are_refused(filled_app, make_ta
     assert result.exit_code == 1 and "ongeldig onderdeel" in result.output
     assert not (tmp_path / "buiten-de-map.txt").exists()
 
+    without_db = tmp_path / "zonder-database.tar.gz"
+
+    def drop_database(name, data):
+        if name.startswith("database/"):
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("database/")}
+            return json.dumps(manifest).encode()
+        return data
+
+    _rewrite_archive(archive, without_db, drop_database)
+    result = _restore(target, without_db)
+    assert result.exit_code == 1 and "onvolledig of ongeldig" in result.output
+
     garbage = tmp_path / "geen-archief.tar.gz"
     garbage.write_bytes(b"dit is geen archief")
     result = _restore(target, garbage)
