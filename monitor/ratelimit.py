@@ -97,3 +97,16 @@ def prune(now: float | None = None) -> int:
     table = RateLimitCounter.__table__
     with db.engine.begin() as conn:
         return conn.execute(sa.delete(table).where(table.c.expires_at < now_s)).rowcount or 0
+
+
+def limit_request(bucket: str, limit: int, window_seconds: int, key: str | None = None) -> None:
+    """Count this request and answer 429 (the Dutch "Te veel pogingen" page) over the limit.
+
+    :param key: defaults to the client's address (``request.remote_addr``; behind a proxy
+        set ``MONITOR_TRUSTED_PROXIES``).
+    """
+    from flask import abort, request
+
+    if not hit(bucket, key if key is not None else (request.remote_addr or "onbekend"),
+               limit, window_seconds):
+        abort(429)

@@ -107,3 +107,23 @@ def test_counts_are_exact_across_processes(app, tmp_path):
     allowed = sum(r.count(True) for r in results)
     assert allowed == 25 and sum(len(r) for r in results) == 60
     assert counters(app) == [("gedeeld", "198.51.100.1", 60)]
+
+
+def test_limit_request_answers_with_the_dutch_429_page(app):
+    from werkzeug.exceptions import TooManyRequests
+
+    from monitor.ratelimit import limit_request
+
+    answers = []
+    for _ in range(3):
+        with app.test_request_context("/verhalen/nieuw", method="POST",
+                                      environ_base={"REMOTE_ADDR": "192.0.2.44"}):
+            try:
+                limit_request("verhalen.insturen", 2, 3600)
+            except TooManyRequests as exc:
+                response = app.make_response(app.handle_user_exception(exc))
+                answers.append((response.status_code, response.get_data(as_text=True)))
+            else:
+                answers.append((200, ""))
+    assert [status for status, _ in answers] == [200, 200, 429]
+    assert "Te veel pogingen" in answers[2][1]
