@@ -22,6 +22,7 @@ FEATURES = (
     "monitor.counts",
     "monitor.qim.outcomes",
     "monitor.narratives",
+    "monitor.ops",
     "monitor.sessions",
 )
 
@@ -80,18 +81,16 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
-    # WTForms' own messages ("Not a valid choice") in Dutch, from its bundled catalogue.
-    from flask_wtf import FlaskForm
-
-    app.config.setdefault("WTF_I18N_ENABLED", False)
-    FlaskForm.Meta.locales = ("nl_NL", "nl")
 
 
 def register_core(app: Flask) -> None:
     """Policy enforcement, error pages, security headers, template helpers, CLI."""
     from . import cli, errors, security, templating
+    from .converters import BoundedIntConverter
     from .permissions import enforce
 
+    # Before any blueprint adds a rule: ``<int:...>`` must fit an id column (issue 9).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(enforce)
     errors.register_error_handlers(app)
     security.register_security_headers(app)

@@ -83,7 +83,6 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=1),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "WTF_I18N_ENABLED": False,
     "MUNICIPALITY_NAME": "Hilversum",
     "TIMEZONE": "Europe/Amsterdam",
     "PASSWORD_MIN_LENGTH": 12,

@@ -122,13 +122,16 @@ def reset_password(user: User) -> str:
 
 
 def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> None:
-    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    # Compared in Python: SQLite's lower() folds only ASCII, so "Ç…" and "ç…" slipped
+    # past a lower() = lower() check and hit the unique constraint (a 500). The lists
+    # compared here (wijken, buurten of one wijk, organisations) are short.
+    query = sa.select(model.id, model.name)
     for key, value in scope.items():
         query = query.where(getattr(model, key) == value)
-    if exclude_id:
-        query = query.where(model.id != exclude_id)
-    if db.session.scalar(query):
-        raise DomainError("Deze naam bestaat al.", "name")
+    wanted = name.strip().casefold()
+    for row_id, existing in db.session.execute(query):
+        if row_id != exclude_id and existing.strip().casefold() == wanted:
+            raise DomainError("Deze naam bestaat al.", "name")
 
 
 def save_organisation(org: Organisation | None, *, name: str, kind: str,
@@ -214,7 +217,9 @@ def audit_page(page: int, per_page: int = 50, action: str | None = None):
     """A page of the audit trail, newest first, optionally filtered by action prefix."""
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
-        query = query.where(AuditEvent.action.startswith(action))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    # A page number from the address bar can be huge: the offset must fit the database.
+    page = min(max(page, 1), 1_000_000)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

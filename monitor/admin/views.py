@@ -191,8 +191,9 @@ def buurt_edit(buurt_id: int | None):
     buurt = services.get_or_404(Buurt, buurt_id) if buurt_id else None
     form = BuurtForm(obj=buurt)
     form.wijk_id.choices = [(w.id, w.name) for w in services.list_wijken(active_only=True)]
-    if buurt is None and request.method == "GET" and request.args.get("wijk", "").isdigit():
-        form.wijk_id.data = int(request.args["wijk"])
+    # type=int: "²".isdigit() is true but int("²") fails; a bad value is simply ignored.
+    if buurt is None and request.method == "GET" and request.args.get("wijk", type=int):
+        form.wijk_id.data = request.args.get("wijk", type=int)
     if form.validate_on_submit():
         try:
             services.save_buurt(buurt, name=form.name.data, wijk_id=form.wijk_id.data,

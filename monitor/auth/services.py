@@ -131,6 +131,12 @@ def set_password(user: User, password: str) -> None:
 
 
 def log_out(user: User) -> None:
-    """Record a sign-out in the audit trail."""
+    """Record a sign-out and end the user's sessions.
+
+    The session lives in a signed cookie: without a new session version a copy of the
+    cookie taken before signing out would still work afterwards (OWASP ASVS 3.3.1).
+    Bumping the version ends every session of this user, on other devices too.
+    """
+    user.session_version = (user.session_version or 0) + 1
     audit.record("auth.logout", user, actor=user, summary="Uitgelogd")
     db.session.commit()

@@ -1,0 +1,61 @@
+"""Start-up reconciliation: tasks run in order, one failure does not stop the rest."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+from monitor.extensions import db
+from monitor.models import Wijk
+from monitor.ops.startup import add_startup_task, startup_tasks
+from monitor.ratelimit import RateLimitCounter, hit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_maintenance_runs_every_task_and_reports_failures(app, runner):
+    ran = []
+
+    def repair():
+        ran.append("herstel")
+        db.session.add(Wijk(name="Half werk"))  # never committed: the task fails after it
+        raise RuntimeError("index op slot")
+
+    def reconcile():
+        ran.append("afstemmen")
+        # Runs in its own app context: the failed task's pending row is gone.
+        assert db.session.scalar(sa.select(Wijk.id).where(Wijk.name == "Half werk")) is None
+        return "3 verhalen opnieuw geïndexeerd"
+
+    add_startup_task(app, "zoekindex herstellen", repair, order=20)
+    add_startup_task(app, "zoekindex afstemmen", reconcile, order=30)
+    result = runner.invoke(args=["maintenance"])
+    assert ran == ["herstel", "afstemmen"]
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("ok  rate-limits opruimen")
+    assert lines[1] == "FOUT  zoekindex herstellen: mislukt: RuntimeError: index op slot"
+    assert lines[2] == "ok  zoekindex afstemmen: 3 verhalen opnieuw geïndexeerd"
+
+
+def test_builtin_task_prunes_expired_rate_limit_counters(app, runner):
+    with app.app_context():
+        hit("oud", "k", 5, 60, now=1_000_000_000)
+    result = runner.invoke(args=["maintenance"])
+    assert result.exit_code == 0
+    assert "1 verlopen teller(s) verwijderd" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitCounter)) == 0
+
+
+def test_gunicorn_runs_the_tasks_when_a_worker_has_loaded_the_app(app):
+    calls = []
+    add_startup_task(app, "proef", lambda: calls.append("gedaan") or "ok")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    thread = config["post_worker_init"](SimpleNamespace(wsgi=app))
+    thread.join(timeout=30)
+    assert calls == ["gedaan"]
+    assert [t.name for t in startup_tasks(app)] == ["rate-limits opruimen", "proef"]
