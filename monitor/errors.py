@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -74,15 +75,30 @@ def register_error_handlers(app: Flask) -> None:
             message = error.dutch_message
         return render_error(code, message)
 
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception):
+        # A number the database cannot hold came in: bad input, not a server fault. The
+        # forms and views validate ranges; this is the net under them (logged to fix).
+        logger.warning("Out-of-range value reached the database on %s %s: %s",
+                       request.method, request.path, error)
+        _rollback()
+        return render_error(400, "Een van de ingevulde getallen is te groot of ongeldig. "
+                                 "Controleer de getallen en probeer het opnieuw.")
+
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
         if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
             return http_error(error)
         logger.exception("Unhandled error on %s %s", request.method, request.path)
-        try:
-            from .extensions import db
-
-            db.session.rollback()
-        except Exception:  # pragma: no cover - the database itself may be down
-            logger.exception("Rollback after error failed")
+        _rollback()
         return render_error(500)
+
+
+def _rollback() -> None:
+    try:
+        from .extensions import db
+
+        db.session.rollback()
+    except Exception:  # pragma: no cover - the database itself may be down
+        logger.exception("Rollback after error failed")

@@ -112,10 +112,19 @@ def test_csrf_is_enforced_with_a_dutch_message(app, make_user):
     assert 'name="csrf_token"' in page
 
 
-def test_unexpected_error_gives_500_page_without_trace(tmp_path, database_uri):
-    config = base_config(tmp_path / "inst", database_uri if "postgres" in database_uri
-                         else f"sqlite:///{tmp_path}/x.sqlite")
-    app = create_app(config)
+@pytest.fixture
+def scratch_app(tmp_path, database_uri):
+    """An app not yet serving, to which a test may add a route of its own."""
+    app = create_app(base_config(tmp_path / "inst", database_uri if "postgres" in database_uri
+                                 else f"sqlite:///{tmp_path}/x.sqlite"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_unexpected_error_gives_500_page_without_trace(scratch_app):
+    app = scratch_app
 
     @app.route("/kapot")
     @public
@@ -228,3 +237,27 @@ def test_init_db_runs_migrations(app, runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "Database bijgewerkt" in result.output
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("12", 12), (" 7 ", 7), ("-3", None), ("²", None), ("٣", None), ("1e3", None),
+    ("9" * 400, None), ("", None), (None, None), ("2147483648", None),
+])
+def test_integer_arguments_accept_only_plain_digits_in_range(raw, expected):
+    from monitor.http import parse_int
+
+    assert parse_int(raw, minimum=0) == expected
+
+
+def test_a_number_the_database_cannot_hold_is_a_dutch_400(scratch_app):
+    app = scratch_app
+
+    @app.route("/te-groot")
+    @public
+    def too_big():
+        db.session.execute(sa.text("SELECT CAST(:v AS INTEGER)"), {"v": 10**30}).all()
+        return "niet bereikt"
+
+    response = app.test_client().get("/te-groot")
+    assert response.status_code == 400
+    assert "te groot" in response.get_data(as_text=True)

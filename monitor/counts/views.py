@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..http import arg_int
 from ..models import Organisation, Period, Role, Wijk
 from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
@@ -243,9 +244,9 @@ def review_list():
 # --- completeness and dashboards ---------------------------------------------------------
 
 def _period_arg(name: str, default: Period | None) -> Period | None:
-    value = request.args.get(name, "")
-    if value.isdigit() and len(value) < 10:
-        period = services.find_period(int(value))
+    value = arg_int(name, minimum=1)
+    if value is not None:
+        period = services.find_period(value)
         if period is not None:
             return period
     return default
@@ -278,8 +279,7 @@ def _filters() -> dashboards.Filters | None:
     last = _period_arg("tot", latest)
 
     def int_arg(name: str) -> int | None:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return arg_int(name, minimum=1)
 
     perspective = request.args.get("perspectief", "wijk")
     if perspective not in dashboards.PERSPECTIVES:

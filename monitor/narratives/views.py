@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from ..errors import DomainError
+from ..http import arg_int
 from ..permissions import public, require_object, requires
 from . import services
 from .forms import (
@@ -107,8 +108,7 @@ def _photo_slots() -> list[str]:
 # --- reading (public) -------------------------------------------------------------------
 
 def _int_arg(name: str, default: int = 1) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 6 else default
+    return arg_int(name, default, minimum=1, maximum=99999)
 
 
 @bp.route("/")

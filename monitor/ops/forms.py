@@ -3,7 +3,8 @@
 Flask-WTF feeds a JSON request body straight into ``ImmutableMultiDict``: a body that
 is not an object (``false``, ``[1, 2, 3]``, ``"x"``) raises inside the form's
 constructor (a 500), and nested values reach fields and services as dicts. And
-without Flask-Babel, WTForms' own messages ("Not a valid choice.") stay English.
+without Flask-Babel, WTForms' own messages ("Not a valid choice.") stay English. And an
+``IntegerField`` with ``NumberRange`` fails on a 400-digit number (float overflow).
 :func:`harden_forms` fixes both for every ``FlaskForm``, once per process.
 """
 
@@ -15,7 +16,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms import i18n
+from wtforms import IntegerField, i18n
 
 _DUTCH = i18n.get_translations(["nl"])
 
@@ -55,7 +56,21 @@ def get_translations(self, form):  # noqa: ARG001
     return _DUTCH
 
 
+MAX_INTEGER_DIGITS = 15
+_original_integer_formdata = IntegerField.process_formdata
+
+
+def _bounded_integer_formdata(self, valuelist) -> None:
+    """An integer of more than 15 digits is no figure anyone types: refuse it before
+    WTForms' ``NumberRange`` turns it into a float (which overflows: a 500)."""
+    if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > MAX_INTEGER_DIGITS:
+        self.data = None
+        raise ValueError(self.gettext("Not a valid integer value."))
+    _original_integer_formdata(self, valuelist)
+
+
 def harden_forms() -> None:
-    """Install both fixes on ``FlaskForm.Meta`` (inherited by every form)."""
+    """Install the fixes on ``FlaskForm.Meta`` and ``IntegerField`` (inherited by every form)."""
     FlaskForm.Meta.wrap_formdata = wrap_formdata
     FlaskForm.Meta.get_translations = get_translations
+    IntegerField.process_formdata = _bounded_integer_formdata

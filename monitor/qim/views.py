@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..http import arg_int
 from ..models import Buurt, Organisation, Period, Role, Wijk
 from ..periods import all_periods, period_containing
 from ..permissions import can as _can_user
@@ -51,8 +52,7 @@ def _status() -> int:
 
 
 def _arg_int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return arg_int(name, minimum=0)
 
 
 def _load_plan(plan_id: int, permission: str = "qim.view") -> QimPlan:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..admin.services import get_or_404, list_buurten, list_organisations, list_wijken
 from ..errors import DomainError
+from ..http import arg_int
 from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
@@ -49,9 +50,7 @@ def _scoped_wijken() -> list[Wijk]:
 @requires("sessions.view")
 def index():
     """All sessions of a year: wijk × period, with their status."""
-    year = request.args.get("jaar", date.today().year, type=int)
-    if not 2000 <= year <= 2100:
-        year = date.today().year
+    year = arg_int("jaar", date.today().year, minimum=2000, maximum=2100)
     wijken, periods, cells = services.sessions_overview(year, wijk_ids_in_scope(current_user))
     form = NewSessionForm()
     form.wijk_id.choices = [(w.id, w.name) for w in wijken]
@@ -327,7 +326,7 @@ def action_done(action_id: int):
         flash("Actie afgerond.", "ok")
     else:
         flash("Vul een geldige datum van afronding in.", "error")
-    back = request.form.get("terug", type=int) or action.session_id
+    back = arg_int("terug", source=request.form, minimum=1) or action.session_id
     return redirect(url_for("sessions.prepare", session_id=back) + "#acties")
 
 
@@ -337,7 +336,7 @@ def action_done(action_id: int):
 @requires("initiatives.view")
 def initiatives():
     """The register of buurtinitiatieven."""
-    wijk_id = request.args.get("wijk", type=int)
+    wijk_id = arg_int("wijk", minimum=1)
     return render_template("sessions/initiatives.html",
                            initiatives=services.list_initiatives(None, wijk_id),
                            wijken=list_wijken(),

@@ -12,6 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from ...http import parse_int
 from .instruments import (
     NOT_APPLICABLE,
     NOT_DISCUSSED,
@@ -160,13 +161,13 @@ def scores_from(form, trajectory) -> tuple[int | None, dict[str, int | None]]:
     """Read (ladder step, ZRM scores) from a validated measurement form."""
     if trajectory.instrument == "ladder":
         value = form.ladder_step.data
-        return (int(value) if value and value.isdigit() else None), {}
+        return parse_int(value, minimum=1, maximum=6), {}
     scores: dict[str, int | None] = {}
     for d in zrm_domains(trajectory.zrm_version or "2017"):
         value = form[f"zrm_{d.code}"].data
         if value == NOT_APPLICABLE:
             scores[d.code] = None
-        elif value and value.isdigit():
+        elif parse_int(value, minimum=1, maximum=5) is not None:
             scores[d.code] = int(value)
     return None, scores
 

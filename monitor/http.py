@@ -1,0 +1,34 @@
+"""Reading numbers from query strings and forms without surprises.
+
+``str.isdigit`` accepts "²" and "٣", which ``int`` then refuses or turns into numbers the
+database cannot hold; every view reads integer arguments through :func:`arg_int`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask import request
+
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
+MAX_ID = 2**31 - 1
+
+
+def parse_int(raw: object, default: int | None = None, *, minimum: int | None = None,
+              maximum: int | None = MAX_ID) -> int | None:
+    """An integer in ASCII digits within [minimum, maximum], else ``default``."""
+    text = str(raw).strip() if raw is not None else ""
+    if not _INTEGER.fullmatch(text):
+        return default
+    value = int(text)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        return default
+    return value
+
+
+def arg_int(name: str, default: int | None = None, *, minimum: int | None = None,
+            maximum: int | None = MAX_ID, source: Mapping | None = None) -> int | None:
+    """The integer query argument ``name`` (or from ``source``), else ``default``."""
+    values = request.args if source is None else source
+    return parse_int(values.get(name), default, minimum=minimum, maximum=maximum)
