@@ -80,12 +80,9 @@ def story_source(wijk: Wijk, period: Period) -> list[dict]:
 
     Only "openbaar" stories: the dossier goes to everyone at the table, residents included.
     """
-    from flask import url_for
-
     from ..narratives.services import published_stories
 
-    return [{"id": s.id, "title": s.title, "summary": s.summary,
-             "url": url_for("narratives.story", story_id=s.id)}
+    return [{"id": s.id, "title": s.title, "summary": s.summary}
             for s in published_stories(wijk.id, visibilities=["openbaar"])[:100]]
 
 

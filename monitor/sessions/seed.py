@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
 from ..models import Buurt, Organisation, Period, Role, User, Wijk
@@ -90,6 +91,19 @@ def seed_demo(echo: Callable[[str], None]) -> None:
                                 ("Twee bewoners", ParticipantKind.INWONER, "")]:
             session.participants.append(SessionParticipant(name=name, kind=kind, organisation=org, present=True))
         db.session.flush()
+        candidates = services.story_candidates(wijk, may)
+        if candidates:  # the archive is installed: tell its newest public story of the wijk
+            from .models import SessionStory
+
+            session.stories.append(SessionStory(story_id=candidates[0]["id"], story_title=candidates[0]["title"],
+                                                storyteller_present=True))
+            session.most_significant_story_id = candidates[0]["id"]
+            session.most_significant_why = ("Het verhaal maakte voor iedereen zichtbaar wat ontmoeting "
+                                            "in de buurt betekent.")
+            feedback = current_app.extensions.get("session_story_feedback")
+            if feedback:
+                feedback(candidates[0]["id"], session.title, session.most_significant_why)
+            db.session.flush()
         dossier_snapshot = services.snapshot_of(session)
         from .models import Dossier, SessionAction, SessionStatus
 

@@ -298,7 +298,7 @@ def redact_compiled(compiled: dict[str, Any]) -> dict[str, Any]:
 def story_candidates(wijk: Wijk, period: Period) -> list[dict[str, Any]]:
     """Published stories of the wijk, from the story archive when it is installed.
 
-    Each is ``{"id", "title", "summary", "url"}``; the archive registers the lookup as
+    Each is ``{"id", "title", "summary"}``; the archive registers the lookup as
     ``app.extensions["session_story_source"]``.
     """
     source = current_app.extensions.get("session_story_source")

@@ -45,8 +45,8 @@ def figures(app):
 def stories(app):
     """A story source and feedback hook standing in for the story archive."""
     told = []
-    published = [{"id": 7, "title": "Samen koken in de Meent", "summary": "", "url": "/verhalen/7"},
-                 {"id": 8, "title": "De tuin van de Geuzenbuurt", "summary": "", "url": "/verhalen/8"}]
+    published = [{"id": 7, "title": "Samen koken in de Meent", "summary": ""},
+                 {"id": 8, "title": "De tuin van de Geuzenbuurt", "summary": ""}]
     app.extensions["session_story_source"] = lambda wijk, period: published
     app.extensions["session_story_feedback"] = lambda story_id, title, why: told.append((story_id, title, why))
     app.extensions["session_story_published"] = lambda ids: {i for i in ids if i in {7, 8}}
