@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ ERROR_TEXTS = {
     403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met de beheerder."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina."),
     405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
+    409: ("Tegelijk gewijzigd", "Iemand anders heeft net hetzelfde opgeslagen. Er is niets dubbel vastgelegd. Laad de pagina opnieuw en controleer of uw wijziging nog nodig is."),
     413: ("Bestand te groot", "Wat u verstuurde is groter dan toegestaan. Verklein het bestand (bijvoorbeeld de foto) en probeer het opnieuw."),
     429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht even en probeer het daarna opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw gegevens zijn niet verloren gegaan; probeer het later opnieuw. Blijft het misgaan, meld het dan bij de beheerder."),
@@ -85,6 +86,14 @@ def register_error_handlers(app: Flask) -> None:
         _rollback()
         return render_error(400, "Een van de ingevulde getallen is te groot of ongeldig. "
                                  "Controleer de getallen en probeer het opnieuw.")
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error: IntegrityError):
+        # Two people saving the same thing at the same moment: the database's unique
+        # rules keep one; the other gets a clear message instead of an error page.
+        logger.warning("Integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+        _rollback()
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -261,3 +261,18 @@ def test_a_number_the_database_cannot_hold_is_a_dutch_400(scratch_app):
     response = app.test_client().get("/te-groot")
     assert response.status_code == 400
     assert "te groot" in response.get_data(as_text=True)
+
+
+def test_a_simultaneous_duplicate_save_is_a_dutch_409(scratch_app):
+    app = scratch_app
+
+    @app.route("/dubbel")
+    @public
+    def duplicate():
+        from sqlalchemy.exc import IntegrityError
+
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
+    response = app.test_client().get("/dubbel")
+    assert response.status_code == 409
+    assert "Iemand anders heeft net hetzelfde opgeslagen" in response.get_data(as_text=True)
