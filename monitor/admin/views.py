@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..models import Buurt, Organisation, Period, User, Wijk
 from ..periods import all_periods
 from ..permissions import requires
@@ -15,11 +16,6 @@ from .forms import BuurtForm, OrganisationForm, PeriodForm, UserForm, WijkForm
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
-def _form_error(form, err: DomainError) -> None:
-    if err.field and err.field in form:
-        form[err.field].errors = list(form[err.field].errors) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 def _status(form) -> int:
@@ -73,7 +69,7 @@ def user_new():
         except DomainError as err:
             if err.field == "new_password":
                 err.field = "password"
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
                   "(wordt maar één keer getoond).", "ok")
@@ -94,7 +90,7 @@ def user_edit(user_id: int):
                                  role=form.role.data, organisation_id=form.organisation_id.data,
                                  wijk_ids=form.wijk_ids.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Account van {user.name} opgeslagen.", "ok")
             return redirect(url_for("admin.users"))
@@ -148,7 +144,7 @@ def organisation_edit(org_id: int | None):
             services.save_organisation(org, name=form.name.data, kind=form.kind.data,
                                        description=form.description.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Organisatie opgeslagen.", "ok")
             return redirect(url_for("admin.organisations"))
@@ -175,7 +171,7 @@ def wijk_edit(wijk_id: int | None):
         try:
             services.save_wijk(wijk, name=form.name.data, code=form.code.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Wijk opgeslagen.", "ok")
             return redirect(url_for("admin.wijken"))
@@ -199,7 +195,7 @@ def buurt_edit(buurt_id: int | None):
             services.save_buurt(buurt, name=form.name.data, wijk_id=form.wijk_id.data,
                                 verified=form.verified.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Buurt opgeslagen.", "ok")
             return redirect(url_for("admin.wijken"))
@@ -241,7 +237,7 @@ def period_edit(period_id: int):
         try:
             services.update_period(period, deadline=form.deadline.data, lock_date=form.lock_date.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Periode {period.label} opgeslagen.", "ok")
             return redirect(url_for("admin.periods"))

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..http import arg_int
 from ..models import Organisation, Period, Role, Wijk
 from ..periods import all_periods
@@ -37,11 +38,6 @@ def _status() -> int:
     return 400 if request.method == "POST" else 200
 
 
-def _form_error(form, err: DomainError) -> None:
-    if err.field and err.field in form:
-        form[err.field].errors = list(form[err.field].errors) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.route("/")
@@ -109,7 +105,7 @@ def edit(period_id: int, wijk_id: int):
             warnings = err.checked.warnings
             flash(err.message, "error")
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             if submit:
                 flash(f"Opgave {wijk.name}, {period.label} is ingediend.", "ok")
@@ -370,7 +366,7 @@ def catalogue_edit(kind: str, entry_id: int | None):
                                           description=form.description.data, position=form.position.data,
                                           valid_from=form.valid_from.data, valid_until=form.valid_until.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Catalogus-item opgeslagen.", "ok")
             return redirect(url_for("counts.catalogues"))
@@ -422,7 +418,7 @@ def tokens():
         try:
             token, plain = services.create_token(org, form.name.data, current_user)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"API-sleutel voor {org.name} aangemaakt. Kopieer hem nu: hij wordt maar één keer getoond.", "ok")
     return render_template("counts/tokens.html", form=form, tokens=services.list_tokens(), plain=plain), \
@@ -452,7 +448,7 @@ def import_upload():
         try:
             token = imports.store_upload(org.id, upload.filename or "", upload.read(imports.MAX_BYTES + 1))
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             return redirect(url_for("counts.import_map", token=token))
     return render_template("counts/import_upload.html", form=form, org=org, targets=imports.import_targets()), _status()

@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..http import arg_int
 from ..permissions import public, require_object, requires
 from . import services
@@ -42,22 +43,6 @@ FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm")
 RECEIPT_KEY = "narratives_receipt"
 
 
-def _form_error(form, err: DomainError) -> None:
-    """Put a service's message beside its field (or on top when it names none)."""
-    field = err.field
-    target = None
-    if field and "-" in field:
-        top, sub = field.split("-", 1)
-        if top in form and sub in form[top].form:
-            target = form[top].form[sub]
-    elif field and field in form:
-        target = form[field]
-        if hasattr(target, "form") and "file" in getattr(target, "form", {}):
-            target = target.form["file"]
-    if target is not None:
-        target.errors = list(target.errors or []) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 def _status(form=None) -> int:
@@ -189,11 +174,11 @@ def contribute():
                 address=request.remote_addr or "", honeypot=form.website.data or "",
                 stamp=form.started.data or "")
         except services.RateLimited as err:
-            _form_error(form, err)
+            show_error(form, err)
             return render_template("narratives/contribute.html", form=form,
                                    slots=_photo_slots()), 429
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             session[RECEIPT_KEY] = {"reference": story.reference, "token": token}
             return redirect(url_for("narratives.received"))
@@ -234,7 +219,7 @@ def mine(token: str):
                 services.resident_revise(item, title=form.title.data, summary=form.summary.data,
                                          body=form.body.data)
             except DomainError as err:
-                _form_error(form, err)
+                show_error(form, err)
             else:
                 flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
                 return redirect(url_for("narratives.mine", token=token))
@@ -282,7 +267,7 @@ def new():
             item = services.create_story(current_user, _story_data(form),
                                          _photo_inputs(form, _photo_slots()))
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Verhaal {item.reference} opgeslagen als concept.", "ok")
             return redirect(url_for("narratives.edit", story_id=item.id))
@@ -307,7 +292,7 @@ def edit(story_id: int):
         try:
             services.update_story(item, _story_data(form), current_user)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Verhaal opgeslagen.", "ok")
             return redirect(url_for("narratives.edit", story_id=item.id))
@@ -409,7 +394,7 @@ def _moderation_action(story_id: int, form, action, success: str, form_name: str
         try:
             action(item, form)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             if success:
                 flash(success, "ok")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..http import arg_int
 from ..models import Buurt, Organisation, Period, Role, Wijk
 from ..periods import all_periods, period_containing
@@ -40,11 +41,6 @@ def can(name: str, obj=None) -> bool:
     return _can_user(current_user, name, obj)
 
 
-def _form_error(form, err: DomainError) -> None:
-    if err.field and err.field in form:
-        form[err.field].errors = list(form[err.field].errors) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 def _status() -> int:
@@ -202,7 +198,7 @@ def step1(plan_id: int):
         try:
             services.set_commissioner_qualities(plan, form.quality_ids.data or [])
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Stap 1 is opgeslagen.", "ok")
             return redirect(url_for("qim.plan", plan_id=plan.id))
@@ -222,7 +218,7 @@ def own_quality(plan_id: int):
         try:
             quality = services.add_own_quality(plan, own_form.name.data, own_form.description.data)
         except DomainError as err:
-            _form_error(own_form, err)
+            show_error(own_form, err)
         else:
             flash(f"Eigen kwaliteit '{quality.name}' toegevoegd en gekozen in stap 1.", "ok")
             return redirect(url_for("qim.step1", plan_id=plan.id))
@@ -259,7 +255,7 @@ def step2(plan_id: int):
             services.add_stakeholder(plan, None, name=form.name.data,
                                      description=form.description.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Stakeholdergroep '{form.name.data.strip()}' toegevoegd.", "ok")
             return redirect(url_for("qim.step2", plan_id=plan.id))
@@ -291,7 +287,7 @@ def step3(plan_id: int):
             try:
                 services.set_organisation_qualities(plan, org, form.quality_ids.data or [])
             except DomainError as err:
-                _form_error(form, err)
+                show_error(form, err)
             else:
                 flash(f"Stap 3 voor {org.name} is opgeslagen.", "ok")
                 return redirect(url_for("qim.plan", plan_id=plan.id))
@@ -327,7 +323,7 @@ def step4(plan_id: int):
                                          description=form.description.data,
                                          out_of_reach=form.out_of_reach.data)
             except DomainError as err:
-                _form_error(form, err)
+                show_error(form, err)
             else:
                 flash(f"Stakeholdergroep '{form.name.data.strip()}' van {org.name} toegevoegd.", "ok")
                 return redirect(url_for("qim.step4", plan_id=plan.id, organisatie=org.id))
@@ -377,7 +373,7 @@ def step5(plan_id: int):
         try:
             services.set_monitored(plan, pairs)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Stap 5 is opgeslagen: de gemonitorde set staat vast in dit concept.", "ok")
             return redirect(url_for("qim.plan", plan_id=plan.id))
@@ -495,7 +491,7 @@ def links_create(round_id: int):
             tokens = services.create_links(rnd, stakeholder, form.count.data, form.days.data,
                                            current_user)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"{len(tokens)} persoonlijke link(s) gemaakt voor {stakeholder.name}. "
                   "Kopieer ze nu: ze worden maar één keer getoond.", "ok")
@@ -547,7 +543,7 @@ def judgements_enter(round_id: int):
         try:
             n = services.enter_judgements(rnd, group, form.answers(), current_user)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"{n} oordeel/oordelen van {group.name} opgeslagen. U kunt het volgende "
                   "invoeren.", "ok")
@@ -669,7 +665,7 @@ def answer(token: str):
         except services.LinkRefused as refused:
             return render_template("qim/link_refused.html", message=refused.message), refused.status
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             return render_template("qim/answer_thanks.html", buurt=rnd.plan.buurt)
     return render_template("qim/answer.html", form=form, rnd=rnd, group=group,

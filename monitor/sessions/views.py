@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..admin.services import get_or_404, list_buurten, list_organisations, list_wijken
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..http import arg_int
 from ..models import Period, Wijk
 from ..periods import all_periods
@@ -34,11 +35,6 @@ from .models import SessionStatus
 bp = Blueprint("sessions", __name__, url_prefix="/monitorgesprekken")
 
 
-def _field_error(form, err: DomainError) -> None:
-    if err.field and err.field in form:
-        form[err.field].errors = list(form[err.field].errors) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 def _scoped_wijken() -> list[Wijk]:
@@ -130,7 +126,7 @@ def details(session_id: int):
                 facilitator=form.facilitator.data or "", introduction=form.introduction.data or "",
                 discussion_questions=form.discussion_questions.data or "")
         except DomainError as err:
-            _field_error(form, err)
+            show_error(form, err)
         else:
             flash("Gegevens van het gesprek opgeslagen.", "ok")
             return redirect(url_for("sessions.prepare", session_id=session.id))
@@ -290,7 +286,7 @@ def minutes(session_id: int):
                 most_significant_why=form.most_significant_why.data or "",
                 dissenting_views=form.dissenting_views.data or "")
         except DomainError as err:
-            _field_error(form, err)
+            show_error(form, err)
         else:
             flash("Het verslag is opgeslagen.", "ok")
             return redirect(url_for("sessions.prepare", session_id=session.id))
@@ -376,7 +372,7 @@ def initiative_edit(initiative_id: int | None):
                 supported_by_id=form.supported_by_id.data, quality_ids=form.quality_ids.data or [],
                 by=current_user)
         except DomainError as err:
-            _field_error(form, err)
+            show_error(form, err)
         else:
             flash("Initiatief opgeslagen.", "ok")
             return redirect(url_for("sessions.initiatives"))

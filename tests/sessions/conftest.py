@@ -13,6 +13,7 @@ from monitor.sessions.assembly import Section, Table, register_provider
 
 # Builders of the modules whose sections a session shows.
 from ..counts.conftest import make_return  # noqa: F401
+from ..narratives.conftest import narr_app, public_form, stamp  # noqa: F401
 from ..outcomes.conftest import make_client, make_trajectory  # noqa: F401
 
 

@@ -10,7 +10,6 @@ from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.models import Story
 
-from ..narratives.conftest import narr_app, public_form, stamp  # noqa: F401  (fixtures)
 from .test_sessions_flow import open_session
 
 

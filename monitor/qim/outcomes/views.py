@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...errors import DomainError
+from ...formerrors import show_error
 from ...models import Role
 from ...permissions import require_object, requires
 from . import importer, services
@@ -31,11 +32,6 @@ def attribution() -> dict:
     return {"zrm_attribution": ZRM_ATTRIBUTION, "ladder_attribution": LADDER_ATTRIBUTION}
 
 
-def _form_error(form, err: DomainError) -> None:
-    if err.field and err.field in form:
-        form[err.field].errors = list(form[err.field].errors) + [err.message]
-    else:
-        flash(err.message, "error")
 
 
 def _status() -> int:
@@ -91,7 +87,7 @@ def client_new():
                 current_user, birth_year=form.birth_year.data, wijk_id=form.wijk_id.data,
                 buurt_id=form.buurt_id.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Cliënt geregistreerd met code {client.code}. Noteer deze code in uw eigen "
                   "dossier; namen worden hier nooit opgeslagen.", "ok")
@@ -121,7 +117,7 @@ def client_edit(client_id: int):
             services.update_client(client, current_user, birth_year=form.birth_year.data,
                                    wijk_id=form.wijk_id.data, buurt_id=form.buurt_id.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Gegevens opgeslagen.", "ok")
             return redirect(url_for("outcomes.client", client_id=client.id))
@@ -149,7 +145,7 @@ def trajectory_new(client_id: int):
                 worker_id=form.worker_id.data, instrument=form.instrument.data,
                 zrm_version=form.zrm_version.data, started_on=form.started_on.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Traject geopend. Leg nu de beginmeting vast.", "ok")
             return redirect(url_for("outcomes.measurement_new", trajectory_id=trajectory.id))
@@ -167,7 +163,7 @@ def trajectory_close(trajectory_id: int):
             services.close_trajectory(trajectory, current_user, ended_on=form.ended_on.data,
                                       reason=form.closing_reason.data)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash("Traject afgesloten.", "ok")
             return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
@@ -189,7 +185,7 @@ def measurement_new(trajectory_id: int):
                 trajectory, current_user, kind=form.kind.data, measured_on=form.measured_on.data,
                 ladder_step=step, scores=scores)
         except DomainError as err:
-            _form_error(form, err)
+            show_error(form, err)
         else:
             flash(f"{measurement.kind.label} opgeslagen.", "ok")
             return redirect(url_for("outcomes.client", client_id=trajectory.client_id))

@@ -1,0 +1,30 @@
+"""Putting a service's :class:`~monitor.errors.DomainError` beside the field it concerns."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from .errors import DomainError
+
+
+def show_error(form: FlaskForm, err: DomainError) -> None:
+    """Add ``err.message`` to the field ``err.field`` names, or flash it when none matches.
+
+    ``"photo_1-file"`` names a field of a sub-form (a ``FormField``); a sub-form named
+    directly gets the message on its ``file`` field when it has one.
+    """
+    field, target = err.field, None
+    if field and "-" in field and field not in form:
+        top, sub = field.split("-", 1)
+        if top in form and hasattr(form[top], "form") and sub in form[top].form:
+            target = form[top].form[sub]
+    elif field and field in form:
+        target = form[field]
+        sub_form = getattr(target, "form", None)
+        if sub_form is not None and "file" in sub_form:
+            target = sub_form["file"]
+    if target is not None:
+        target.errors = list(target.errors or []) + [err.message]
+    else:
+        flash(err.message, "error")
