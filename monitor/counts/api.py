@@ -210,6 +210,8 @@ def openapi_document() -> dict[str, Any]:
     specs = list(db.session.scalars(sa.select(Specialism).order_by(Specialism.position)))
     types = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position)))
     count = {"type": ["integer", "null"], "minimum": 0}
+    first_year, last_year = db.session.execute(sa.select(sa.func.min(Period.year), sa.func.max(Period.year))).one()
+    first_year, last_year = first_year or 1900, last_year or 2200
     figure_props = {f.key: ({"type": ["number", "null"], "minimum": 0, "multipleOf": 0.01} if f.decimal
                             else dict(count)) | {"description": f.label + (" (alleen tertiaal 3)" if f.december_only else "")}
                     for f in SCALARS}
@@ -289,7 +291,8 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "additionalProperties": False,
                     "required": ["year", "tertial", "wijk"],
                     "properties": {
-                        "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+                        "year": {"type": "integer", "minimum": first_year, "maximum": last_year,
+                                 "description": "Een jaar waarvoor perioden bestaan"},
                         "tertial": {"type": "integer", "enum": [1, 2, 3]},
                         "wijk": {"type": "string", "description": "Naam van de wijk", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))]},
                         "figures": {"type": "object", "additionalProperties": False, "properties": figure_props},
