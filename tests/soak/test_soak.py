@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +247,7 @@ class Reader(User):
             self.call("read", "GET", "/verhalen/")
 
 
-def _env(app, port: int) -> dict[str, str]:
+def _env(app) -> dict[str, str]:
     return dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                 MONITOR_INSTANCE_PATH=app.config["INSTANCE_PATH"], SECRET_KEY=app.config["SECRET_KEY"],
                 MONITOR_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
@@ -305,7 +305,7 @@ def test_soak_under_gunicorn_loses_nothing_and_never_fails(app, soak_world, tmp_
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
              "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=_env(app, port), stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=_env(app), stdout=out, stderr=subprocess.STDOUT)
     tally = Tally()
     try:
         _wait_until_serving(base, process, log)
@@ -382,7 +382,7 @@ def test_soak_under_gunicorn_loses_nothing_and_never_fails(app, soak_world, tmp_
 
     # Database and index agree (pending updates may legitimately wait for the next writer).
     result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "search", "check"], cwd=ROOT,
-                            env=_env(app, port), capture_output=True, text=True, timeout=120)
+                            env=_env(app), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "De zoekindex klopt met de database." in result.stdout, result.stdout
     assert "Ontbrekend in de index: 0" in result.stdout and "Verouderd in de index: 0" in result.stdout
