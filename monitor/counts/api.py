@@ -82,13 +82,17 @@ def list_returns():
     org = g.api_token.organisation
     query = sa.select(CountReturn).join(Period).join(Wijk).where(CountReturn.organisation_id == org.id)
     errors = []
-    for name, column in (("year", Period.year), ("tertial", Period.tertial)):
-        value = request.args.get(name)
-        if value is not None:
-            if not value.isdigit() or len(value) > 4:
-                errors.append({"field": name, "message": "Moet een geheel getal zijn (hoogstens 4 cijfers)."})
-            else:
-                query = query.where(column == int(value))
+    year, tertial = request.args.get("year"), request.args.get("tertial")
+    if year is not None:
+        if not year.isascii() or not year.isdigit() or len(year) > 4:
+            errors.append({"field": "year", "message": "Moet een geheel getal zijn (hoogstens 4 cijfers)."})
+        else:
+            query = query.where(Period.year == int(year))
+    if tertial is not None:
+        if tertial not in ("1", "2", "3"):
+            errors.append({"field": "tertial", "message": "Moet 1, 2 of 3 zijn."})
+        else:
+            query = query.where(Period.tertial == int(tertial))
     if request.args.get("wijk"):
         query = query.where(sa.func.lower(Wijk.name) == request.args["wijk"].strip().lower())
     status = request.args.get("status")
