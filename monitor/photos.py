@@ -170,6 +170,22 @@ def stored_keys(folder: str | os.PathLike, older_than: float = 0) -> set[str]:
     return keys
 
 
+def stray_temp_files(folder: str | os.PathLike, older_than: float = 3600) -> list[Path]:
+    """Temporary files of writes that never finished (the process was killed mid-write).
+
+    :param older_than: only files this many seconds old, so a write in progress is left alone.
+    """
+    cutoff = time.time() - older_than
+    stray = []
+    for path in Path(folder).glob("*.tmp"):
+        try:
+            if path.stat().st_mtime <= cutoff:
+                stray.append(path)
+        except FileNotFoundError:
+            continue
+    return stray
+
+
 def demo_image(seed: int, label: str, palette: tuple[tuple[int, int, int], ...],
                size: tuple[int, int] = (1200, 800)) -> bytes:
     """Draw a simple, deterministic illustration for demo stories (PNG bytes).

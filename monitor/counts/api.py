@@ -82,13 +82,17 @@ def list_returns():
     org = g.api_token.organisation
     query = sa.select(CountReturn).join(Period).join(Wijk).where(CountReturn.organisation_id == org.id)
     errors = []
-    for name, column in (("year", Period.year), ("tertial", Period.tertial)):
-        value = request.args.get(name)
-        if value is not None:
-            if not value.isdigit() or len(value) > 4:
-                errors.append({"field": name, "message": "Moet een geheel getal zijn (hoogstens 4 cijfers)."})
-            else:
-                query = query.where(column == int(value))
+    year, tertial = request.args.get("year"), request.args.get("tertial")
+    if year is not None:
+        if not year.isascii() or not year.isdigit() or len(year) > 4:
+            errors.append({"field": "year", "message": "Moet een geheel getal zijn (hoogstens 4 cijfers)."})
+        else:
+            query = query.where(Period.year == int(year))
+    if tertial is not None:
+        if tertial not in ("1", "2", "3"):
+            errors.append({"field": "tertial", "message": "Moet 1, 2 of 3 zijn."})
+        else:
+            query = query.where(Period.tertial == int(tertial))
     if request.args.get("wijk"):
         query = query.where(sa.func.lower(Wijk.name) == request.args["wijk"].strip().lower())
     status = request.args.get("status")
@@ -210,6 +214,8 @@ def openapi_document() -> dict[str, Any]:
     specs = list(db.session.scalars(sa.select(Specialism).order_by(Specialism.position)))
     types = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position)))
     count = {"type": ["integer", "null"], "minimum": 0}
+    first_year, last_year = db.session.execute(sa.select(sa.func.min(Period.year), sa.func.max(Period.year))).one()
+    first_year, last_year = first_year or 1900, last_year or 2200
     figure_props = {f.key: ({"type": ["number", "null"], "minimum": 0, "multipleOf": 0.01} if f.decimal
                             else dict(count)) | {"description": f.label + (" (alleen tertiaal 3)" if f.december_only else "")}
                     for f in SCALARS}
@@ -289,7 +295,8 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "additionalProperties": False,
                     "required": ["year", "tertial", "wijk"],
                     "properties": {
-                        "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+                        "year": {"type": "integer", "minimum": first_year, "maximum": last_year,
+                                 "description": "Een jaar waarvoor perioden bestaan"},
                         "tertial": {"type": "integer", "enum": [1, 2, 3]},
                         "wijk": {"type": "string", "description": "Naam van de wijk", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))]},
                         "figures": {"type": "object", "additionalProperties": False, "properties": figure_props},

@@ -20,3 +20,13 @@ def init_app(app: Flask) -> None:
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
     app.cli.add_command(search_cli)
     register_index_hooks(app)
+    register_operations(app)
+
+
+def register_operations(app: Flask) -> None:
+    """Hooks for operations: index rebuild after a restore, reconciliation at start-up."""
+    from ..ops.startup import add_startup_task
+    from .indexing import reconcile, reindex_all
+
+    app.extensions["monitor_reindex"] = lambda: f"{reindex_all()} gepubliceerde verhalen"
+    add_startup_task(app, "zoekindex verhalen", reconcile, order=50)

@@ -9,6 +9,7 @@ another worker holds the lock.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -139,6 +140,18 @@ def register_index_hooks(app: Flask) -> None:
             logger.exception("Start-up reconciliation of the search index failed")
 
 
+def reconcile() -> str:
+    """Start-up task: apply what a crashed worker left queued, repair drift, remove orphans.
+
+    Safe in several workers at once: applying an operation twice is harmless, and
+    writers are serialised by the index's file lock.
+    """
+    report = check_index(repair=True)
+    drift = len(report.missing) + len(report.stale) + len(report.extra)
+    return (f"{report.pending} openstaande update(s) toegepast, {drift} afwijking(en) hersteld, "
+            f"{report.orphan_files} los(se) fotobestand(en) verwijderd")
+
+
 def reindex_all(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the index from the database (published stories only)."""
     dirname = current_app.config["SEARCH_INDEX_DIR"]
@@ -183,8 +196,8 @@ class IndexReport:
 def check_index(repair: bool = True) -> IndexReport:
     """Compare the index with the database; queue and apply repairs when ``repair``.
 
-    Also removes photo files that belong to no photo record (an interrupted upload),
-    once they are an hour old.
+    Also removes photo files that belong to no photo record and temporary files of
+    writes that never finished (an interrupted upload), once they are an hour old.
     """
     pending = pending_count()
     if repair and pending:
@@ -198,6 +211,7 @@ def check_index(repair: bool = True) -> IndexReport:
     folder = current_app.config["UPLOAD_FOLDER"]
     known = set(db.session.scalars(sa.select(StoryPhoto.file_key)))
     orphan_keys = photos.stored_keys(folder, older_than=3600) - known
+    stray = photos.stray_temp_files(folder, older_than=3600) if os.path.isdir(folder) else []
     if repair:
         for story_id in missing + extra + stale:
             queue_index(story_id)
@@ -208,4 +222,6 @@ def check_index(repair: bool = True) -> IndexReport:
                 photos.remove(folder, key)
             except OSError:
                 logger.exception("Could not remove orphan photo files %s", key)
-    return IndexReport(missing, stale, extra, pending, len(orphan_keys), repair)
+        for path in stray:
+            path.unlink(missing_ok=True)
+    return IndexReport(missing, stale, extra, pending, len(orphan_keys) + len(stray), repair)

@@ -262,3 +262,44 @@ def test_a_failing_index_rebuild_is_reported_after_the_data_is_back(filled_app, 
     assert "De database en de bestanden zijn hersteld" in result.output and "schijf vol" in result.output
     assert len(table_rows(target)["users"]) == len(table_rows(filled_app)["users"])
     assert upload_files(target) == upload_files(filled_app)
+
+
+def test_restore_rebuilds_the_story_index_with_the_narratives_hook(filled_app, make_target, tmp_path):
+    from datetime import date
+
+    from monitor.models import Wijk
+    from monitor.narratives import services as story_services
+    from monitor.narratives.models import (
+        ConsentMethod,
+        Story,
+        StoryForm,
+        StoryIndexOp,
+        StoryStatus,
+        Teller,
+        Visibility,
+    )
+    from monitor.qim.models import Quality
+
+    with filled_app.app_context():
+        story = Story(reference="VH-HERSTEL", title="De pluktuin aan de Larenseweg",
+                      summary="Samen oogsten.", body="Over de pluktuin.", about_date=date(2025, 6, 1),
+                      wijk_id=db.session.scalar(sa.select(Wijk.id).where(Wijk.name == "Oost")),
+                      form=StoryForm.TEKST, teller=Teller.INWONER, status=StoryStatus.GEPUBLICEERD,
+                      visibility=Visibility.OPENBAAR,
+                      consent_given=True, consent_method=ConsentMethod.SCHRIFTELIJK,
+                      consent_date=date(2025, 6, 1), consent_recorded_by="test")
+        story.qualities = list(db.session.scalars(sa.select(Quality).where(Quality.code == "K1")))
+        db.session.add(story)
+        db.session.flush()
+        db.session.add(StoryIndexOp(story_id=story.id))
+        db.session.commit()
+        story_services.apply_pending()
+    archive = tmp_path / "verhalen.tar.gz"
+    _backup(filled_app, archive)
+    target = make_target()
+    assert "monitor_reindex" in target.extensions  # registered by the narratives module
+    result = _restore(target, archive)
+    assert result.exit_code == 0, result.output
+    assert "Zoekindex: 1 gepubliceerde verhalen" in result.output
+    page = target.test_client().get("/verhalen/?q=pluktuin").get_data(as_text=True)
+    assert '1 verhaal voor "pluktuin"' in page and "aan de Larenseweg</a>" in page

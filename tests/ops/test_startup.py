@@ -58,4 +58,4 @@ def test_gunicorn_runs_the_tasks_when_a_worker_has_loaded_the_app(app):
     thread = config["post_worker_init"](SimpleNamespace(wsgi=app))
     thread.join(timeout=30)
     assert calls == ["gedaan"]
-    assert [t.name for t in startup_tasks(app)] == ["rate-limits opruimen", "proef"]
+    assert [t.name for t in startup_tasks(app)] == ["rate-limits opruimen", "zoekindex verhalen", "proef"]
