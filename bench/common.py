@@ -16,17 +16,24 @@ from monitor.extensions import db
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/bench_pg"
 
 
+def sqlalchemy_url(url: str) -> str:
+    """The app's own driver choice (psycopg 3) for a plain ``postgresql://`` URL."""
+    from monitor.config import normalise_database_url
+
+    return normalise_database_url(url)
+
+
 def build_app(url: str | None, instance: str):
     """The real app, on ``url`` (or a SQLite file in ``instance``), with its own folders."""
     config = {"TESTING": False, "SECRET_KEY": "bench-secret-key", "INSTANCE_PATH": instance,
-              "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.sqlite",
+              "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url) if url else f"sqlite:///{instance}/bench.sqlite",
               "UPLOAD_FOLDER": f"{instance}/uploads", "SEARCH_INDEX_DIR": f"{instance}/index"}
     return create_app(config)
 
 
 def reset_schema(url: str) -> None:
     """Drop and recreate the public schema of a PostgreSQL bench database."""
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(sqlalchemy_url(url))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))

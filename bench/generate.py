@@ -326,7 +326,7 @@ def generate_returns(size: Size, ids: dict[str, list[int]], seed: int, show: boo
                            "meldingen_sociaal_plein": rng.randint(0, meldingen), "closed_total": closed,
                            "closed_within_six_months": rng.randint(0, closed),
                            "closed_contact_moments": closed * 9, "closed_hours": closed * 6,
-                           "fte": f"{rng.randint(1, 6)},{rng.randint(0, 9)}"}
+                           "fte": f"{rng.randint(2, 6)},{rng.randint(0, 9)}"}
                     if period.tertial == 3:
                         raw["unique_clients_year"] = rng.randint(20, 200)
                     for s in specs:
