@@ -219,7 +219,7 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
                                         story.photos[0].height))
                 elif photo_files and rng.random() < size.photo_share:
                     source, w, h = rng.choice(photo_files)
-                    key = f"{rng.getrandbits(128):032x}"
+                    key = photos.new_key()
                     for src, dst in zip(photos.paths(folder, source), photos.paths(folder, key), strict=True):
                         os.link(src, dst)  # a record of its own, its files shared on disk
                     story.photos.append(StoryPhoto(file_key=key, width=w, height=h, position=1,
