@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import random
 from collections.abc import Callable, Iterator
@@ -71,9 +72,34 @@ FILLER = "de het een en van in op met voor naar bij we ze hij zij is was werd ko
 NAMES = ["Fatima", "Henk", "Anouk", "Mohamed", "Ria", "Joost", "Samira", "Kees", "Lotte", "Ahmet"]
 
 
+PREFIXES = ("", "", "be", "ver", "ont", "ge", "her", "op", "aan", "uit", "over", "door", "mee",
+            "samen", "buurt", "wijk", "huis", "straat", "kinder", "ouderen")
+STEMS = ("werk", "zorg", "spel", "tuin", "loop", "praat", "eet", "lees", "help", "bouw", "maak",
+         "kook", "fiets", "zing", "dans", "schilder", "naai", "kaart", "bel", "wacht", "deel",
+         "ruil", "plant", "veeg", "schoon", "rust", "lach", "huil", "denk", "leer", "reken",
+         "schrijf", "teken", "knip", "plak", "sport", "zwem", "wandel", "rij", "vaar", "vier",
+         "geef", "vraag", "antwoord", "luister", "kijk", "speel", "bak", "brei", "klus", "repareer",
+         "verhuis", "woon", "slaap", "droom", "hoop", "vertrouw", "geloof", "spaar", "koop")
+SUFFIXES = ("", "ing", "heid", "er", "ster", "je", "en", "tje", "baar", "lijk", "plek", "dag",
+            "groep", "club", "hoek", "kamer", "middag", "avond", "project", "team")
+# A Zipf-distributed vocabulary of ~20,000 Dutch-looking words, so that rare words exist
+# (as in real text) and not every term occurs in every story.
+VOCABULARY = sorted({p + s + x for p in PREFIXES for s in STEMS for x in SUFFIXES})
+random.Random(0).shuffle(VOCABULARY)
+ZIPF = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
+
+
 def sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) if rng.random() < 0.55 else rng.choice(FILLER)
-                    for _ in range(n)).capitalize() + "."
+    words = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.35:
+            words.append(rng.choice(WORDS))
+        elif r < 0.6:
+            words.append(rng.choices(VOCABULARY, cum_weights=ZIPF)[0])
+        else:
+            words.append(rng.choice(FILLER))
+    return " ".join(words).capitalize() + "."
 
 
 def story_text(rng: random.Random) -> tuple[str, str, str, str]:

@@ -101,7 +101,7 @@ def per_query(fn, items, repeat: int) -> list[float]:
     return times
 
 
-def run(report: Report, work: str, repeat: int, label: str) -> None:
+def run(report: Report, work: str, repeat: int, label: str, passes: int = 3) -> None:
     """Benchmark 5 (reindex) then benchmark 1 (search) on the current app's database."""
     from monitor import search
     from monitor.models import Role, User
@@ -139,11 +139,11 @@ def run(report: Report, work: str, repeat: int, label: str) -> None:
         services.search_archive(reader, q, f, "relevance", 1)
         db.session.expire_all()
 
-    fts = per_query(lambda q, f: fts_query(con, q, f), items, repeat)
+    fts = per_query(lambda q, f: fts_query(con, q, f), items, passes)
     report.add(f"1 zoeken {n} verhalen", Figure(
-        "search.search (Whoosh, facetten, highlights)", "ms", per_query(whoosh, items, repeat),
+        "search.search (Whoosh, facetten, highlights)", "ms", per_query(whoosh, items, passes),
         "SQLite FTS5 zelfde vragen", fts))
     report.add(f"1 zoeken {n} verhalen", Figure(
-        "services.search_archive (archiefpagina zonder HTML)", "ms", per_query(service, items, repeat),
+        "services.search_archive (archiefpagina zonder HTML)", "ms", per_query(service, items, passes),
         "SQLite FTS5 zelfde vragen", fts))
     con.close()
