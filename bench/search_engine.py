@@ -140,10 +140,10 @@ def run(report: Report, work: str, repeat: int, label: str, passes: int = 3) -> 
         db.session.expire_all()
 
     fts = per_query(lambda q, f: fts_query(con, q, f), items, passes)
-    report.add(f"1 zoeken {n} verhalen", Figure(
+    report.add(f"1 zoeken {label} {n} verhalen", Figure(
         "search.search (Whoosh, facetten, highlights)", "ms", per_query(whoosh, items, passes),
         "SQLite FTS5 zelfde vragen", fts))
-    report.add(f"1 zoeken {n} verhalen", Figure(
+    report.add(f"1 zoeken {label} {n} verhalen", Figure(
         "services.search_archive (archiefpagina zonder HTML)", "ms", per_query(service, items, passes),
         "SQLite FTS5 zelfde vragen", fts))
     con.close()

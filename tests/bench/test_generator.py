@@ -11,7 +11,6 @@ from flask import current_app
 
 from bench import generate as gen
 from monitor import photos
-
 from monitor.counts.figures import validate
 from monitor.counts.models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
 from monitor.counts.services import catalogue_for, figures_of
