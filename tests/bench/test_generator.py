@@ -120,3 +120,23 @@ def test_same_seed_same_data(app, tiny):
         assert story_content(last_story + tiny.stories) != stories
         assert db.session.scalar(sa.select(sa.func.count(Trajectory.id))) == 2 * tiny.clients
         assert db.session.scalar(sa.select(sa.func.count(Measurement.id))) >= 2 * tiny.clients
+
+
+def test_outcome_rows_match_per_trajectory_rules(app, tiny):
+    """The row-based report query (issue 8) counts what ``observations_for`` counts per trajectory."""
+    from collections import Counter
+    from datetime import date
+
+    from monitor.qim.outcomes.reports import Filters, collect_observations, observations_for
+
+    with app.app_context():
+        gen.generate(tiny, seed=5, show=False, echo=lambda s: None)
+        first, last = date(2018, 1, 1), date(2023, 12, 31)
+        expected = Counter(
+            o for t in db.session.scalars(sa.select(Trajectory))
+            for o in observations_for(t, t.client.wijk_id) if first <= o.reference_date <= last)
+        assert expected  # the generated data has outcomes in the range
+        assert Counter(collect_observations(Filters(first, last))) == expected
+        some_wijk = next(iter(expected)).wijk_id
+        assert Counter(collect_observations(Filters(first, last, wijk_id=some_wijk))) == Counter(
+            {o: n for o, n in expected.items() if o.wijk_id == some_wijk})
