@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export MONITOR_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test test-sqlite test-postgresql
+.PHONY: run test install install-test test-sqlite test-postgresql bench
 
 ## run: install everything, migrate, load the Hilversum demo data and start the app
 run: install
@@ -30,6 +30,11 @@ test-sqlite:
 test-postgresql:
 	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+## bench: the benchmark harness at size M on SQLite and PostgreSQL (docs/benchmarks.md)
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/bench_pg
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --size $(or $(SIZE),M)
 
 install: $(VENV)/.installed node_modules/.installed
 

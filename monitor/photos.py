@@ -79,6 +79,9 @@ def process_upload(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
                     raise PhotoError("De foto heeft te veel pixels. Verklein hem en probeer het opnieuw.")
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=formats) as image:
+                # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale, never below the web
+                # size: memory follows the web size, not the camera (docs/benchmarks.md).
+                image.draft("RGB", (WEB_SIZE, WEB_SIZE))
                 image.load()
                 return _clean(image)
     except PhotoError:
@@ -100,11 +103,12 @@ def _clean(image: Image.Image) -> ProcessedPhoto:
     else:
         upright = upright.convert("RGB")
     # A fresh image from the pixels alone: no EXIF, XMP, ICC or comments survive.
-    clean = Image.new("RGB", upright.size)
-    clean.paste(upright)
-    web = clean.copy()
+    web = Image.new("RGB", upright.size)
+    web.paste(upright)
+    del upright
+    # Shrunk in place, and the thumbnail from the web size: no full-size copies.
     web.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.LANCZOS)
-    thumb = clean.copy()
+    thumb = web.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(_jpeg(web), _jpeg(thumb), web.width, web.height)
 

@@ -1,6 +1,6 @@
 """Home page per role, accessibility statement, privacy statement, policy overview."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..models import ROLE_LABELS, Role
@@ -49,3 +49,10 @@ def policy():
     perms = sorted(all_permissions().values(), key=lambda p: p.name)
     return render_template("main/policy.html", permissions=perms, roles=list(Role),
                            role_labels=ROLE_LABELS)
+
+
+@bp.route("/gezondheid")
+@public
+def health():
+    """A trivial liveness answer (no database): the baseline of the HTTP benchmarks."""
+    return Response("ok\n", mimetype="text/plain")

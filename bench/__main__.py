@@ -1,0 +1,127 @@
+"""The benchmark harness: ``python -m bench --size M`` (see docs/benchmarks.md).
+
+Per database (SQLite file and PostgreSQL ``bench_pg`` by default): migrate an empty
+database, generate the data set through the app's services, then run
+5 (full reindex), 1 (search vs FTS5), 3 (dashboard and outcome report vs bare SQL) and
+2 (HTTP under gunicorn vs /gezondheid); 4 (photo pipeline vs bare Pillow) runs once.
+Every figure is printed with its baseline and the ratio, and again as a table at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCHMARKS = ("search", "aggregates", "http", "photo")
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+        mem_gb = int(mem.split()[1]) / 1024 / 1024
+    except (OSError, StopIteration):
+        mem_gb = 0
+    return (f"{os.cpu_count()} cores ({model}), {mem_gb:.1f} GB RAM, Python {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.2f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="M", choices=["XS", "S", "M", "L"])
+    parser.add_argument("--db", default="sqlite,postgresql",
+                        help="comma-separated: sqlite, postgresql (default both)")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_DATABASE_URL"),
+                        help="PostgreSQL database to drop and refill (default bench_pg)")
+    parser.add_argument("--only", default=",".join(BENCHMARKS),
+                        help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
+    parser.add_argument("--repeat", type=int, default=10, help="timed runs per figure")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args(argv)
+
+    from . import aggregates, http_load, photo, search_engine
+    from .common import PG_DEFAULT, Report, build_app, dispose, reset_schema
+    from .generate import SIZES, generate
+
+    only = {b.strip() for b in args.only.split(",") if b.strip()}
+    dbs = [d.strip() for d in args.db.split(",") if d.strip()]
+    size = SIZES[args.size]
+    report = Report()
+    started = time.perf_counter()
+    work = tempfile.mkdtemp(prefix="tv-bench-")
+    print(f"Tellen & Vertellen benchmark, grootte {size.name}: {size.stories} verhalen, "
+          f"{size.clients} cliënten, opgaven {size.years[0]}–{size.years[1]} voor "
+          f"{size.organisations} organisaties × {size.wijken} wijken")
+    print(f"Machine: {machine()}")
+    try:
+        if "photo" in only:
+            photo.run(report, work, max(3, args.repeat // 3))
+        for name in dbs:
+            instance = os.path.join(work, name)
+            os.makedirs(instance, exist_ok=True)
+            if name == "postgresql":
+                url = args.pg_url or PG_DEFAULT
+                reset_schema(url)
+            else:
+                url = f"sqlite:///{instance}/bench.sqlite"
+            app = build_app(url, instance)
+            logging.getLogger().setLevel(logging.WARNING)
+            with app.app_context():
+                from monitor.cli import run_migrations
+                from monitor.extensions import db
+
+                run_migrations()
+                logging.getLogger().setLevel(logging.WARNING)
+                t0 = time.perf_counter()
+                # Only what the chosen benchmarks read (search alone needs only stories).
+                parts = ("verhalen",) if only <= {"search", "photo"} else ("verhalen", "cliënten", "opgaven")
+                stats = generate(size, seed=args.seed, show=sys.stderr.isatty(), parts=parts,
+                                 echo=lambda s, n=name: print(f"[{n}] {s}", flush=True))
+                report.note(f"[{name}] gegenereerd in {time.perf_counter() - t0:.0f} s: "
+                            f"{stats['verhalen']} verhalen ({stats['verhalen'] / stats['verhalen_s']:.0f}/s), "
+                            f"{stats['cliënten']} cliënten ({stats['cliënten'] / stats['cliënten_s']:.0f}/s), "
+                            f"{stats['opgaven']} opgaven")
+                if "search" in only or "http" in only:
+                    search_engine.run(report, work, args.repeat, name)
+                if "aggregates" in only:
+                    aggregates.run(report, args.repeat * 2, name)
+                import sqlalchemy as sa
+
+                story_ids = list(db.session.scalars(sa.text(
+                    "SELECT s.id FROM stories s WHERE s.status = 'gepubliceerd' "
+                    "AND s.visibility = 'openbaar' AND EXISTS (SELECT 1 FROM story_photos p "
+                    "WHERE p.story_id = s.id) ORDER BY s.id LIMIT 20")))
+                wijk_ids = list(db.session.scalars(sa.text(
+                    "SELECT DISTINCT wijk_id FROM count_returns ORDER BY wijk_id")))
+                dispose()
+            if "http" in only:
+                http_load.run(report, url, instance, story_ids, wijk_ids, name)
+        print()
+        print(f"Alle cijfers (grootte {size.name}, {time.perf_counter() - started:.0f} s in totaal):")
+        print(report.table())
+        for line in report.lines:
+            print(line)
+    finally:
+        if args.keep:
+            print(f"Werkmap bewaard: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

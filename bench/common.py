@@ -1,0 +1,125 @@
+"""Shared helpers of the benchmark harness: the app, timing, figures and their printing."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from monitor import create_app
+from monitor.extensions import db
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/bench_pg"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The app's own driver choice (psycopg 3) for a plain ``postgresql://`` URL."""
+    from monitor.config import normalise_database_url
+
+    return normalise_database_url(url)
+
+
+def build_app(url: str | None, instance: str):
+    """The real app, on ``url`` (or a SQLite file in ``instance``), with its own folders."""
+    config = {"TESTING": False, "SECRET_KEY": "bench-secret-key", "INSTANCE_PATH": instance,
+              "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url) if url else f"sqlite:///{instance}/bench.sqlite",
+              "UPLOAD_FOLDER": f"{instance}/uploads", "SEARCH_INDEX_DIR": f"{instance}/index"}
+    return create_app(config)
+
+
+def reset_schema(url: str) -> None:
+    """Drop and recreate the public schema of a PostgreSQL bench database."""
+    engine = sa.create_engine(sqlalchemy_url(url))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def timed(fn: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
+    """Wall-clock milliseconds of ``repeat`` calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Figure:
+    """One measured figure beside its baseline."""
+
+    name: str
+    unit: str
+    value: list[float]
+    baseline_name: str
+    baseline: list[float]
+    lower_is_better: bool = True
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.value)
+
+    @property
+    def base_median(self) -> float:
+        return statistics.median(self.baseline)
+
+    @property
+    def ratio(self) -> float:
+        if not self.base_median:
+            return float("nan")
+        if self.lower_is_better:
+            return self.median / self.base_median
+        return self.base_median / self.median if self.median else float("nan")
+
+
+@dataclass
+class Report:
+    """All figures of one run, printed as they come and again as a table at the end."""
+
+    figures: list[tuple[str, Figure]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, section: str, figure: Figure) -> None:
+        self.figures.append((section, figure))
+        print(self.format(section, figure), flush=True)
+
+    def note(self, text: str) -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+    @staticmethod
+    def format(section: str, f: Figure) -> str:
+        return (f"[{section}] {f.name}: mediaan {f.median:.2f} {f.unit}, p95 {p95(f.value):.2f} {f.unit}"
+                f" | basis {f.baseline_name}: mediaan {f.base_median:.2f} {f.unit}, p95 {p95(f.baseline):.2f}"
+                f" {f.unit} | verhouding {f.ratio:.1f}x{(' — ' + f.note) if f.note else ''}")
+
+    def table(self) -> str:
+        rows = ["| onderdeel | meting | mediaan | p95 | basis | basis mediaan | basis p95 | verhouding |",
+                "|---|---|---:|---:|---|---:|---:|---:|"]
+        for section, f in self.figures:
+            rows.append(f"| {section} | {f.name} | {f.median:.2f} {f.unit} | {p95(f.value):.2f} | "
+                        f"{f.baseline_name} | {f.base_median:.2f} | {p95(f.baseline):.2f} | {f.ratio:.1f}× |")
+        return "\n".join(rows)
+
+
+def dispose() -> None:
+    db.session.remove()
+    db.engine.dispose()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
