@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and initialised in the app factory."""
 
+import enum
+
+import sqlalchemy as sa
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +26,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def string_enum(cls: type[enum.Enum], length: int) -> sa.Enum:
+    """A Python enum stored as its values in a VARCHAR (portable; no native DB enum type)."""
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

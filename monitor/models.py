@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import db, string_enum
 from .timeutil import MONTHS_NL, utcnow
 
 
@@ -111,11 +111,8 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(
-        sa.Enum(OrganisationKind, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]),
-        default=OrganisationKind.WELZIJN,
-    )
+    kind: Mapped[OrganisationKind] = mapped_column(string_enum(OrganisationKind, 20),
+                                                   default=OrganisationKind.WELZIJN)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -190,10 +187,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=30,
-                values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, 30))
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id"), index=True
     )

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import db, string_enum
 from ..models import Organisation, Period, ServiceType, Specialism, User, Wijk
 from ..timeutil import utcnow
 
@@ -45,9 +45,6 @@ class ReturnStatus(enum.StrEnum):
         return self in (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 
 
-def _enum(cls: type[enum.Enum], length: int) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class CountReturn(db.Model):
@@ -60,7 +57,7 @@ class CountReturn(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("periods.id"), index=True)
-    status: Mapped[ReturnStatus] = mapped_column(_enum(ReturnStatus, 20), default=ReturnStatus.CONCEPT)
+    status: Mapped[ReturnStatus] = mapped_column(string_enum(ReturnStatus, 20), default=ReturnStatus.CONCEPT)
 
     volunteers: Mapped[int | None]
     meldingen: Mapped[int | None]

@@ -8,15 +8,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import db, string_enum
 from ..models import Buurt, User, Wijk
 from ..qim.models import Quality
 from ..timeutil import utcnow
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class StoryStatus(enum.StrEnum):
@@ -116,19 +111,19 @@ class Story(db.Model):
     wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
     buurt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("buurten.id"), index=True)
     about_date: Mapped[date]
-    form: Mapped[StoryForm] = mapped_column(_enum(StoryForm), default=StoryForm.TEKST)
-    teller: Mapped[Teller] = mapped_column(_enum(Teller), default=Teller.INWONER)
+    form: Mapped[StoryForm] = mapped_column(string_enum(StoryForm, 20), default=StoryForm.TEKST)
+    teller: Mapped[Teller] = mapped_column(string_enum(Teller, 20), default=Teller.INWONER)
     teller_name: Mapped[str] = mapped_column(sa.String(120), default="")
     tags: Mapped[str] = mapped_column(sa.String(300), default="")
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.INTERN)
-    status: Mapped[StoryStatus] = mapped_column(_enum(StoryStatus), default=StoryStatus.CONCEPT,
+    visibility: Mapped[Visibility] = mapped_column(string_enum(Visibility, 20), default=Visibility.INTERN)
+    status: Mapped[StoryStatus] = mapped_column(string_enum(StoryStatus, 20), default=StoryStatus.CONCEPT,
                                                 index=True)
     # Set for stories written by staff; residents have no account.
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     contributed_publicly: Mapped[bool] = mapped_column(default=False)
     # Consent of the storyteller to publication: how, when, recorded by whom.
     consent_given: Mapped[bool] = mapped_column(default=False)
-    consent_method: Mapped[ConsentMethod] = mapped_column(_enum(ConsentMethod),
+    consent_method: Mapped[ConsentMethod] = mapped_column(string_enum(ConsentMethod, 20),
                                                           default=ConsentMethod.ONLINE)
     consent_date: Mapped[date | None]
     consent_recorded_by: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import db, string_enum
 from ..models import Buurt, Organisation, Period, User
 from ..timeutil import utcnow
 
@@ -77,9 +77,6 @@ class PlanStatus(enum.StrEnum):
                 "vervangen": "Vervangen door nieuwere versie"}[self.value]
 
 
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class QimPlan(db.Model):
@@ -92,7 +89,7 @@ class QimPlan(db.Model):
     buurt_id: Mapped[int] = mapped_column(sa.ForeignKey("buurten.id"), index=True)
     year: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
-    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.CONCEPT)
+    status: Mapped[PlanStatus] = mapped_column(string_enum(PlanStatus, 20), default=PlanStatus.CONCEPT)
     # Step 6 is optional: the opdrachtgever marks it done, with or without entries.
     step6_done: Mapped[bool] = mapped_column(default=False)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("qim_plans.id"))
@@ -218,7 +215,7 @@ class PlanTarget(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("qim_plans.id", ondelete="CASCADE"),
                                          index=True)
-    kind: Mapped[TargetKind] = mapped_column(_enum(TargetKind))
+    kind: Mapped[TargetKind] = mapped_column(string_enum(TargetKind, 20))
     text: Mapped[str] = mapped_column(sa.Text)
 
     plan: Mapped[QimPlan] = relationship(back_populates="targets")
@@ -316,7 +313,7 @@ class Judgement(db.Model):
     stakeholder_id: Mapped[int] = mapped_column(sa.ForeignKey("qim_stakeholders.id"))
     score: Mapped[int]
     motivation: Mapped[str] = mapped_column(sa.Text, default="")
-    source: Mapped[JudgementSource] = mapped_column(_enum(JudgementSource))
+    source: Mapped[JudgementSource] = mapped_column(string_enum(JudgementSource, 20))
     # Only for judgements entered by staff; NULL for answers through a link.
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

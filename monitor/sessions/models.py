@@ -9,15 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import db, string_enum
 from ..models import Buurt, Organisation, Period, User, Wijk
 from ..qim.models import Quality
 from ..timeutil import utcnow
-
-
-def _enum(cls: type[enum.Enum], length: int = 30) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class InitiativeStatus(enum.StrEnum):
@@ -53,7 +48,7 @@ class Initiative(db.Model):
     contact_group: Mapped[str] = mapped_column(sa.String(200), default="")
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
-    status: Mapped[InitiativeStatus] = mapped_column(_enum(InitiativeStatus), default=InitiativeStatus.ACTIEF)
+    status: Mapped[InitiativeStatus] = mapped_column(string_enum(InitiativeStatus, 30), default=InitiativeStatus.ACTIEF)
     supported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -100,7 +95,7 @@ class MonitorSession(db.Model):
     facilitator: Mapped[str] = mapped_column(sa.String(200), default="")
     introduction: Mapped[str] = mapped_column(sa.Text, default="")
     discussion_questions: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus), default=SessionStatus.VOORBEREIDING)
+    status: Mapped[SessionStatus] = mapped_column(string_enum(SessionStatus, 30), default=SessionStatus.VOORBEREIDING)
     # Section keys the coordinator pinned to the top or hid from the dossier.
     pinned_sections: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     hidden_sections: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -174,7 +169,7 @@ class SessionParticipant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("monitor_sessions.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    kind: Mapped[ParticipantKind] = mapped_column(_enum(ParticipantKind))
+    kind: Mapped[ParticipantKind] = mapped_column(string_enum(ParticipantKind, 30))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     present: Mapped[bool] = mapped_column(default=False)
 
@@ -262,7 +257,7 @@ class AnnualReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
-    scope: Mapped[ReportScope] = mapped_column(_enum(ReportScope, 20))
+    scope: Mapped[ReportScope] = mapped_column(string_enum(ReportScope, 20))
     wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     introduction: Mapped[str] = mapped_column(sa.Text, default="")

@@ -12,14 +12,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ...extensions import db
+from ...extensions import db, string_enum
 from ...models import Buurt, Organisation, ServiceType, User, Wijk
 from ...timeutil import utcnow
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class Instrument(enum.StrEnum):
@@ -108,11 +103,11 @@ class Trajectory(db.Model):
     service_type_id: Mapped[int] = mapped_column(sa.ForeignKey("service_types.id"))
     worker_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    instrument: Mapped[Instrument] = mapped_column(_enum(Instrument))
+    instrument: Mapped[Instrument] = mapped_column(string_enum(Instrument, 20))
     zrm_version: Mapped[str | None] = mapped_column(sa.String(4))
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
-    closing_reason: Mapped[ClosingReason | None] = mapped_column(_enum(ClosingReason))
+    closing_reason: Mapped[ClosingReason | None] = mapped_column(string_enum(ClosingReason, 20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     client: Mapped[Client] = relationship(back_populates="trajectories")
@@ -144,7 +139,7 @@ class Measurement(db.Model):
     trajectory_id: Mapped[int] = mapped_column(
         sa.ForeignKey("outcome_trajectories.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
-    kind: Mapped[MeasurementKind] = mapped_column(_enum(MeasurementKind))
+    kind: Mapped[MeasurementKind] = mapped_column(string_enum(MeasurementKind, 20))
     measured_on: Mapped[date]
     ladder_step: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -224,7 +219,7 @@ class OutcomeFact(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
     service_type_id: Mapped[int] = mapped_column(sa.ForeignKey("service_types.id"))
-    instrument: Mapped[Instrument] = mapped_column(_enum(Instrument))
+    instrument: Mapped[Instrument] = mapped_column(string_enum(Instrument, 20))
     zrm_version: Mapped[str | None] = mapped_column(sa.String(4))
     domain_code: Mapped[str | None] = mapped_column(sa.String(10))
     reference_date: Mapped[date] = mapped_column(index=True)
