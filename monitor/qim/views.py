@@ -611,35 +611,33 @@ def _period_arg() -> Period | None:
     return period_containing(date.today())
 
 
-@bp.route("/wijken/<int:wijk_id>")
-@requires("qim.view")
-def wijk(wijk_id: int):
-    """Roll-up from the buurten to the wijk for a period."""
+def _wijk_figures(wijk_id: int) -> dict:
+    """What the wijk page and its presentation view both show, for the chosen period."""
     wijk = services.get_or_404(Wijk, wijk_id)
     period = _period_arg()
     if period is None:
         abort(404)
     data = results.wijk_results(wijk.id, period.id)
     suppress = not can("qim.motivations", wijk)
-    return render_template("qim/wijk.html", wijk=wijk, period=period, data=data,
-                           periods=all_periods(), chart=_wijk_chart(data),
-                           missing=results.rounds_lacking_judgements(wijk.id, period.id),
-                           labels=_wijk_n_labels(data, suppress), suppress=suppress)
+    return {"wijk": wijk, "period": period, "data": data, "chart": _wijk_chart(data),
+            "labels": _wijk_n_labels(data, suppress), "suppress": suppress}
+
+
+@bp.route("/wijken/<int:wijk_id>")
+@requires("qim.view")
+def wijk(wijk_id: int):
+    """Roll-up from the buurten to the wijk for a period."""
+    figures = _wijk_figures(wijk_id)
+    return render_template("qim/wijk.html", periods=all_periods(),
+                           missing=results.rounds_lacking_judgements(figures["wijk"].id, figures["period"].id),
+                           **figures)
 
 
 @bp.route("/wijken/<int:wijk_id>/presentatie")
 @requires("qim.view")
 def presentation(wijk_id: int):
     """The wijk's figures for the screen in the monitorgesprek."""
-    wijk = services.get_or_404(Wijk, wijk_id)
-    period = _period_arg()
-    if period is None:
-        abort(404)
-    data = results.wijk_results(wijk.id, period.id)
-    suppress = not can("qim.motivations", wijk)
-    return render_template("qim/presentation.html", wijk=wijk, period=period, data=data,
-                           chart=_wijk_chart(data), labels=_wijk_n_labels(data, suppress),
-                           suppress=suppress)
+    return render_template("qim/presentation.html", **_wijk_figures(wijk_id))
 
 
 # --- the public answer page ---------------------------------------------------------------
