@@ -1,0 +1,152 @@
+"""The counts of persons in the returns as publication tables (see ``monitor.disclosure``).
+
+One table per measure and calendar year, over the approved returns: organisation ×
+wijk × tertial × category. Outsiders see cells for one organisation (city-wide) or for
+one wijk (all organisations together), never organisation × wijk; the table's
+suppression pattern is the same on every page, export and API that shows a cell.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .. import disclosure
+from ..disclosure import TOTAL, Dim, Shown
+from ..extensions import db
+from ..models import Period
+from .models import CountReturn, ReturnClients, ReturnStatus
+
+APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count of persons in the returns and how it is split."""
+
+    key: str
+    label: str
+    flow: bool  # tertials add up to a year (meldingen, closed trajectories)
+    categories: tuple[tuple[str, str], ...] = ()  # (key, label); empty: no split
+
+
+MEASURES = {
+    "meldingen": Measure("meldingen", "Nieuwe meldingen", True,
+                         (("sociaal_plein", "Via het Sociaal Plein"), ("overig", "Op een andere manier"))),
+    "afgesloten": Measure("afgesloten", "Afgesloten trajecten", True,
+                          (("binnen_zes_maanden", "Binnen zes maanden"), ("later", "Na meer dan zes maanden"))),
+    "vrijwilligers": Measure("vrijwilligers", "Actieve vrijwilligers", False),
+    "clienten": Measure("clienten", "Cliënten", False),  # categories: the service types
+    "uniek": Measure("uniek", "Unieke cliënten over het jaar", False),
+}
+
+_cache: dict[tuple, disclosure.Table] = {}
+_CACHE_SIZE = 512
+
+
+def outsider_cell(key: tuple) -> bool:
+    """Outsiders see one organisation city-wide, or one wijk for all organisations."""
+    return key[0] is TOTAL or key[1] is TOTAL
+
+
+def _atoms(measure: str, year: int) -> dict[tuple, int]:
+    """The approved data of ``year`` at the finest level (organisation, wijk, tertial, category)."""
+    cond = [CountReturn.status.in_(APPROVED), Period.year == year]
+    atoms: dict[tuple, int] = defaultdict(int)
+    if measure == "clienten":
+        query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
+                           ReturnClients.service_type_id, ReturnClients.clients)
+                 .join(CountReturn, ReturnClients.return_id == CountReturn.id)
+                 .join(Period, CountReturn.period_id == Period.id).where(*cond))
+        for org, wijk, tertial, service, n in db.session.execute(query):
+            atoms[(org, wijk, tertial, service)] += n or 0
+        return atoms
+    query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
+                       CountReturn.volunteers, CountReturn.meldingen, CountReturn.meldingen_sociaal_plein,
+                       CountReturn.closed_total, CountReturn.closed_within_six_months,
+                       CountReturn.unique_clients_year)
+             .join(Period, CountReturn.period_id == Period.id).where(*cond))
+    for org, wijk, tertial, volunteers, meldingen, sp, closed, within, unique in db.session.execute(query):
+        if measure == "meldingen":
+            atoms[(org, wijk, tertial, "sociaal_plein")] += sp or 0
+            atoms[(org, wijk, tertial, "overig")] += (meldingen or 0) - (sp or 0)
+        elif measure == "afgesloten":
+            atoms[(org, wijk, tertial, "binnen_zes_maanden")] += within or 0
+            atoms[(org, wijk, tertial, "later")] += (closed or 0) - (within or 0)
+        elif measure == "vrijwilligers":
+            atoms[(org, wijk, tertial)] += volunteers or 0
+        elif measure == "uniek" and tertial == 3:
+            atoms[(org, wijk)] += unique or 0
+    return atoms
+
+
+def _dims(measure: str, atoms: dict[tuple, int]) -> tuple[Dim, ...]:
+    spec = MEASURES[measure]
+    orgs = tuple(sorted({k[0] for k in atoms}))
+    wijken = tuple(sorted({k[1] for k in atoms}))
+    dims = [Dim("organisatie", orgs, owner=True), Dim("wijk", wijken)]
+    if measure == "uniek":
+        return tuple(dims)
+    dims.append(Dim("tertiaal", (1, 2, 3), total=spec.flow))
+    if measure == "clienten":
+        dims.append(Dim("categorie", tuple(sorted({k[3] for k in atoms}))))
+    elif spec.categories:
+        dims.append(Dim("categorie", tuple(k for k, _ in spec.categories)))
+    return tuple(dims)
+
+
+def table(measure: str, year: int) -> disclosure.Table:
+    """The protected publication table of ``measure`` in ``year`` (cached by its data)."""
+    atoms = _atoms(measure, year)
+    dims = _dims(measure, atoms)
+    key = (measure, year, dims, tuple(sorted(atoms.items())))
+    found = _cache.get(key)
+    if found is None:
+        found = disclosure.protect(dims, atoms, outsider_cell)
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = found
+    return found
+
+
+class Counts:
+    """Counts of persons for one viewer: protected for outsiders, exact for insiders.
+
+    :param protected: the viewer is outside the organisations (suppression applies).
+    :param scope: wijk ids the viewer may see (``None``: all); several wijken are added up
+        from their visible cells only.
+    """
+
+    def __init__(self, protected: bool, scope: set[int] | None = None) -> None:
+        self.protected = protected
+        self.scope = scope
+        self._tables: dict[tuple[str, int], disclosure.Table] = {}
+
+    def _table(self, measure: str, year: int) -> disclosure.Table:
+        if (measure, year) not in self._tables:
+            self._tables[(measure, year)] = table(measure, year)
+        return self._tables[(measure, year)]
+
+    def get(self, measure: str, year: int, *, organisation: int | None = None, wijk: int | None = None,
+            tertial: int | None = None, category=None) -> Shown:
+        """One figure; ``None`` in a dimension means all (the year, for a flow's tertial)."""
+        if wijk is None and self.scope is not None:
+            return disclosure.sum_shown(
+                self.get(measure, year, organisation=organisation, wijk=w, tertial=tertial, category=category)
+                for w in sorted(self.scope))
+        tab = self._table(measure, year)
+        levels: dict = {"organisatie": organisation, "wijk": wijk}
+        if measure != "uniek":
+            levels["tertiaal"] = tertial
+            if len(tab.dims) > 3:
+                levels["categorie"] = category
+        if not self.protected:
+            return Shown(tab.exact(**levels))
+        return tab.get(**levels)
+
+    def over(self, measure: str, periods: Iterable[Period], **levels) -> Shown:
+        """A figure summed over several tertials: only from visible cells."""
+        return disclosure.sum_shown(self.get(measure, p.year, tertial=p.tertial, **levels) for p in periods)
