@@ -191,11 +191,12 @@ def sum_shown(parts: Iterable[Shown]) -> Shown:
     return Shown(sum(p.value or 0 for p in parts))
 
 
-def share(numerator: Shown, denominator: Shown) -> float | None:
-    """A share of two shown counts: only when both are visible and the denominator is >= 10."""
+def share(numerator: Shown, denominator: Shown, protected: bool = True) -> float | None:
+    """A share of two shown counts: only when both are visible and, outside the
+    organisation (``protected``), the denominator is at least 10."""
     if numerator.hidden or denominator.hidden or numerator.value is None or not denominator.value:
         return None
-    if denominator.value < MIN_SHARE_DENOMINATOR:
+    if protected and denominator.value < MIN_SHARE_DENOMINATOR:
         return None
     return numerator.value / denominator.value
 

@@ -9,12 +9,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import privacy
+from .. import disclosure
+from ..disclosure import Shown
 from ..extensions import db
 from ..models import Organisation, Period, Role, ServiceType, Specialism, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..templating import format_number, format_percent
 from .figures import weeks_in
+from .publication import Counts
 from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
@@ -57,32 +59,25 @@ class Chart:
     series: list[Series]
     chart_type: str = "line"
     note: str = ""
-    suppress: bool = False
-    row_total: bool = False  # the last series is the total of the others (complementary suppression)
+    suppress: bool = False  # counts of persons are protected (the legend is shown)
 
     def cells(self) -> list[list[tuple[Any, str]]]:
-        """Per row the (value for the chart/export, text for the table) of each series."""
+        """Per row the (value for the chart/export, text for the table) of each series.
+
+        Counts of persons arrive as :class:`~monitor.disclosure.Shown` (protected by the
+        publication tables); hidden ones show their mark ("<5" or "×") and are gaps in charts.
+        """
         rows = []
         for i in range(len(self.labels)):
-            raw = [s.values[i] for s in self.series]
-            hidden = [False] * len(raw)
-            if self.suppress:
-                # The parts of a row are one group; when their total is shown beside them a
-                # single small part also hides the smallest other part (complementary).
-                last = len(self.series) - 1
-                persons = [j for j, s in enumerate(self.series) if s.kind == "person"
-                           and not (self.row_total and j == last)]
-                group = privacy.suppress_group([raw[j] for j in persons], total_shown=self.row_total)
-                for j, cell in zip(persons, group, strict=True):
-                    hidden[j] = cell.suppressed
-                if self.row_total:
-                    hidden[last] = privacy.is_small(raw[last])
             row = []
-            for j, s in enumerate(self.series):
-                value = raw[j]
-                if hidden[j]:
-                    row.append((privacy.SUPPRESSED_TEXT, privacy.SUPPRESSED_TEXT))
-                elif value is None:
+            for s in self.series:
+                value = s.values[i]
+                if isinstance(value, Shown):
+                    if value.hidden:
+                        row.append((value.text, value.text))
+                        continue
+                    value = value.value
+                if value is None:
                     row.append((None, "—"))
                 elif s.kind == "share":
                     row.append((round(float(value) * 100, 1), format_percent(value, 1)))
@@ -118,6 +113,7 @@ class Dashboard:
     breakdowns: list[Chart] = field(default_factory=list)
     planned_note: str = ""
     returns_counted: int = 0
+    legend: str = ""  # what "<5" and "×" mean, when counts are protected
 
 
 def _div(a: Any, b: Any) -> Decimal | None:
@@ -227,8 +223,20 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
         dash.planned_note = ("Begrote uren gelden voor een hele organisatie, niet per wijk: "
                              "bij een keuze voor één wijk (of als u alleen eigen wijken ziet) tonen wij ze niet.")
 
+    counts = Counts(protected=suppress, scope=scope if filters.wijk_id is None else None)
+    selection = {"organisation": filters.organisation_id, "wijk": filters.wijk_id}
+
+    def c(measure: str, p: Period, category=None) -> Shown:
+        return counts.get(measure, p.year, tertial=p.tertial, category=category, **selection)
+
     def t(pid: int, key: str) -> Any:
         return totals.get(pid, {}).get(key)
+
+    def ratio(numerator: Any, count: Shown) -> Any:
+        """A figure per person: hidden (×) when the count of persons is."""
+        if count.hidden:
+            return Shown(None, disclosure.State.SECONDARY)
+        return _div(numerator, count.value)
 
     has = [p.id in totals for p in periods]
     dash.charts.append(Chart(
@@ -241,32 +249,38 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
              "× het aantal weken van het tertiaal (dagen ÷ 7, ongeveer 17,3)."))
     dash.charts.append(Chart(
         "caseload", "Caseload: cliënten per FTE", "Periode", labels, [
-            Series("Cliënten per FTE", [_div(client_sum.get(p.id), t(p.id, "fte")) if h else None
+            Series("Cliënten per FTE", [ratio(None, c("clienten", p)) if c("clienten", p).hidden
+                                        else _div(c("clienten", p).value, t(p.id, "fte")) if h else None
                                         for p, h in zip(periods, has, strict=True)], "ratio"),
         ], note="Alle cliënten van de periode (opgeteld over de soorten dienstverlening) gedeeld door de FTE sociaal werkers in de wijk."))
     dash.charts.append(Chart(
         "aandelen", "Doorverwijzing en doorlooptijd", "Periode", labels, [
-            Series("Meldingen via het Sociaal Plein", [privacy.share(t(p.id, "meldingen_sociaal_plein") or 0, t(p.id, "meldingen") or 0, suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
-            Series("Trajecten afgesloten binnen zes maanden", [privacy.share(t(p.id, "closed_within_six_months") or 0, t(p.id, "closed_total") or 0, suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
-        ], note="Aandelen over minder dan 10 meldingen of trajecten tonen wij niet aan wie buiten de organisatie staat." if suppress else ""))
+            Series("Meldingen via het Sociaal Plein", [disclosure.share(c("meldingen", p, "sociaal_plein"), c("meldingen", p), suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
+            Series("Trajecten afgesloten binnen zes maanden", [disclosure.share(c("afgesloten", p, "binnen_zes_maanden"), c("afgesloten", p), suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
+        ], note=("Een aandeel staat er alleen als het aantal erboven en het aantal eronder allebei getoond "
+                 "mogen worden (geen <5 of ×) en het aantal eronder minstens 10 is.") if suppress else ""))
     dash.charts.append(Chart(
         "gemiddelden", "Gemiddeld per afgesloten traject", "Periode", labels, [
-            Series("Uren per traject", [_div(t(p.id, "closed_hours"), t(p.id, "closed_total")) for p in periods], "ratio"),
-            Series("Contactmomenten per traject", [_div(t(p.id, "closed_contact_moments"), t(p.id, "closed_total")) for p in periods], "ratio"),
+            Series("Uren per traject", [ratio(t(p.id, "closed_hours"), c("afgesloten", p)) if h else None for p, h in zip(periods, has, strict=True)], "ratio"),
+            Series("Contactmomenten per traject", [ratio(t(p.id, "closed_contact_moments"), c("afgesloten", p)) if h else None for p, h in zip(periods, has, strict=True)], "ratio"),
         ], note="Afgeleid uit de totalen: uren (of contactmomenten) van de afgesloten trajecten ÷ het aantal afgesloten trajecten."))
     dash.charts.append(Chart(
         "aantallen", "Meldingen, trajecten en vrijwilligers", "Periode", labels, [
-            Series("Nieuwe meldingen", [t(p.id, "meldingen") for p in periods], "person"),
-            Series("Afgesloten trajecten", [t(p.id, "closed_total") for p in periods], "person"),
-            Series("Actieve vrijwilligers", [t(p.id, "volunteers") for p in periods], "person"),
+            Series("Nieuwe meldingen", [c("meldingen", p) if h else None for p, h in zip(periods, has, strict=True)], "person"),
+            Series("Waarvan via het Sociaal Plein", [c("meldingen", p, "sociaal_plein") if h else None for p, h in zip(periods, has, strict=True)], "person"),
+            Series("Afgesloten trajecten", [c("afgesloten", p) if h else None for p, h in zip(periods, has, strict=True)], "person"),
+            Series("Waarvan binnen zes maanden", [c("afgesloten", p, "binnen_zes_maanden") if h else None for p, h in zip(periods, has, strict=True)], "person"),
+            Series("Actieve vrijwilligers", [c("vrijwilligers", p) if h else None for p, h in zip(periods, has, strict=True)], "person"),
         ], suppress=suppress))
     services = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position, ServiceType.name)))
     used = [s for s in services if any(sid == s.id for (_, sid) in clients)]
     dash.charts.append(Chart(
         "clienten", "Cliënten per soort dienstverlening", "Periode", labels,
-        [Series(s.name, [clients.get((p.id, s.id)) if h else None for p, h in zip(periods, has, strict=True)], "person") for s in used]
-        + [Series("Totaal", [client_sum.get(p.id) if h else None for p, h in zip(periods, has, strict=True)], "person")],
-        chart_type="bar", suppress=suppress, row_total=True,
+        [Series(s.name, [c("clienten", p, s.id) if h and (p.id, s.id) in clients else None
+                         for p, h in zip(periods, has, strict=True)], "person") for s in used]
+        + [Series("Totaal", [c("clienten", p) if h and client_sum.get(p.id) is not None else None
+                             for p, h in zip(periods, has, strict=True)], "person")],
+        chart_type="bar", suppress=suppress,
         note="Cliënten per tertiaal kunnen niet bij elkaar worden opgeteld tot een jaar: zie de unieke cliënten per jaar."))
     year_cond = cond + [Period.tertial == 3]
     unique = dict(db.session.execute(sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year))
@@ -275,16 +289,30 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
     years = sorted({p.year for p in periods if p.tertial == 3})
     dash.charts.append(Chart(
         "uniek", "Unieke cliënten per jaar", "Jaar", [str(y) for y in years], [
-            Series("Unieke cliënten (decemberopgave)", [int(unique[y]) if unique.get(y) is not None else None for y in years], "person"),
+            Series("Unieke cliënten (decemberopgave)", [counts.get("uniek", y, **selection) if unique.get(y) is not None else None for y in years], "person"),
         ], chart_type="bar", suppress=suppress,
         note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt."))
-    dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress)
+    dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, counts, periods)
+    if suppress:
+        dash.legend = disclosure.LEGEND
+        if filters.organisation_id and filters.wijk_id:
+            dash.legend += (" Aantallen personen per organisatie én wijk tegelijk tonen wij alleen aan de "
+                            "organisatie zelf en de accounthouder: kies één van beide.")
     return dash
 
 
-def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, suppress) -> list[Chart]:
-    """Charts over the whole range by organisation, specialism or wijk (one unit per chart)."""
+def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, counts, periods) -> list[Chart]:
+    """Charts over the whole range by organisation, specialism or wijk (one unit per chart).
+
+    Counts of persons over the range are sums of the protected tertial figures: shown only
+    when every tertial's figure may be shown.
+    """
     range_note = "Opgeteld over de gekozen perioden."
+
+    def share(measure: str, category: str, **levels) -> float | None:
+        return disclosure.share(counts.over(measure, periods, category=category, **levels),
+                                counts.over(measure, periods, **levels), counts.protected)
+
     if filters.perspective == "organisatie":
         totals = scalar_totals(cond, CountReturn.organisation_id)
         hours = hours_totals(spec_cond, CountReturn.organisation_id)
@@ -299,8 +327,8 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
             ], chart_type="bar", note=range_note),
             Chart("per-organisatie-aandelen", "Realisatie en aandelen per organisatie", "Organisatie", labels, [
                 Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((i,), 0), planned[i]) if planned_ok else None for i in ids], "share"),
-                Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
-                Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+                Series("Via het Sociaal Plein", [share("meldingen", "sociaal_plein", organisation=i, wijk=filters.wijk_id) for i in ids], "share"),
+                Series("Binnen zes maanden afgesloten", [share("afgesloten", "binnen_zes_maanden", organisation=i, wijk=filters.wijk_id) for i in ids], "share"),
             ], chart_type="bar", note=range_note),
         ]
     if filters.perspective == "specialisme":
@@ -319,18 +347,24 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
         ]
     totals = scalar_totals(cond, CountReturn.wijk_id)
     hours = hours_totals(spec_cond, CountReturn.wijk_id)
-    clients = clients_totals(cond, CountReturn.wijk_id)
     names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
     ids = sorted(totals, key=lambda i: names[i])
     labels = [names[i] for i in ids]
+
+    def caseload(i: int) -> Any:
+        clients = counts.over("clienten", periods, organisation=filters.organisation_id, wijk=i)
+        if clients.hidden:
+            return Shown(None, disclosure.State.SECONDARY)
+        return _div(clients.value, totals[i]["fte"])
+
     return [
         Chart("per-wijk", "Uren per wijk", "Wijk", labels, [
             Series("Gerealiseerde uren", [hours.get((i,), 0) for i in ids])], chart_type="bar", note=range_note),
         Chart("per-wijk-caseload", "Caseload per wijk", "Wijk", labels, [
-            Series("Cliënten per FTE", [_div(clients.get((i,), 0), totals[i]["fte"]) for i in ids], "ratio")],
+            Series("Cliënten per FTE", [caseload(i) for i in ids], "ratio")],
             chart_type="bar", note="Cliënten opgeteld over de perioden ÷ FTE opgeteld over de perioden."),
         Chart("per-wijk-aandelen", "Doorverwijzing en doorlooptijd per wijk", "Wijk", labels, [
-            Series("Via het Sociaal Plein", [privacy.share(totals[i]["meldingen_sociaal_plein"] or 0, totals[i]["meldingen"] or 0, suppress) for i in ids], "share"),
-            Series("Binnen zes maanden afgesloten", [privacy.share(totals[i]["closed_within_six_months"] or 0, totals[i]["closed_total"] or 0, suppress) for i in ids], "share"),
+            Series("Via het Sociaal Plein", [share("meldingen", "sociaal_plein", organisation=filters.organisation_id, wijk=i) for i in ids], "share"),
+            Series("Binnen zes maanden afgesloten", [share("afgesloten", "binnen_zes_maanden", organisation=filters.organisation_id, wijk=i) for i in ids], "share"),
         ], chart_type="bar", note=range_note),
     ]

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Buurt, Period, Wijk
-from ..privacy import SMALL_CELL
+from .. import disclosure
+from ..disclosure import SMALL_CELL
 from .models import Judgement, JudgementRound, PlanStatus, QimPlan, Quality, Stakeholder
 
 # Figures resting on fewer judgements than this are marked as indicative.
@@ -243,3 +244,64 @@ def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound
             result.append(MissingRound(buurt, rnd, [(m.quality.name, m.stakeholder.name)
                                                     for m in missing]))
     return result
+
+
+@dataclass(frozen=True)
+class Masked:
+    """Figures of a group an outsider may not see: only the mark ("<5" or "×")."""
+
+    mark: str
+    mean: None = None
+    median: None = None
+    sd: None = None
+    minimum: None = None
+    maximum: None = None
+    small: bool = False
+
+    @property
+    def n(self) -> str:
+        return self.mark
+
+
+def protect_line(stats: list[Stats | None], pooled: Stats | None) -> tuple[list, Stats | Masked | None]:
+    """Mask the groups of one line (and the pooled figure) as outsiders must see them.
+
+    A group resting on 1–4 judgements shows nothing but "<5" (its mean, median, spread and
+    range would describe a few identifiable respondents); when the pooled figure is shown,
+    a second group is masked ("×") so that pooled minus visible groups does not give it
+    back (``monitor.disclosure.protect_groups``).
+    """
+    states, pooled_state = disclosure.protect_groups([s.n if s else None for s in stats],
+                                                     total_shown=pooled is not None)
+
+    def mask(s, state):
+        if s is None or state == disclosure.State.VISIBLE:
+            return s
+        return Masked(disclosure.PRIMARY_TEXT if state == disclosure.State.PRIMARY else disclosure.SECONDARY_TEXT)
+
+    return [mask(s, st) for s, st in zip(stats, states, strict=True)], mask(pooled, pooled_state)
+
+
+def protect_round(rows: list[QualityResult]) -> None:
+    """Mask small groups of every quality of a round in place (outsiders)."""
+    for row in rows:
+        masked, row.overall = protect_line([g.stats for g in row.groups], row.overall)
+        for group, stats in zip(row.groups, masked, strict=True):
+            group.stats = stats
+            if isinstance(stats, Masked):
+                group.motivations = []
+
+
+def protect_wijk(data: WijkResults | None) -> None:
+    """Mask small buurten (and the pooled wijk figure where needed) in place (outsiders)."""
+    for row in (data.qualities if data else []):
+        masked, row.overall = protect_line([c.stats for c in row.buurten], row.overall)
+        for cell, stats in zip(row.buurten, masked, strict=True):
+            cell.stats = stats
+
+
+def protect_trend(rows: list[TrendRow]) -> None:
+    """Mask periods of a buurt's trend that rest on 1–4 judgements (outsiders)."""
+    for row in rows:
+        row.cells = [Masked(disclosure.PRIMARY_TEXT) if s is not None and disclosure.sensitive(s.n) else s
+                     for s in row.cells]

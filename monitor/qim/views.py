@@ -14,7 +14,6 @@ from ..models import Buurt, Organisation, Period, Role, Wijk
 from ..periods import all_periods, period_containing
 from ..permissions import can as _can_user
 from ..permissions import public, require_object, requires
-from ..privacy import suppress_group
 from ..timeutil import utcnow
 from . import results, services
 from .catalogue import city_qualities
@@ -119,9 +118,11 @@ def buurt(buurt_id: int):
     """A buurt's plans, rounds and trend over periods."""
     buurt = services.get_or_404(Buurt, buurt_id)
     periods, trend = results.buurt_trend(buurt.id)
+    if not can("qim.motivations", buurt):
+        results.protect_trend(trend)
     chart = {"type": "line", "labels": [p.label for p in periods], "datasets": [
         {"label": row.quality.name,
-         "data": [round(s.mean, 2) if s else None for s in row.cells]} for row in trend]}
+         "data": [round(s.mean, 2) if s and s.mean is not None else None for s in row.cells]} for row in trend]}
     return render_template("qim/buurt.html", buurt=buurt, plans=services.plans_of_buurt(buurt.id),
                            rounds=services.rounds_of_buurt(buurt.id), periods=periods,
                            trend=trend, chart=chart, suppress=not can("qim.motivations", buurt))
@@ -554,13 +555,9 @@ def judgements_enter(round_id: int):
 
 # --- results ------------------------------------------------------------------------------
 
-def _n_labels(stats_list: list, suppress: bool) -> list[str]:
-    """Counts of judgements as shown: through small-cell suppression for outsiders."""
-    counts = [s.n if s else None for s in stats_list]
-    if not suppress:
-        return ["—" if c is None else str(c) for c in counts]
-    return ["—" if c is None else str(cell)
-            for c, cell in zip(counts, suppress_group(counts), strict=True)]
+def _n_labels(stats_list: list, suppress: bool = False) -> list[str]:
+    """Counts of judgements as shown (masked groups, see ``results.protect_line``, show their mark)."""
+    return ["—" if s is None else str(s.n) for s in stats_list]
 
 
 @bp.route("/rondes/<int:round_id>/resultaten")
@@ -570,6 +567,8 @@ def round_results(round_id: int):
     rnd = services.get_or_404(JudgementRound, round_id)
     suppress = not can("qim.motivations", rnd)
     rows = results.round_results(rnd)
+    if suppress:
+        results.protect_round(rows)
     labels = {}
     for row in rows:
         group_labels = _n_labels([g.stats for g in row.groups] + [row.overall], suppress)
@@ -584,10 +583,10 @@ def _wijk_chart(data: results.WijkResults | None) -> dict:
         return {}
     return {"type": "bar", "labels": [q.quality.name for q in data.qualities], "datasets": [
         {"label": f"Wijk {data.wijk.name} (alle buurten)",
-         "data": [round(q.overall.mean, 2) if q.overall else None for q in data.qualities]}
+         "data": [round(q.overall.mean, 2) if q.overall and q.overall.mean is not None else None for q in data.qualities]}
     ] + [
         {"label": buurt.name,
-         "data": [round(q.buurten[i].stats.mean, 2) if q.buurten[i].stats else None
+         "data": [round(q.buurten[i].stats.mean, 2) if q.buurten[i].stats and q.buurten[i].stats.mean is not None else None
                   for q in data.qualities]}
         for i, buurt in enumerate(data.buurten)
     ]}
@@ -619,6 +618,8 @@ def _wijk_figures(wijk_id: int) -> dict:
         abort(404)
     data = results.wijk_results(wijk.id, period.id)
     suppress = not can("qim.motivations", wijk)
+    if suppress:
+        results.protect_wijk(data)
     return {"wijk": wijk, "period": period, "data": data, "chart": _wijk_chart(data),
             "labels": _wijk_n_labels(data, suppress), "suppress": suppress}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Flask
 
 from ..models import Period, Wijk
-from ..privacy import SMALL_CELL
 from ..templating import format_number, format_percent
 from .assembly import Section, Table, register_provider
 
@@ -17,16 +16,18 @@ from .assembly import Section, Table, register_provider
 def _stats_text(stats) -> str:
     if stats is None:
         return "geen gegevens"
-    if stats.n < SMALL_CELL:  # a count of respondents: never shown below 5 outside
-        return f"{format_number(stats.mean, 1)} (n<5)*"
+    if stats.mean is None:  # masked for outsiders: "<5" or "×"
+        return str(stats.n)
     return f"{format_number(stats.mean, 1)} (n={stats.n})"
 
 
 def qim_section(wijk: Wijk, period: Period) -> Section:
     """Part 1: the stakeholders' judgements per quality, per buurt and for the wijk."""
     from ..qim import rounds_lacking_judgements, wijk_results
+    from ..qim.results import protect_wijk
 
     results = wijk_results(wijk.id, period.id)
+    protect_wijk(results)  # the dossier goes to everyone at the table
     missing = [
         f"QIM {m.buurt.name}: " + ("nog geen oordeelronde geopend" if m.round is None
                                    else f"{len(m.missing)} combinatie(s) kwaliteit/groep zonder oordeel")
@@ -44,7 +45,8 @@ def qim_section(wijk: Wijk, period: Period) -> Section:
         rows.append([row.quality.name, _stats_text(row.overall), *cells])
     section.tables.append(Table(f"Oordelen per kwaliteit, {period.label}", headers, rows,
                                 numeric=list(range(1, len(headers)))))
-    section.notes.append("* minder dan 5 oordelen: lees dit cijfer met voorzichtigheid. "
+    section.notes.append("<5: minder dan 5 oordelen, niet getoond; ×: niet getoond zodat een kleine "
+                         "groep niet uit het wijkcijfer terug te rekenen is. "
                          "'geen gegevens': de kwaliteit is beoogd, maar (nog) niet beoordeeld; "
                          "'—': niet beoogd in deze buurt.")
     return section
@@ -58,7 +60,7 @@ def outcomes_section(wijk: Wijk, period: Period) -> Section:
     rows = []
     for indicator in report.indicators:
         cell = indicator.total
-        if cell.n == 0:
+        if cell.n == 0 and not cell.hide_n:
             continue
         interval = cell.interval
         share = "—" if cell.share is None else format_percent(cell.share)
@@ -168,22 +170,24 @@ def counts_section(wijk: Wijk, period: Period) -> Section:
         missing=missing)
 
 
-ANNUAL_ROWS = [  # (chart id, series label, row label, persons?, summable?)
-    ("uren", "Gerealiseerde uren", "Uren sociaal werk", False, True),
-    ("aantallen", "Nieuwe meldingen", "Nieuwe meldingen", True, True),
-    ("aantallen", "Afgesloten trajecten", "Afgesloten trajecten", True, True),
-    ("clienten", "Totaal", "Cliënten (per tertiaal; jaar = unieke cliënten)", True, False),
-    ("aantallen", "Actieve vrijwilligers", "Actieve vrijwilligers", True, False),
+ANNUAL_ROWS = [  # (measure, row label, the year's figure: "som" flows add up, "uniek", or none)
+    ("meldingen", "Nieuwe meldingen", "som"),
+    ("afgesloten", "Afgesloten trajecten", "som"),
+    ("clienten", "Cliënten (per tertiaal; jaar = unieke cliënten)", "uniek"),
+    ("vrijwilligers", "Actieve vrijwilligers", None),
 ]
 
 
 def counts_annual_section(report) -> Section | None:
-    """The year's approved returns of the report's wijk or organisation, per tertial and in total."""
+    """The year's approved returns of the report's wijk or organisation, per tertial and in total.
+
+    Counts of persons come from the protected publication tables (as for every outsider).
+    """
     import sqlalchemy as sa
 
     from ..counts import dashboards
+    from ..counts.publication import Counts
     from ..extensions import db
-    from ..privacy import is_small, suppress_group
     from .models import ReportScope
 
     periods = list(db.session.scalars(sa.select(Period).where(Period.year == report.year)
@@ -191,35 +195,34 @@ def counts_annual_section(report) -> Section | None:
     if len(periods) != 3:
         return None
     filters = dashboards.Filters(periods[0], periods[2])
+    levels: dict = {}
     if report.scope == ReportScope.WIJK:
-        filters.wijk_id = report.wijk_id
+        filters.wijk_id = levels["wijk"] = report.wijk_id
     else:
-        filters.organisation_id = report.organisation_id
+        filters.organisation_id = levels["organisation"] = report.organisation_id
     dash = dashboards.build_for_outsiders(filters)
-    charts = {c.id: c for c in dash.charts}
-    unique = charts["uniek"].series[0].values
-    rows = []
-    for chart_id, series_label, label, persons, summable in ANNUAL_ROWS:
-        chart = charts[chart_id]
-        values = next(s.values for s in chart.series if s.label == series_label)
-        if summable:
-            total = sum(v for v in values if v is not None) if any(v is not None for v in values) else None
-        elif chart_id == "clienten":
-            total = unique[0] if unique else None
+    hours = next(s.values for s in {c.id: c for c in dash.charts}["uren"].series
+                 if s.label == "Gerealiseerde uren")
+    counted = any(v is not None for v in hours)
+    rows = [["Uren sociaal werk", *["—" if v is None else format_number(v) for v in hours],
+             format_number(sum(v for v in hours if v is not None)) if counted else "—"]]
+    counts = Counts(protected=True)
+    for measure, label, year_figure in ANNUAL_ROWS:
+        cells = [counts.get(measure, report.year, tertial=p.tertial, **levels).text if hours[i] is not None
+                 else "—" for i, p in enumerate(periods)]
+        if year_figure == "som":
+            total = counts.get(measure, report.year, **levels).text if counted else "—"
+        elif year_figure == "uniek":
+            total = counts.get("uniek", report.year, **levels).text if counted else "—"
         else:
-            total = None
-        if persons:
-            cells = suppress_group(values, total_shown=summable and total is not None)
-            texts = [str(c) if c.value is not None or c.suppressed else "—" for c in cells]
-            total_text = "—" if total is None else ("<5" if is_small(total) else format_number(total))
-        else:
-            texts = ["—" if v is None else format_number(v) for v in values]
-            total_text = "—" if total is None else format_number(total)
-        rows.append([label, *texts, total_text])
+            total = "—"
+        rows.append([label, *cells, total])
     return Section(
         key="counts_year", title=f"Tellen: de goedgekeurde opgaven van {report.year}", part=1,
         intro="Per tertiaal en over het jaar. Cliënten per tertiaal tellen niet op tot een jaar: "
-              "het jaarcijfer is het aantal unieke cliënten uit de decemberopgave.",
+              "het jaarcijfer is het aantal unieke cliënten uit de decemberopgave. "
+              "<5: minder dan 5 personen; ×: afgeschermd zodat een klein aantal elders niet terug te "
+              "rekenen is.",
         tables=[Table(f"Opgaven {report.year} — {report.subject}",
                       ["Cijfer", *[p.label for p in periods], f"Jaar {report.year}"], rows,
                       numeric=[1, 2, 3, 4])])

@@ -68,7 +68,9 @@ def test_trends_for_the_accounthouder(app, login_as, data):
     assert averages == {"Uren per traject": nl(88 / 16), "Contactmomenten per traject": nl(130 / 16)}
     assert as_dict(t["tabel-caseload"])["mei 2024"]["Cliënten per FTE"] == nl(29 / 1.75)
     counts = as_dict(t["tabel-aantallen"])["mei 2024"]
-    assert counts == {"Nieuwe meldingen": "32", "Afgesloten trajecten": "16", "Actieve vrijwilligers": "11"}
+    assert counts == {"Nieuwe meldingen": "32", "Waarvan via het Sociaal Plein": str(6 + 5 + 1),
+                      "Afgesloten trajecten": "16", "Waarvan binnen zes maanden": str(8 + 4 + 1),
+                      "Actieve vrijwilligers": "11"}
     assert as_dict(t["tabel-uniek"]) == {"2024": {"Unieke cliënten (decemberopgave)": "30"}}
     per_org = as_dict(t["tabel-per-organisatie"])
     per_org_shares = as_dict(t["tabel-per-organisatie-aandelen"])
@@ -111,13 +113,19 @@ def test_council_member_sees_small_counts_as_less_than_five(app, login_as, data)
     assert counts["Nieuwe meldingen"] == "<5" and counts["Afgesloten trajecten"] == "<5"
     shares = as_dict(t["tabel-aandelen"])["mei 2024"]
     assert set(shares.values()) == {"—"}  # denominators 2 and 2 are below 10
+    # Organisation x wijk is no publication unit for outsiders: every count is hidden (x).
     t = _get(client, data, organisatie=versa, wijk=oost)
     clients = as_dict(t["tabel-clienten"])["mei 2024"]
-    # 3 is small; with the total shown, the other part (12) is hidden too; the total 15 stays.
+    assert set(clients.values()) == {"×"}
+    assert set(as_dict(t["tabel-aantallen"])["mei 2024"].values()) == {"×"}
+    # Oost as a whole (Versa 12 + 3, MEE 6 in May): "Formulieren" is 3 and hidden as <5; a cell
+    # hidden only to protect it is marked x, never as a false "<5"; nothing gives the 3 back.
+    t = _get(client, data, wijk=oost)
+    clients = as_dict(t["tabel-clienten"])["mei 2024"]
     assert clients["Formulieren- en financiële hulp"] == "<5"
-    assert clients["Individuele ondersteuning (maatschappelijk werk)"] == "<5"
-    assert clients["Totaal"] == "15"
-    assert "12" not in clients.values()
+    assert "3" not in clients.values()
+    assert all(v == "×" or v.isdigit() and int(v) >= 5 for k, v in clients.items()
+               if k != "Formulieren- en financiële hulp"), clients
     # The export carries the same suppression.
     response = client.get("/tellen/dashboard/export.csv", query_string={"van": data["from"], "tot": data["to"],
                                                                          "organisatie": mee})

@@ -75,7 +75,14 @@ def test_raadslid_sees_aggregates_without_motivations_and_small_counts_hidden(
     assert "Gezien in de buurt" not in html
     row = _row(html, "Leefbare, sterke en betrokken buurten: per stakeholdergroep", "Bewoners 75+")
     assert "&lt;5" in row
-    assert dutch(sum(ELDERLY_K1) / 4) in row  # the mean itself stays, marked
+    # four judgements: no mean, median, spread or range that would describe them
+    assert dutch(sum(ELDERLY_K1) / 4) not in row
+    assert f"{min(ELDERLY_K1)}–{max(ELDERLY_K1)}" not in row
+    # and the pooled figure minus the other groups does not give them back: with one small
+    # group, a second group is masked (x) as well
+    table = html[html.index("Leefbare, sterke en betrokken buurten: per stakeholdergroep"):]
+    table = table[:table.index("</table>")]
+    assert "×" in table
 
 
 def test_buurt_trend_over_periods(app, login_as, make_plan, make_round):

@@ -29,7 +29,8 @@ from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...models import Organisation, Period, ServiceType, Wijk
-from ...privacy import MIN_SHARE_DENOMINATOR, SUPPRESSED_TEXT, is_small
+from ... import disclosure
+from ...disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL, Dim
 from .instruments import TARGET_SHARE, all_domain_codes, domain_name, domain_versions
 from .models import Client, DomainScore, Instrument, Measurement, MeasurementKind, OutcomeFact, Trajectory
 
@@ -58,9 +59,11 @@ DEFINITIONS = {
         "breed, zodat bijvoorbeeld 3 van de 4 niet als een zeker succes wordt gelezen."
     ),
     "privacy": (
-        "Buiten de eigen organisatie staat elk aantal van minder dan 5 cliënten als '<5'. Ook een "
-        "aanvullende cel wordt zo afgeschermd wanneer het kleine aantal anders uit het totaal terug "
-        "te rekenen is. Een aandeel staat er pas bij minstens 10 metingen."
+        "Buiten de eigen organisatie staat elk aantal van 1 tot 5 cliënten als '<5'. Een cel die "
+        "alleen is afgeschermd zodat zo'n klein aantal elders niet terug te rekenen is, staat als '×'. "
+        "Wie buiten de organisatie staat, ziet uitkomsten per heel tertiaal of heel jaar, en per wijk, "
+        "organisatie of soort dienstverlening (niet gecombineerd). Een aandeel staat er pas bij "
+        "minstens 10 metingen."
     ),
 }
 
@@ -232,14 +235,16 @@ class OutcomeCell:
     hide_improved: bool = False
     hide_share: bool = False
     note: str = ""
+    n_mark: str = PRIMARY_TEXT
+    improved_mark: str = PRIMARY_TEXT
 
     @property
     def n_text(self) -> str:
-        return SUPPRESSED_TEXT if self.hide_n else str(self.n)
+        return self.n_mark if self.hide_n else str(self.n)
 
     @property
     def improved_text(self) -> str:
-        return SUPPRESSED_TEXT if self.hide_improved else str(self.improved)
+        return self.improved_mark if self.hide_improved else str(self.improved)
 
     @property
     def share(self) -> float | None:
@@ -276,47 +281,93 @@ class OutcomeCell:
         return text
 
 
-def suppress_outcomes(pairs: Sequence[tuple[int, int]], suppress: bool) -> list[OutcomeCell]:
-    """Turn (improved, n) per group into cells, suppressed for outsiders.
+def unprotected_cell(improved: int, n: int) -> OutcomeCell:
+    return OutcomeCell(n=n, improved=improved)
 
-    Three counts of persons are visible or derivable per group: n, improved, and
-    n − improved. Each below 5 is hidden; a row with one hidden count hides another
-    (n = improved + not improved); a column (with its total shown) with exactly one
-    hidden group hides the smallest other visible group too. Repeated until stable.
-    A share needs all counts visible and, outside the organisation, n >= 10.
+
+def protected_cell(table: disclosure.Table, **levels) -> OutcomeCell:
+    """A cell of an outcome publication table as an outsider may see it."""
+    n = table.get(uitkomst=TOTAL, **levels)
+    k = table.get(uitkomst="vooruit", **levels)
+    rest = table.get(uitkomst="niet_vooruit", **levels)
+    cell = OutcomeCell(n=n.value or 0, improved=k.value or 0)
+    cell.hide_n = n.hidden
+    cell.n_mark = n.text if n.hidden else PRIMARY_TEXT
+    cell.hide_improved = k.hidden or rest.hidden
+    cell.improved_mark = (k.text if k.hidden else SECONDARY_TEXT) if cell.hide_improved else PRIMARY_TEXT
+    if cell.hide_improved or cell.hide_n:
+        cell.hide_share = True
+        cell.note = "afgeschermd"
+    elif cell.n < MIN_SHARE_DENOMINATOR:
+        cell.hide_share = True
+        cell.note = "te weinig metingen"
+    return cell
+
+
+def _tertial(day: date) -> int:
+    return (day.month - 1) // 4 + 1
+
+
+def publication_unit(first: date, last: date) -> tuple[int, int | None] | None:
+    """(year, tertial or ``None`` for the whole year) when the range is one, else ``None``.
+
+    Outsiders only get whole tertials or whole years: a free range could be subtracted
+    from an overlapping one.
     """
-    cells = [OutcomeCell(n=n, improved=k) for k, n in pairs]
-    if not suppress:
-        return cells
-    # hidden[i] = [n, improved, not improved]
-    hidden = [[is_small(n), is_small(k), is_small(n - k)] for k, n in pairs]
-    values = [[n, k, n - k] for k, n in pairs]
-    while True:
-        for row in hidden:
-            # One count hidden: the two others would give it back (n = k + r), so
-            # improved and not-improved both go (n alone then reveals nothing small).
-            if any(row) and not (row[1] and row[2]):
-                row[1] = row[2] = True
-        # One complementary cell at a time, then the row rule again: hides no more
-        # than needed.
-        for col in range(3):
-            if sum(h[col] for h in hidden) == 1:
-                visible = [(values[i][col], i) for i in range(len(hidden)) if not hidden[i][col]]
-                if visible:
-                    hidden[min(visible)[1]][col] = True
-                    break
-        else:
-            break
-    for cell, (hide_n, hide_k, hide_r) in zip(cells, hidden, strict=True):
-        cell.hide_n = hide_n
-        cell.hide_improved = hide_k or hide_r
-        if cell.hide_improved:
-            cell.hide_share = True
-            cell.note = "te weinig metingen" if cell.n < MIN_SHARE_DENOMINATOR else "afgeschermd"
-        elif cell.n < MIN_SHARE_DENOMINATOR:
-            cell.hide_share = True
-            cell.note = "te weinig metingen"
-    return cells
+    if first.year != last.year or first.day != 1:
+        return None
+    t1, t2 = _tertial(first), _tertial(last)
+    starts = {1: 1, 2: 5, 3: 9}
+    ends = {1: date(first.year, 4, 30), 2: date(first.year, 8, 31), 3: date(first.year, 12, 31)}
+    if first.month != starts[t1] or last != ends[t2]:
+        return None
+    if t1 == t2:
+        return first.year, t1
+    if (t1, t2) == (1, 3):
+        return first.year, None
+    return None
+
+
+def _table_key(o: Observation) -> tuple:
+    return (o.organisation_id, o.wijk_id if o.wijk_id is not None else "onbekend",
+            o.service_type_id, _tertial(o.reference_date), "vooruit" if o.improved else "niet_vooruit")
+
+
+def outsider_cell(key: tuple) -> bool:
+    """Outsiders see one organisation, one wijk or one service type at a time."""
+    return sum(level is not TOTAL for level in key[:3]) <= 1
+
+
+def publication_tables(year: int) -> dict[str, disclosure.Table]:
+    """Per indicator the protected publication table of ``year`` (every observation of it)."""
+    observations = collect_observations(Filters(first=date(year, 1, 1), last=date(year, 12, 31)))
+    atoms: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
+    for o in observations:
+        atoms[o.indicator][_table_key(o)] += 1
+    tables = {}
+    for indicator, cells in atoms.items():
+        key = (indicator, year, tuple(sorted(cells.items(), key=repr)))
+        found = _cache.get(key)
+        if found is None:
+            leaves = [tuple(sorted({k[i] for k in cells}, key=repr)) for i in range(3)]
+            dims = (Dim("organisatie", leaves[0], owner=True), Dim("wijk", leaves[1]),
+                    Dim("dienst", leaves[2]),
+                    Dim("tertiaal", (1, 2, 3), groups=(frozenset({1, 2}), frozenset({2, 3}))),
+                    Dim("uitkomst", ("vooruit", "niet_vooruit")))
+            found = disclosure.protect(dims, dict(cells), outsider_cell)
+            if len(_cache) > 512:
+                _cache.clear()
+            _cache[key] = found
+        tables[indicator] = found
+    return tables
+
+
+_cache: dict[tuple, disclosure.Table] = {}
+
+
+def suppress_outcomes(pairs: Sequence[tuple[int, int]], suppress: bool) -> list[OutcomeCell]:
+    """Cells for (improved, n) pairs without protection (the owning organisation)."""
+    return [OutcomeCell(n=n, improved=k) for k, n in pairs]
 
 
 GROUPINGS = {
@@ -346,6 +397,7 @@ class OutcomeReport:
     suppressed: bool
     indicators: list[IndicatorReport] = field(default_factory=list)
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
+    refusal: str = ""  # why an outsider gets no figures for this choice
 
     @property
     def total_observations(self) -> int:
@@ -389,6 +441,8 @@ def build_report(observations: Iterable[Observation], filters: Filters, grouping
     labels = _group_labels(grouping) if grouping != "totaal" else {}
     order = ["ladder"] + [f"zrm:{c}" for c in all_domain_codes()]
     report = OutcomeReport(filters=filters, grouping=grouping, suppressed=suppress)
+    if suppress:
+        return _protected_report(report, by_indicator, labels, order)
     for key in order:
         groups = by_indicator.get(key)
         if not groups:
@@ -401,6 +455,49 @@ def build_report(observations: Iterable[Observation], filters: Filters, grouping
             keys = sorted(groups, key=lambda g: labels.get(g, "~"))
             cells = suppress_outcomes([tuple(groups[g]) for g in keys], suppress)
             rows = [(labels.get(g, "Onbekend"), c) for g, c in zip(keys, cells, strict=True)]
+        report.indicators.append(IndicatorReport(key, indicator_label(key), rows, total))
+    return report
+
+
+DIM_OF_GROUPING = {"wijk": "wijk", "organisatie": "organisatie", "dienst": "dienst"}
+
+
+def _protected_report(report: OutcomeReport, by_indicator, labels, order) -> OutcomeReport:
+    """The report as outsiders see it: cells of the year's publication tables."""
+    filters = report.filters
+    unit = publication_unit(filters.first, filters.last)
+    if unit is None:
+        report.refusal = ("Buiten de eigen organisatie tonen wij uitkomsten per heel tertiaal of per "
+                          "heel jaar: kies als begin en eind hetzelfde tertiaal, of januari tot en met "
+                          "december van één jaar.")
+        return report
+    year, tertial = unit
+    tables = publication_tables(year)
+    fixed = {"organisatie": filters.organisation_id, "wijk": filters.wijk_id,
+             "dienst": filters.service_type_id, "tertiaal": tertial}
+    dim = DIM_OF_GROUPING.get(report.grouping)
+    used = {k for k in ("organisatie", "wijk", "dienst") if fixed[k] is not None} | ({dim} if dim else set())
+    if len(used) > 1:
+        report.refusal = ("Buiten de eigen organisatie tonen wij uitkomsten per wijk, per organisatie of "
+                          "per soort dienstverlening, niet voor combinaties daarvan: kies één indeling "
+                          "zonder filter op een ander kenmerk.")
+        return report
+    for key in order:
+        table = tables.get(key)
+        groups = by_indicator.get(key)
+        if table is None or not groups:
+            continue
+        total = protected_cell(table, **fixed)
+        rows: list[tuple[str, OutcomeCell]] = []
+        if dim is not None:
+            leaves = next(d.leaves for d in table.dims if d.name == dim)
+            shown = [g for g in groups if (g if g is not None else "onbekend") in leaves
+                     or (dim != "wijk" and g in leaves)]
+            for g in sorted(shown, key=lambda g: labels.get(g, "~")):
+                level = "onbekend" if dim == "wijk" and g is None else g
+                if fixed.get(dim) is not None and fixed[dim] != g:
+                    continue
+                rows.append((labels.get(g, "Onbekend"), protected_cell(table, **{**fixed, dim: level})))
         report.indicators.append(IndicatorReport(key, indicator_label(key), rows, total))
     return report
 
