@@ -216,6 +216,11 @@ def protect(dims: Sequence[Dim], atoms: dict[Key, int],
     :param published: which cells (keys with leaves or ``TOTAL``) outsiders may see.
     """
     dims = tuple(dims)
+    outward = published
+
+    def published(key: Key) -> bool:  # noqa: F811  (sets of values are never published)
+        return not any(isinstance(level, frozenset) for level in key) and outward(key)
+
     owner = next((i for i, d in enumerate(dims) if d.owner), None)
     atoms = {k: int(v) for k, v in atoms.items()}
     values: dict[Key, int] = defaultdict(int)
@@ -260,7 +265,10 @@ def protect(dims: Sequence[Dim], atoms: dict[Key, int],
             needs[cell] = against
     if owner is not None:
         _organisation_subsets(values, contributions, owner, organisations, needs, published)
-    states: dict[Key, State] = {c: State.PRIMARY for c in needs if published(c)}
+    # "<5" only where it is true; a cell sensitive only for an insider (what is left after
+    # one organisation's own part is 1-4) is hidden as "×", like the complements.
+    states: dict[Key, State] = {c: State.PRIMARY if sensitive(values.get(c, 0)) else State.SECONDARY
+                                for c in needs if published(c)}
     table.states = states
     def hidden(cell: Key) -> bool:
         return cell in states
