@@ -32,6 +32,7 @@ ERROR_TEXTS = {
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina."),
     405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
     409: ("Tegelijk gewijzigd", "Iemand anders heeft net hetzelfde opgeslagen. Er is niets dubbel vastgelegd. Laad de pagina opnieuw en controleer of uw wijziging nog nodig is."),
+    410: ("Verwijderd", "Wat hier stond is verwijderd en komt niet meer terug. Het adres wordt ook nooit voor iets anders gebruikt."),
     413: ("Bestand te groot", "Wat u verstuurde is groter dan toegestaan. Verklein het bestand (bijvoorbeeld de foto) en probeer het opnieuw."),
     429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht even en probeer het daarna opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw gegevens zijn niet verloren gegaan; probeer het later opnieuw. Blijft het misgaan, meld het dan bij de beheerder."),

@@ -1,4 +1,4 @@
-"""Security headers on every response."""
+"""Security headers on every response (and no caching of anything personal)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
-            # Pages can hold personal data: never keep them in shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+        # Pages, exports, PDFs and API answers can hold personal data: never stored in any
+        # cache unless the view chose otherwise (static files carry their own no-cache).
+        headers.setdefault("Cache-Control", "no-store")
         return response

@@ -44,6 +44,7 @@ from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and th
 )
 from .models import (
     ConsentMethod,
+    ErasedPhotoKey,
     Story,
     StoryFeedback,
     StoryForm,
@@ -99,11 +100,17 @@ def get_story_or_404(story_id: int) -> Story:
     return story
 
 
-def get_photo_or_404(photo_id: int) -> StoryPhoto:
-    """Load a photo or abort with 404."""
-    photo = db.session.get(StoryPhoto, photo_id)
-    if photo is None:
+def get_photo_or_abort(key: str) -> StoryPhoto:
+    """Load a photo by its random key.
+
+    :raise 410: the photo was withdrawn or removed (its URL never shows anything again).
+    :raise 404: no photo ever had this key.
+    """
+    if not key or len(key) > 64 or not key.isalnum() or not key.isascii():
         abort(404)
+    photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.file_key == key))
+    if photo is None:
+        abort(410 if db.session.get(ErasedPhotoKey, key) is not None else 404)
     return photo
 
 
@@ -178,11 +185,18 @@ def _prepare_photos(inputs: Iterable[PhotoInput]) -> list[_Prepared]:
     return prepared
 
 
+def _key_was_used(key: str) -> bool:
+    return db.session.get(ErasedPhotoKey, key) is not None or db.session.scalar(
+        sa.select(StoryPhoto.id).where(StoryPhoto.file_key == key)) is not None
+
+
 def _attach_photos(story: Story, prepared: list[_Prepared], written: list[str]) -> None:
     """Write the files and add the records; ``written`` collects keys for clean-up."""
     folder = current_app.config["UPLOAD_FOLDER"]
     position = max((p.position for p in story.photos), default=0)
     for item in prepared:
+        while _key_was_used(item.key):  # 128 random bits: never in practice, but never reused
+            item.key = photos.new_key()
         photos.store(folder, item.key, item.processed)
         written.append(item.key)
         position += 1
@@ -201,6 +215,13 @@ def _commit_with_files(written: list[str]) -> None:
         db.session.rollback()
         _remove_files(written)
         raise
+
+
+def _erase_photo_keys(keys: Iterable[str]) -> None:
+    """Record erased photo keys (same transaction) so their URLs answer 410 for ever."""
+    for key in keys:
+        if db.session.get(ErasedPhotoKey, key) is None:
+            db.session.add(ErasedPhotoKey(key=key))
 
 
 def _remove_files(keys: Iterable[str]) -> None:
@@ -483,6 +504,7 @@ def remove_photo(photo: StoryPhoto, by: User) -> Story:
     story = photo.story
     key = photo.file_key
     story.photos.remove(photo)
+    _erase_photo_keys([key])
     indexing.touch(story)
     indexing.queue_index(story.id)
     audit.record("story.photo_remove", story, old={"photo": photo.id, "alt_text": photo.alt_text})
@@ -647,6 +669,7 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
 def _scrub_withdrawn(story: Story) -> list[str]:
     keys = [p.file_key for p in story.photos]
     story.photos.clear()
+    _erase_photo_keys(keys)
     story.status = StoryStatus.INGETROKKEN
     story.withdrawn_at = utcnow()
     story.title = "Ingetrokken verhaal"
@@ -683,6 +706,7 @@ def delete_story(story: Story, by: User) -> None:
     """Delete a story and its photos for good (coordinator of the wijk)."""
     keys = [p.file_key for p in story.photos]
     story_id, reference = story.id, story.reference
+    _erase_photo_keys(keys)
     audit.record("story.delete", story, old={"reference": reference, "status": story.status})
     db.session.delete(story)
     indexing.queue_index(story_id)

@@ -134,13 +134,16 @@ def wijk(wijk_id: int):
                            **services.wijk_overview(place, current_user))
 
 
-@bp.route("/foto/<int:photo_id>/<string:size>")
+@bp.route("/foto/<string:key>/<string:size>")
 @public
-def photo(photo_id: int, size: str):
-    """Serve a photo as JPEG (never as HTML), if the reader may see its story."""
+def photo(key: str, size: str):
+    """Serve a photo as JPEG (never as HTML), if the reader may see its story.
+
+    The URL holds the photo's random key: never reused, and 410 once the photo is erased.
+    """
     if size not in ("web", "thumb"):
         abort(404)
-    item = services.get_photo_or_404(photo_id)
+    item = services.get_photo_or_abort(key)
     if not services.can_read(current_user, item.story):
         abort(404)
     path = services.photo_path(item, size)
@@ -150,9 +153,16 @@ def photo(photo_id: int, size: str):
         abort(404)
     response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)
     public_photo = item.story.is_published and item.story.visibility == Visibility.OPENBAAR
-    response.headers["Cache-Control"] = "public, max-age=3600" if public_photo else "private, no-store"
+    if public_photo:
+        # A cache may keep it but must ask again every time (answered 304 while the story
+        # is public), so a withdrawal or a narrowed visibility takes effect at once.
+        response.headers["Cache-Control"] = "no-cache"
+        response.set_etag(f"{item.file_key}-{size}")
+        response.make_conditional(request)
+    else:
+        response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = f'inline; filename="foto-{item.id}.jpg"'
+    response.headers["Content-Disposition"] = 'inline; filename="foto.jpg"'
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
@@ -322,11 +332,11 @@ def photo_add(story_id: int):
     return redirect(url_for("narratives.edit", story_id=item.id))
 
 
-@bp.route("/foto/<int:photo_id>/verwijderen", methods=["POST"])
+@bp.route("/foto/<string:key>/verwijderen", methods=["POST"])
 @requires("narratives.edit")
-def photo_remove(photo_id: int):
-    """Remove a photo (its files are deleted)."""
-    item = services.get_photo_or_404(photo_id)
+def photo_remove(key: str):
+    """Remove a photo (its files are deleted; its URL answers 410 from now on)."""
+    item = services.get_photo_or_abort(key)
     require_object("narratives.edit", item.story)
     if ConfirmForm().validate_on_submit():
         story = services.remove_photo(item, current_user)
