@@ -23,7 +23,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from .. import audit, photos, search
+from .. import audit, erasure, photos, search
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Buurt, Period, Role, User, Wijk
@@ -658,7 +658,9 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     story.teller_name = ""
     story.anonymised = True
     indexing.touch(story)
-    # The names themselves are not written to the audit trail.
+    # Earlier audit events (and copies elsewhere) held the names: erased there too. The
+    # names themselves are not written to the audit trail.
+    erasure.erase("Story", story.id)
     audit.record("story.anonymise", story, new={"replaced": replaced, "names": len(names)})
     indexing.queue_index(story.id)
     db.session.commit()
@@ -690,6 +692,7 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
     keys = _scrub_withdrawn(story)
+    erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,
                          actor_label="inwoner (privélink)" if via_token else None,
                          old={"status": old},
@@ -707,6 +710,7 @@ def delete_story(story: Story, by: User) -> None:
     keys = [p.file_key for p in story.photos]
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
+    erasure.erase("Story", story_id)
     audit.record("story.delete", story, old={"reference": reference, "status": story.status})
     db.session.delete(story)
     indexing.queue_index(story_id)
