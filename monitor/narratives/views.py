@@ -116,8 +116,7 @@ def story(story_id: int):
     """Read one story with its photo gallery and related stories."""
     item = services.get_story_or_404(story_id)
     if not services.can_read(current_user, item):
-        if not current_user.is_authenticated and item.is_published:
-            return redirect(url_for("auth.login", next=request.path))
+        # Exactly as if it did not exist: no login page that would reveal a hidden story.
         abort(404)
     return render_template(
         "narratives/story.html", story=item, body=services.render_markdown(item.body),
