@@ -10,12 +10,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
+from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int
@@ -189,7 +189,8 @@ def contribute():
         except DomainError as err:
             show_error(form, err)
         else:
-            session[RECEIPT_KEY] = {"reference": story.reference, "token": token}
+            # Kept server-side: the signed (not encrypted) session cookie never holds the token.
+            once.keep(RECEIPT_KEY, {"reference": story.reference, "token": token})
             return redirect(url_for("narratives.received"))
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
@@ -203,7 +204,7 @@ def contribute():
 @public
 def received():
     """Show the reference code and the private withdrawal link, once."""
-    receipt = session.pop(RECEIPT_KEY, None)
+    receipt = once.take(RECEIPT_KEY)
     if not receipt:
         return redirect(url_for("narratives.contribute"))
     link = url_for("narratives.mine", token=receipt["token"], _external=True)
