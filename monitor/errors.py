@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .logscrub import scrub
+
 logger = logging.getLogger(__name__)
 
 
@@ -83,7 +85,7 @@ def register_error_handlers(app: Flask) -> None:
         # A number the database cannot hold came in: bad input, not a server fault. The
         # forms and views validate ranges; this is the net under them (logged to fix).
         logger.warning("Out-of-range value reached the database on %s %s: %s",
-                       request.method, request.path, error)
+                       request.method, scrub(request.path), error)
         _rollback()
         return render_error(400, "Een van de ingevulde getallen is te groot of ongeldig. "
                                  "Controleer de getallen en probeer het opnieuw.")
@@ -92,7 +94,7 @@ def register_error_handlers(app: Flask) -> None:
     def conflict(error: IntegrityError):
         # Two people saving the same thing at the same moment: the database's unique
         # rules keep one; the other gets a clear message instead of an error page.
-        logger.warning("Integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+        logger.warning("Integrity conflict on %s %s: %s", request.method, scrub(request.path), error.orig)
         _rollback()
         return render_error(409)
 
@@ -100,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     def unhandled(error: Exception):
         if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
             return http_error(error)
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        logger.exception("Unhandled error on %s %s", request.method, scrub(request.path))
         _rollback()
         return render_error(500)
 

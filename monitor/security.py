@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+
+from .logscrub import has_secret
 
 CSP = "; ".join(
     [
@@ -28,7 +30,8 @@ def register_security_headers(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
+        # A private link's page must not hand its URL (the secret) to the requests it makes.
+        headers.setdefault("Referrer-Policy", "no-referrer" if has_secret(request.path) else "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
