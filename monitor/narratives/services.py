@@ -710,9 +710,10 @@ def delete_story(story: Story, by: User) -> None:
     keys = [p.file_key for p in story.photos]
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
-    erasure.erase("Story", story_id)
     audit.record("story.delete", story, old={"reference": reference, "status": story.status})
     db.session.delete(story)
+    db.session.flush()
+    erasure.erase("Story", story_id)  # after the delete: copies elsewhere see it gone
     indexing.queue_index(story_id)
     db.session.commit()
     _remove_files(keys)
@@ -783,13 +784,39 @@ def add_feedback(story_id: int, session_title: str, message: str) -> bool:
     return True
 
 
-def still_published(story_ids: Iterable[int]) -> set[int]:
-    """Which of ``story_ids`` are still published (not withdrawn, deleted or unpublished)."""
+def still_published(story_ids: Iterable[int], visibilities: Iterable[str] | None = None) -> set[int]:
+    """Which of ``story_ids`` are still published (not withdrawn, deleted or unpublished).
+
+    :param visibilities: only those still readable at one of these levels (default: any).
+    """
+    ids = list(story_ids)
+    if not ids:
+        return set()
+    query = sa.select(Story.id).where(Story.id.in_(ids), Story.status == StoryStatus.GEPUBLICEERD)
+    if visibilities is not None:
+        query = query.where(Story.visibility.in_([Visibility(v) for v in visibilities]))
+    return set(db.session.scalars(query))
+
+
+def withdrawn(story_ids: Iterable[int]) -> set[int]:
+    """Which of ``story_ids`` their tellers withdrew."""
     ids = list(story_ids)
     if not ids:
         return set()
     return set(db.session.scalars(sa.select(Story.id).where(
-        Story.id.in_(ids), Story.status == StoryStatus.GEPUBLICEERD)))
+        Story.id.in_(ids), Story.status == StoryStatus.INGETROKKEN)))
+
+
+def kept_title(story_id: int) -> str | None:
+    """The current title of a story that still exists and was not withdrawn, else ``None``.
+
+    Other modules that copied a title call this when the story is erased (anonymised:
+    the new title; withdrawn or deleted: nothing).
+    """
+    story = db.session.get(Story, story_id)
+    if story is None or story.status == StoryStatus.INGETROKKEN or story in db.session.deleted:
+        return None
+    return story.title
 
 
 def published_stories_for_period(wijk_id: int, period: Period,
