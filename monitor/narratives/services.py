@@ -650,6 +650,11 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     story.summary = scrub(story.summary)
     story.body = scrub(story.body)
     story.tags = scrub(story.tags)
+    # What moderators and sessions wrote about the story can name the same people.
+    story.moderation_remarks = scrub(story.moderation_remarks)
+    story.rejection_reason = scrub(story.rejection_reason)
+    for item in story.feedback:
+        item.message = scrub(item.message)
     for photo in story.photos:
         photo.alt_text = scrub(photo.alt_text)
         photo.caption = scrub(photo.caption)
@@ -676,6 +681,8 @@ def _scrub_withdrawn(story: Story) -> list[str]:
     story.withdrawn_at = utcnow()
     story.title = "Ingetrokken verhaal"
     story.summary = story.body = story.tags = story.teller_name = ""
+    # Remarks and reasons of the moderators quote the story too.
+    story.moderation_remarks = story.rejection_reason = ""
     story.qualities = []
     story.feedback.clear()
     indexing.touch(story)

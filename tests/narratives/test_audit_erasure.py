@@ -41,6 +41,9 @@ def test_erased_story_content_leaves_the_audit_trail_but_the_facts_stay(
     response = coordinator.post(f"/verhalen/verhaal/{story_id}/anonimiseren",
                                 data={"ano-names": "Henk Jansma\nLelielaan 12"})
     assert response.status_code == 302
+    with narr_app.app_context():
+        story = db.session.get(Story, story_id)
+        assert "Lelielaan" not in story.moderation_remarks and "[naam]" in story.moderation_remarks
     after_anonymising = admin.get("/beheer/audit").get_data(as_text=True)
     assert "Henk" not in after_anonymising and "Lelielaan" not in after_anonymising
     assert "Jansma" not in admin.get("/beheer/audit?actie=story").get_data(as_text=True)
@@ -55,6 +58,11 @@ def test_erased_story_content_leaves_the_audit_trail_but_the_facts_stay(
         assert action in trail, action
     assert coordinator.user.name in trail and "inwoner (privélink)" in trail
     assert "ingetrokken" in trail  # the status change is a fact, not content
+    with narr_app.app_context():
+        story = db.session.get(Story, story_id)
+        stored = " ".join(str(getattr(story, c.key)) for c in Story.__table__.columns)
+        for erased in ("Henk", "Jansma", "Lelielaan", "moestuin", "groente"):
+            assert erased not in stored, erased
 
 
 def test_deleting_a_story_erases_its_content_from_the_audit_trail(narr_app, make_story, login_as):
