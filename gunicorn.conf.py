@@ -14,6 +14,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # shared by every instance on the machine; the platform does not use it.
 control_socket_disable = True
 accesslog = os.environ.get("MONITOR_ACCESS_LOG", "-") or None  # empty: no access log
+# Private links (a resident's withdrawal link, a stakeholder's answer link) are secrets:
+# the access log shows them, and referrers, as "…" (monitor/logscrub.py).
+logger_class = "monitor.ops.accesslog.ScrubbingLogger"
 
 
 def post_worker_init(worker):

@@ -1,8 +1,14 @@
-"""The audit trail helper every module uses: ``record(action, obj, old=..., new=...)``."""
+"""The audit trail helper every module uses: ``record(action, obj, old=..., new=...)``.
+
+The trail records that something happened, not content that was erased since:
+:func:`redact_subject` (called through :func:`monitor.erasure.erase`) replaces the stored
+values of every earlier event about an erased object, keeping who, what, when and which.
+"""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -83,3 +89,67 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+REDACTED = "[verwijderd]"
+
+# Values that state a fact about an event (a state, a place, a reference, a count), never
+# what a person wrote or who they are. Everything else is content and goes on erasure.
+FACT_KEYS = frozenset({
+    "status", "visibility", "active", "role", "kind", "version", "reference",
+    "wijk_id", "buurt_id", "organisation_id", "period_id", "story_id", "photo",
+    "photos", "photos_removed", "replaced", "names", "form", "teller",
+    "consent_given", "consent_method", "consent_date",
+})
+
+
+def _redact_values(values: dict[str, Any] | None, keep: frozenset[str],
+                   erased: list[str]) -> dict[str, Any] | None:
+    if not values:
+        return values
+    result = {}
+    for key, value in values.items():
+        fact = key in keep and not isinstance(value, dict | list)
+        if fact or value is None or value == "" or value == REDACTED:
+            result[key] = value
+            continue
+        erased.extend(_strings(value))
+        result[key] = REDACTED
+    return result
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def redact_subject(object_type: str, object_id: Any, *, keep: Iterable[str] = ()) -> int:
+    """Erase the stored content of every audit event about one object (caller commits).
+
+    Old and new values keep their keys (which fields changed) and the values listed in
+    :data:`FACT_KEYS` (and ``keep``); every other value becomes ``[verwijderd]``, and the
+    summary loses any erased text it quoted. Actor, action, object and time stay.
+
+    :return: the number of events changed.
+    """
+    facts = FACT_KEYS | frozenset(keep)
+    events = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id)))
+    changed = 0
+    for event in events:
+        erased: list[str] = []
+        old = _redact_values(event.old_values, facts, erased)
+        new = _redact_values(event.new_values, facts, erased)
+        summary = event.summary or ""
+        for text in sorted({t.strip() for t in erased if len(t.strip()) >= 3}, key=len, reverse=True):
+            summary = summary.replace(text, REDACTED)
+        if old != event.old_values or new != event.new_values or summary != event.summary:
+            # New dict objects: the JSON columns do not track changes made in place.
+            event.old_values, event.new_values, event.summary = old, new, summary
+            changed += 1
+    return changed

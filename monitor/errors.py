@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .logscrub import scrub
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,6 +34,7 @@ ERROR_TEXTS = {
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina."),
     405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
     409: ("Tegelijk gewijzigd", "Iemand anders heeft net hetzelfde opgeslagen. Er is niets dubbel vastgelegd. Laad de pagina opnieuw en controleer of uw wijziging nog nodig is."),
+    410: ("Verwijderd", "Wat hier stond is verwijderd en komt niet meer terug. Het adres wordt ook nooit voor iets anders gebruikt."),
     413: ("Bestand te groot", "Wat u verstuurde is groter dan toegestaan. Verklein het bestand (bijvoorbeeld de foto) en probeer het opnieuw."),
     429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht even en probeer het daarna opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw gegevens zijn niet verloren gegaan; probeer het later opnieuw. Blijft het misgaan, meld het dan bij de beheerder."),
@@ -82,7 +85,7 @@ def register_error_handlers(app: Flask) -> None:
         # A number the database cannot hold came in: bad input, not a server fault. The
         # forms and views validate ranges; this is the net under them (logged to fix).
         logger.warning("Out-of-range value reached the database on %s %s: %s",
-                       request.method, request.path, error)
+                       request.method, scrub(request.path), error)
         _rollback()
         return render_error(400, "Een van de ingevulde getallen is te groot of ongeldig. "
                                  "Controleer de getallen en probeer het opnieuw.")
@@ -91,7 +94,7 @@ def register_error_handlers(app: Flask) -> None:
     def conflict(error: IntegrityError):
         # Two people saving the same thing at the same moment: the database's unique
         # rules keep one; the other gets a clear message instead of an error page.
-        logger.warning("Integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+        logger.warning("Integrity conflict on %s %s: %s", request.method, scrub(request.path), error.orig)
         _rollback()
         return render_error(409)
 
@@ -99,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     def unhandled(error: Exception):
         if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
             return http_error(error)
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        logger.exception("Unhandled error on %s %s", request.method, scrub(request.path))
         _rollback()
         return render_error(500)
 

@@ -1,8 +1,10 @@
-"""Security headers on every response."""
+"""Security headers on every response (and no caching of anything personal)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+
+from .logscrub import has_secret
 
 CSP = "; ".join(
     [
@@ -28,13 +30,14 @@ def register_security_headers(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
+        # A private link's page must not hand its URL (the secret) to the requests it makes.
+        headers.setdefault("Referrer-Policy", "no-referrer" if has_secret(request.path) else "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
-            # Pages can hold personal data: never keep them in shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+        # Pages, exports, PDFs and API answers can hold personal data: never stored in any
+        # cache unless the view chose otherwise (static files carry their own no-cache).
+        headers.setdefault("Cache-Control", "no-store")
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..models import Buurt, Organisation, Period, User, Wijk
@@ -71,8 +72,9 @@ def user_new():
                 err.field = "password"
             show_error(form, err)
         else:
-            flash(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
-                  "(wordt maar één keer getoond).", "ok")
+            # Not flash(): the session cookie is signed, not encrypted.
+            once.flash_secret(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
+                              "(wordt maar één keer getoond).", "ok")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), _status(form)
 
@@ -117,7 +119,8 @@ def user_reset_password(user_id: int):
     """Give the account a new initial password."""
     user = services.get_or_404(User, user_id)
     password = services.reset_password(user)
-    flash(f"Nieuw eerste wachtwoord voor {user.name}: {password} (wordt maar één keer getoond).", "ok")
+    once.flash_secret(f"Nieuw eerste wachtwoord voor {user.name}: {password} "
+                      "(wordt maar één keer getoond).", "ok")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

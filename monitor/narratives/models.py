@@ -204,6 +204,23 @@ class StoryPhoto(db.Model):
         return f"<StoryPhoto {self.id} story={self.story_id}>"
 
 
+class ErasedPhotoKey(db.Model):
+    """The key of a photo that was withdrawn or removed: its URL answers 410 for ever.
+
+    Photo URLs are built from the random ``file_key``; keeping the erased keys means an old
+    URL (in a browser cache, a bookmark, a forwarded mail) never shows anything again and a
+    key is never handed to a new photo.
+    """
+
+    __tablename__ = "erased_photo_keys"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ErasedPhotoKey {self.key[:6]}…>"
+
+
 class StoryIndexOp(db.Model):
     """A pending search-index update, written in the same transaction as the change.
 

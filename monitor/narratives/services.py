@@ -23,7 +23,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from .. import audit, photos, search
+from .. import audit, erasure, photos, search
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Buurt, Period, Role, User, Wijk
@@ -44,6 +44,7 @@ from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and th
 )
 from .models import (
     ConsentMethod,
+    ErasedPhotoKey,
     Story,
     StoryFeedback,
     StoryForm,
@@ -99,11 +100,17 @@ def get_story_or_404(story_id: int) -> Story:
     return story
 
 
-def get_photo_or_404(photo_id: int) -> StoryPhoto:
-    """Load a photo or abort with 404."""
-    photo = db.session.get(StoryPhoto, photo_id)
-    if photo is None:
+def get_photo_or_abort(key: str) -> StoryPhoto:
+    """Load a photo by its random key.
+
+    :raise 410: the photo was withdrawn or removed (its URL never shows anything again).
+    :raise 404: no photo ever had this key.
+    """
+    if not key or len(key) > 64 or not key.isalnum() or not key.isascii():
         abort(404)
+    photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.file_key == key))
+    if photo is None:
+        abort(410 if db.session.get(ErasedPhotoKey, key) is not None else 404)
     return photo
 
 
@@ -178,11 +185,18 @@ def _prepare_photos(inputs: Iterable[PhotoInput]) -> list[_Prepared]:
     return prepared
 
 
+def _key_was_used(key: str) -> bool:
+    return db.session.get(ErasedPhotoKey, key) is not None or db.session.scalar(
+        sa.select(StoryPhoto.id).where(StoryPhoto.file_key == key)) is not None
+
+
 def _attach_photos(story: Story, prepared: list[_Prepared], written: list[str]) -> None:
     """Write the files and add the records; ``written`` collects keys for clean-up."""
     folder = current_app.config["UPLOAD_FOLDER"]
     position = max((p.position for p in story.photos), default=0)
     for item in prepared:
+        while _key_was_used(item.key):  # 128 random bits: never in practice, but never reused
+            item.key = photos.new_key()
         photos.store(folder, item.key, item.processed)
         written.append(item.key)
         position += 1
@@ -201,6 +215,13 @@ def _commit_with_files(written: list[str]) -> None:
         db.session.rollback()
         _remove_files(written)
         raise
+
+
+def _erase_photo_keys(keys: Iterable[str]) -> None:
+    """Record erased photo keys (same transaction) so their URLs answer 410 for ever."""
+    for key in keys:
+        if db.session.get(ErasedPhotoKey, key) is None:
+            db.session.add(ErasedPhotoKey(key=key))
 
 
 def _remove_files(keys: Iterable[str]) -> None:
@@ -483,6 +504,7 @@ def remove_photo(photo: StoryPhoto, by: User) -> Story:
     story = photo.story
     key = photo.file_key
     story.photos.remove(photo)
+    _erase_photo_keys([key])
     indexing.touch(story)
     indexing.queue_index(story.id)
     audit.record("story.photo_remove", story, old={"photo": photo.id, "alt_text": photo.alt_text})
@@ -628,6 +650,11 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     story.summary = scrub(story.summary)
     story.body = scrub(story.body)
     story.tags = scrub(story.tags)
+    # What moderators and sessions wrote about the story can name the same people.
+    story.moderation_remarks = scrub(story.moderation_remarks)
+    story.rejection_reason = scrub(story.rejection_reason)
+    for item in story.feedback:
+        item.message = scrub(item.message)
     for photo in story.photos:
         photo.alt_text = scrub(photo.alt_text)
         photo.caption = scrub(photo.caption)
@@ -636,7 +663,9 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     story.teller_name = ""
     story.anonymised = True
     indexing.touch(story)
-    # The names themselves are not written to the audit trail.
+    # Earlier audit events (and copies elsewhere) held the names: erased there too. The
+    # names themselves are not written to the audit trail.
+    erasure.erase("Story", story.id)
     audit.record("story.anonymise", story, new={"replaced": replaced, "names": len(names)})
     indexing.queue_index(story.id)
     db.session.commit()
@@ -647,10 +676,13 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
 def _scrub_withdrawn(story: Story) -> list[str]:
     keys = [p.file_key for p in story.photos]
     story.photos.clear()
+    _erase_photo_keys(keys)
     story.status = StoryStatus.INGETROKKEN
     story.withdrawn_at = utcnow()
     story.title = "Ingetrokken verhaal"
     story.summary = story.body = story.tags = story.teller_name = ""
+    # Remarks and reasons of the moderators quote the story too.
+    story.moderation_remarks = story.rejection_reason = ""
     story.qualities = []
     story.feedback.clear()
     indexing.touch(story)
@@ -667,6 +699,7 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
     keys = _scrub_withdrawn(story)
+    erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,
                          actor_label="inwoner (privélink)" if via_token else None,
                          old={"status": old},
@@ -683,8 +716,11 @@ def delete_story(story: Story, by: User) -> None:
     """Delete a story and its photos for good (coordinator of the wijk)."""
     keys = [p.file_key for p in story.photos]
     story_id, reference = story.id, story.reference
+    _erase_photo_keys(keys)
     audit.record("story.delete", story, old={"reference": reference, "status": story.status})
     db.session.delete(story)
+    db.session.flush()
+    erasure.erase("Story", story_id)  # after the delete: copies elsewhere see it gone
     indexing.queue_index(story_id)
     db.session.commit()
     _remove_files(keys)
@@ -755,13 +791,39 @@ def add_feedback(story_id: int, session_title: str, message: str) -> bool:
     return True
 
 
-def still_published(story_ids: Iterable[int]) -> set[int]:
-    """Which of ``story_ids`` are still published (not withdrawn, deleted or unpublished)."""
+def still_published(story_ids: Iterable[int], visibilities: Iterable[str] | None = None) -> set[int]:
+    """Which of ``story_ids`` are still published (not withdrawn, deleted or unpublished).
+
+    :param visibilities: only those still readable at one of these levels (default: any).
+    """
+    ids = list(story_ids)
+    if not ids:
+        return set()
+    query = sa.select(Story.id).where(Story.id.in_(ids), Story.status == StoryStatus.GEPUBLICEERD)
+    if visibilities is not None:
+        query = query.where(Story.visibility.in_([Visibility(v) for v in visibilities]))
+    return set(db.session.scalars(query))
+
+
+def withdrawn(story_ids: Iterable[int]) -> set[int]:
+    """Which of ``story_ids`` their tellers withdrew."""
     ids = list(story_ids)
     if not ids:
         return set()
     return set(db.session.scalars(sa.select(Story.id).where(
-        Story.id.in_(ids), Story.status == StoryStatus.GEPUBLICEERD)))
+        Story.id.in_(ids), Story.status == StoryStatus.INGETROKKEN)))
+
+
+def kept_title(story_id: int) -> str | None:
+    """The current title of a story that still exists and was not withdrawn, else ``None``.
+
+    Other modules that copied a title call this when the story is erased (anonymised:
+    the new title; withdrawn or deleted: nothing).
+    """
+    story = db.session.get(Story, story_id)
+    if story is None or story.status == StoryStatus.INGETROKKEN or story in db.session.deleted:
+        return None
+    return story.title
 
 
 def published_stories_for_period(wijk_id: int, period: Period,

@@ -10,12 +10,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
+from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int
@@ -116,8 +116,7 @@ def story(story_id: int):
     """Read one story with its photo gallery and related stories."""
     item = services.get_story_or_404(story_id)
     if not services.can_read(current_user, item):
-        if not current_user.is_authenticated and item.is_published:
-            return redirect(url_for("auth.login", next=request.path))
+        # Exactly as if it did not exist: no login page that would reveal a hidden story.
         abort(404)
     return render_template(
         "narratives/story.html", story=item, body=services.render_markdown(item.body),
@@ -134,13 +133,16 @@ def wijk(wijk_id: int):
                            **services.wijk_overview(place, current_user))
 
 
-@bp.route("/foto/<int:photo_id>/<string:size>")
+@bp.route("/foto/<string:key>/<string:size>")
 @public
-def photo(photo_id: int, size: str):
-    """Serve a photo as JPEG (never as HTML), if the reader may see its story."""
+def photo(key: str, size: str):
+    """Serve a photo as JPEG (never as HTML), if the reader may see its story.
+
+    The URL holds the photo's random key: never reused, and 410 once the photo is erased.
+    """
     if size not in ("web", "thumb"):
         abort(404)
-    item = services.get_photo_or_404(photo_id)
+    item = services.get_photo_or_abort(key)
     if not services.can_read(current_user, item.story):
         abort(404)
     path = services.photo_path(item, size)
@@ -150,9 +152,16 @@ def photo(photo_id: int, size: str):
         abort(404)
     response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)
     public_photo = item.story.is_published and item.story.visibility == Visibility.OPENBAAR
-    response.headers["Cache-Control"] = "public, max-age=3600" if public_photo else "private, no-store"
+    if public_photo:
+        # A cache may keep it but must ask again every time (answered 304 while the story
+        # is public), so a withdrawal or a narrowed visibility takes effect at once.
+        response.headers["Cache-Control"] = "no-cache"
+        response.set_etag(f"{item.file_key}-{size}")
+        response.make_conditional(request)
+    else:
+        response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = f'inline; filename="foto-{item.id}.jpg"'
+    response.headers["Content-Disposition"] = 'inline; filename="foto.jpg"'
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
@@ -180,7 +189,8 @@ def contribute():
         except DomainError as err:
             show_error(form, err)
         else:
-            session[RECEIPT_KEY] = {"reference": story.reference, "token": token}
+            # Kept server-side: the signed (not encrypted) session cookie never holds the token.
+            once.keep(RECEIPT_KEY, {"reference": story.reference, "token": token})
             return redirect(url_for("narratives.received"))
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
@@ -194,7 +204,7 @@ def contribute():
 @public
 def received():
     """Show the reference code and the private withdrawal link, once."""
-    receipt = session.pop(RECEIPT_KEY, None)
+    receipt = once.take(RECEIPT_KEY)
     if not receipt:
         return redirect(url_for("narratives.contribute"))
     link = url_for("narratives.mine", token=receipt["token"], _external=True)
@@ -322,11 +332,11 @@ def photo_add(story_id: int):
     return redirect(url_for("narratives.edit", story_id=item.id))
 
 
-@bp.route("/foto/<int:photo_id>/verwijderen", methods=["POST"])
+@bp.route("/foto/<string:key>/verwijderen", methods=["POST"])
 @requires("narratives.edit")
-def photo_remove(photo_id: int):
-    """Remove a photo (its files are deleted)."""
-    item = services.get_photo_or_404(photo_id)
+def photo_remove(key: str):
+    """Remove a photo (its files are deleted; its URL answers 410 from now on)."""
+    item = services.get_photo_or_abort(key)
     require_object("narratives.edit", item.story)
     if ConfirmForm().validate_on_submit():
         story = services.remove_photo(item, current_user)

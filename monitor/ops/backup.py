@@ -47,7 +47,7 @@ MANIFEST = "manifest.json"
 DB_MEMBER = {"sqlite": "database/monitor.sqlite", "postgresql": "database/monitor.pgdump"}
 UPLOADS = "uploads"
 # Bookkeeping tables that do not make an instance "in use".
-IGNORED_FOR_EMPTINESS = {"alembic_version", "rate_limit_counters"}
+IGNORED_FOR_EMPTINESS = {"alembic_version", "rate_limit_counters", "one_time_secrets"}
 REINDEX_HOOK = "monitor_reindex"
 
 

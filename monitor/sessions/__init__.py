@@ -11,13 +11,15 @@ from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section,
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the session's own sections, home tasks and demo data."""
+    from ..erasure import register_eraser
     from . import models, permissions  # noqa: F401  (tables and policy)
     from .assembly import register_provider
     from .seed import seed_demo
-    from .services import actions_section, initiatives_section, stories_section
+    from .services import actions_section, erase_story_copies, initiatives_section, stories_section
     from .views import bp
 
     app.register_blueprint(bp)
+    register_eraser(app, "sessions: copies of story titles", erase_story_copies)
     add_nav(app, "Monitorgesprekken", "sessions.index", "sessions.view", 50)
     register_provider(app, 80, "initiatives", initiatives_section)
     register_provider(app, 90, "actions", actions_section)

@@ -1,10 +1,28 @@
 """Who may prepare, read and report on monitorgesprekken."""
 
-from ..models import Role
-from ..permissions import ALL_ROLES, define, in_own_wijk
+from typing import Any
 
-define("sessions.view", ALL_ROLES, "Monitorgesprekken en uitgegeven dossiers lezen (eigen wijk voor werkers en coördinatoren)",
-       check=in_own_wijk)
+from ..models import Role, User
+from ..permissions import ALL_ROLES, can, define, in_own_wijk
+
+
+def may_view_session(user: User, obj: Any) -> bool:
+    """Own wijk; and a session still in preparation only for those who prepare it.
+
+    Until its dossier is issued a session is work in progress (with whose returns are
+    still pending): not for council members, nor for the organisations' workers.
+    """
+    if not in_own_wijk(user, obj):
+        return False
+    from .models import MonitorSession, SessionStatus
+
+    if isinstance(obj, MonitorSession) and obj.status == SessionStatus.VOORBEREIDING:
+        return can(user, "sessions.prepare", obj)
+    return True
+
+
+define("sessions.view", ALL_ROLES, "Uitgegeven monitorgesprekken en hun dossiers lezen (eigen wijk voor werkers en "
+       "coördinatoren; in voorbereiding alleen wie het voorbereidt)", check=may_view_session)
 define("sessions.prepare", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},
        "Een monitorgesprek voorbereiden, het dossier uitgeven en het verslag vastleggen", check=in_own_wijk)
 define("initiatives.view", ALL_ROLES, "Buurtinitiatieven bekijken")

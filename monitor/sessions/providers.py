@@ -98,11 +98,15 @@ def story_feedback(story_id: int, session_title: str, why: str) -> None:
 def register_module_providers(app: Flask) -> None:
     """Register the adapters of the modules this app has."""
     if "narratives" in app.blueprints:
-        from ..narratives.services import still_published
+        from ..narratives.services import kept_title, still_published, withdrawn
 
         app.extensions["session_story_source"] = story_source
         app.extensions["session_story_feedback"] = story_feedback
-        app.extensions["session_story_published"] = still_published
+        # The dossier's audience is everyone at the table: a story narrowed to raad or
+        # intern after it was chosen is no longer there for them, as if withdrawn.
+        app.extensions["session_story_published"] = lambda ids: still_published(ids, ["openbaar"])
+        app.extensions["session_story_withdrawn"] = withdrawn
+        app.extensions["session_story_title"] = kept_title
     if "counts" in app.blueprints:
         from .services import register_annual_provider
 

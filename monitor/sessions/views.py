@@ -98,7 +98,9 @@ def _render_prepare(session, form, status=200):
     hidden = session.hidden_sections or []
     return render_template(
         "sessions/prepare.html", session=session, form=form, may_prepare=may_prepare,
-        sections=sections, missing=[m for s in sections if s.key not in hidden for m in s.missing],
+        sections=sections,
+        missing=services.missing_visible_to(current_user, session, [s for s in sections if s.key not in hidden]),
+        unavailable=services.unavailable_stories(s.story_id for s in session.stories),
         participant_form=ParticipantForm(prefix="p"), story_form=_story_form(session),
         open_actions=services.open_actions_for(session.wijk_id, session.period),
         done_form=ActionDoneForm(prefix="d"), today=date.today(),
@@ -239,7 +241,7 @@ def dossier(session_id: int, version: int | None = None):
     session = _load(session_id, "sessions.view")
     issued = _dossier_or_404(session, version)
     return render_template("sessions/dossier.html", session=session, dossier=issued,
-                           data=services.redact_snapshot(issued.snapshot))
+                           data=services.dossier_for(current_user, issued))
 
 
 @bp.route("/<int:session_id>/dossier.pdf")
@@ -249,7 +251,7 @@ def dossier_pdf(session_id: int, version: int | None = None):
     """The issued dossier as PDF."""
     session = _load(session_id, "sessions.view")
     issued = _dossier_or_404(session, version)
-    pdf = export.dossier_pdf(services.redact_snapshot(issued.snapshot), issued.version,
+    pdf = export.dossier_pdf(services.dossier_for(current_user, issued), issued.version,
                              format_datetime(issued.issued_at))
     name = f"dossier-{session.wijk.name}-{session.period.year}-{session.period.tertial}-v{issued.version}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={

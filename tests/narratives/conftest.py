@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -143,3 +144,15 @@ def make_story(narr_app) -> Callable[..., int]:
             return story.id
 
     return make
+
+
+def contribute(client, public_form, **overrides) -> tuple[int, str]:
+    """A resident sends a story (inside an app context); returns its id and private link path."""
+    response = client.post("/verhalen/vertel", data=public_form(**overrides),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    private = re.search(r'href="https?://localhost(/verhalen/mijn/[^"]+)"', receipt).group(1)
+    reference = re.search(r'class="reference">(VH-[A-Z0-9]{6})<', receipt).group(1)
+    story_id = db.session.scalar(sa.select(Story.id).where(Story.reference == reference))
+    return story_id, private

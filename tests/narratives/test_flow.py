@@ -94,15 +94,15 @@ def test_resident_story_from_contribution_to_withdrawal(narr_app, client, public
     assert "Een pan soep op het fornuis" in page
     assert "10 maart 2026 (periode januari–april 2026)" in page
     with narr_app.app_context():
-        photo_id = db.session.scalars(sa.select(StoryPhoto.id).where(StoryPhoto.story_id == story_id)).first()
-    assert council.get(f"/verhalen/foto/{photo_id}/web").status_code == 200
+        photo_key = db.session.scalars(sa.select(StoryPhoto.file_key).where(StoryPhoto.story_id == story_id)).first()
+    assert council.get(f"/verhalen/foto/{photo_key}/web").status_code == 200
 
     # 5. The resident withdraws it: gone from pages, search and disk at once.
     response = client.post(private + "/intrekken", data={})
     assert response.status_code == 302
     assert "ingetrokken" in client.get(private).get_data(as_text=True)
     assert council.get(f"/verhalen/verhaal/{story_id}").status_code == 404
-    assert council.get(f"/verhalen/foto/{photo_id}/web").status_code == 404
+    assert council.get(f"/verhalen/foto/{photo_key}/web").status_code == 410  # gone for good
     assert "Samen koken" not in council.get("/verhalen/?q=koken").get_data(as_text=True)
     assert story_id not in _indexed_ids(narr_app)
     assert not any(f.exists() for f in files)

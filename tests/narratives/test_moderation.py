@@ -237,10 +237,10 @@ def test_author_adds_and_removes_a_photo_on_the_edit_page(narr_app, make_story, 
     files = list(Path(narr_app.config["UPLOAD_FOLDER"]).glob("*.jpg"))
     assert len(files) == 2
     with narr_app.app_context():
-        photo_id = _story(narr_app, story_id).photos[0].id
+        photo_key = _story(narr_app, story_id).photos[0].file_key
     other = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
-    assert other.post(f"/verhalen/foto/{photo_id}/verwijderen").status_code == 403
-    assert worker.post(f"/verhalen/foto/{photo_id}/verwijderen").status_code == 302
+    assert other.post(f"/verhalen/foto/{photo_key}/verwijderen").status_code == 403
+    assert worker.post(f"/verhalen/foto/{photo_key}/verwijderen").status_code == 302
     assert not any(f.exists() for f in files)
     with narr_app.app_context():
         assert _story(narr_app, story_id).photos == []

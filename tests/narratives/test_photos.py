@@ -189,21 +189,21 @@ def test_photo_is_served_as_jpeg_with_nosniff_and_without_gps(narr_app, client, 
         content_type="multipart/form-data")
     with narr_app.app_context():
         story = db.session.scalar(sa.select(Story))
-        photo_id = story.photos[0].id
+        photo_key = story.photos[0].file_key
         story_id = story.id
     # Not visible before publication.
-    assert client.get(f"/verhalen/foto/{photo_id}/web").status_code == 404
+    assert client.get(f"/verhalen/foto/{photo_key}/web").status_code == 404
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Hilversumse Meent"])
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren",
                             data={"pub-visibility": "openbaar"}).status_code == 302
     for size in ("web", "thumb"):
-        response = client.get(f"/verhalen/foto/{photo_id}/{size}")
+        response = client.get(f"/verhalen/foto/{photo_key}/{size}")
         assert response.status_code == 200
         assert response.mimetype == "image/jpeg"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response.headers["Content-Security-Policy"]
         assert not _exif(response.data).get_ifd(GPS_TAG)
-    assert client.get(f"/verhalen/foto/{photo_id}/html").status_code == 404
+    assert client.get(f"/verhalen/foto/{photo_key}/html").status_code == 404
 
 
 def test_heic_only_when_pillow_can_open_it():

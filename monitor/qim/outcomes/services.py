@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, request
 from sqlalchemy.orm import selectinload
 
-from ... import audit
+from ... import audit, erasure
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
@@ -561,6 +561,13 @@ def purge_expired(today: date | None = None, months: int | None = None,
                         reference_date=o.reference_date, begin_score=o.begin_score,
                         end_score=o.end_score, improved=o.improved))
         if not dry_run:
+            # The trail keeps that there was a client, a trajectory, a measurement; their
+            # dates and details go with them.
+            erasure.erase("Client", client.id)
+            for t in client.trajectories:
+                erasure.erase("Trajectory", t.id)
+                for m in t.measurements:
+                    erasure.erase("Measurement", m.id)
             db.session.delete(client)
     if dry_run:
         db.session.rollback()
