@@ -789,16 +789,33 @@ class ArchivePage:
     result: search.SearchResult
     items: list[tuple[Story, Markup, Markup]]
     facet_labels: dict[str, dict[str, str]]
+    refused: str = ""  # Dutch: why the query was not searched (too long, too slow, ...)
 
 
 def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: str,
                    page: int, per_page: int = 10) -> ArchivePage:
-    """Search the stories ``reader`` may see; facet counts cover only those too."""
+    """Search the stories ``reader`` may see; facet counts cover only those too.
+
+    A query that is refused or runs past ``SEARCH_TIME_LIMIT`` gives an empty page with
+    the reason (``refused``), never an error.
+    """
     if pending_count():
         sync_index()
-    result = search.search(current_app.config["SEARCH_INDEX_DIR"], text,
-                           visibilities=visibilities_for(reader), filters=filters,
-                           sort=sort, page=page, per_page=per_page)
+    config = current_app.config
+    refused = ""
+    try:
+        result = search.search(
+            config["SEARCH_INDEX_DIR"], text, visibilities=visibilities_for(reader),
+            filters=filters, sort=sort, page=page, per_page=per_page,
+            max_chars=config.get("SEARCH_MAX_QUERY_CHARS", search.MAX_QUERY_CHARS),
+            max_terms=config.get("SEARCH_MAX_TERMS", search.MAX_TERMS),
+            time_limit=config.get("SEARCH_TIME_LIMIT", search.TIME_LIMIT))
+    except search.QueryRefused as err:
+        result, refused = search.SearchResult([], 0, 1, per_page), err.message
+    except search.SearchTimeout:
+        logger.warning("Search stopped at its time limit (%s s): %r",
+                       config.get("SEARCH_TIME_LIMIT"), (text or "")[:200])
+        result, refused = search.SearchResult([], 0, 1, per_page), search.TIMEOUT_MESSAGE
     stories = indexing.load_stories(h.id for h in result.hits)
     items = []
     for hit in result.hits:
@@ -814,7 +831,7 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
         "vorm": {f.value: f.label for f in StoryForm},
         "jaar": {},
     }
-    return ArchivePage(result, items, labels)
+    return ArchivePage(result, items, labels, refused)
 
 
 def related_stories(story: Story, reader: Any, limit: int = 3) -> list[Story]:

@@ -104,10 +104,10 @@ def archive():
     filters = {key: [v[:40] for v in request.args.getlist(key) if v][:10] for key in FACET_KEYS}
     filters = {k: v for k, v in filters.items() if v}
     sort = request.args.get("sort") if request.args.get("sort") in ("relevance", "date") else "relevance"
-    text = (request.args.get("q") or "")[:200]
+    text = request.args.get("q") or ""  # the service refuses what is too long
     page = services.search_archive(current_user, text, filters, sort, _int_arg("pagina"))
     return render_template("narratives/archive.html", form=form, page=page, filters=filters,
-                           text=text, sort=sort)
+                           text=text[:200], sort=sort)
 
 
 @bp.route("/verhaal/<int:story_id>")
