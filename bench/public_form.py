@@ -35,17 +35,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SIDE = 6320  # 6320 × 6320 = 39.9 Mpx: just under the old per-photo limit of 40 Mpx
 
 
-def make_png(path: str, seed: int) -> int:
-    """A flat RGBA PNG of ~40 Mpx with a few lines: ~170 KB on disk, ~160 MB per copy decoded."""
+# 2 × 4000² + 2828² ≈ 40 Mpx: the most one request may decode (16 Mpx per photo, 40 per request)
+LARGEST = (4000, 4000, 2828)
+
+
+def make_png(path: str, seed: int, side: int = SIDE) -> int:
+    """A flat RGBA PNG with a few lines: ~170 KB on disk at 40 Mpx, ~160 MB per copy decoded."""
     import random
 
     from PIL import Image, ImageDraw
 
     rng = random.Random(seed)
-    image = Image.new("RGBA", (SIDE, SIDE), (200, 220, 240, 160))
+    image = Image.new("RGBA", (side, side), (200, 220, 240, 160))
     draw = ImageDraw.Draw(image)
     for _ in range(3):
-        draw.line([(rng.randrange(SIDE), rng.randrange(SIDE)), (rng.randrange(SIDE), rng.randrange(SIDE))],
+        draw.line([(rng.randrange(side), rng.randrange(side)), (rng.randrange(side), rng.randrange(side))],
                   fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256), 255), width=2)
     image.save(path, "PNG", compress_level=9)
     return os.path.getsize(path)
@@ -115,18 +119,21 @@ def measure(photo_paths: list[str], work: str, repeat: int) -> tuple[list[float]
 
 def run(report: Report, work: str, repeat: int) -> None:
     os.makedirs(work, exist_ok=True)
-    paths = [os.path.join(work, f"vlak{i}.png") for i in range(3)]
-    sizes = [make_png(p, i) for i, p in enumerate(paths)]
-    with_cpu, with_mem, answer = measure(paths, work, repeat)
     base_cpu, base_mem, base = measure([], work, repeat)
-    note = (f"3 PNG's van {SIDE}×{SIDE} ({', '.join(f'{s // 1024} KB' for s in sizes)}); "
-            f"antwoord {answer['status']}{(': ' + answer['answer']) if answer['answer'] else ''}; "
-            f"basis {base['status']}")
     section = "6 openbaar formulier"
-    report.add(section, Figure("één anoniem verzoek met 3 foto's: CPU", "s", with_cpu,
-                               "hetzelfde verzoek zonder foto's", base_cpu, note=note))
-    report.add(section, Figure("één anoniem verzoek met 3 foto's: piekgeheugen", "MB", with_mem,
-                               "hetzelfde verzoek zonder foto's", base_mem, note=note))
+    cases = (("3 vlakke PNG's van 40 Mpx (de aanval)", (SIDE, SIDE, SIDE)),
+             ("3 PNG's van samen 40 Mpx (het meeste dat één verzoek mag)", LARGEST))
+    for label, sides in cases:
+        paths = [os.path.join(work, f"vlak{side}-{i}.png") for i, side in enumerate(sides)]
+        sizes = [make_png(p, i, side) for i, (p, side) in enumerate(zip(paths, sides, strict=True))]
+        cpu, mem, answer = measure(paths, work, repeat)
+        note = (f"{', '.join(f'{w}² {s // 1024} KB' for w, s in zip(sides, sizes, strict=True))}; "
+                f"antwoord {answer['status']}{(': ' + answer['answer']) if answer['answer'] else ''}; "
+                f"basis {base['status']}")
+        report.add(section, Figure(f"{label}: CPU", "s", cpu, "hetzelfde verzoek zonder foto's",
+                                   base_cpu, note=note))
+        report.add(section, Figure(f"{label}: piekgeheugen", "MB", mem,
+                                   "hetzelfde verzoek zonder foto's", base_mem, note=note))
 
 
 if __name__ == "__main__":

@@ -185,7 +185,8 @@ def contribute():
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
     if request.method == "POST":
-        form.started.data = form.started.data or services.form_stamp()
+        # A stamp is good for one submission: the form shown again gets a new one.
+        form.started.data = services.renewed_stamp(form.started.data or "")
     return render_template("narratives/contribute.html", form=form,
                            slots=_photo_slots()), _status(form)
 
