@@ -882,8 +882,9 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
     except search.QueryRefused as err:
         result, refused = search.SearchResult([], 0, 1, per_page), err.message
     except search.SearchTimeout:
-        logger.warning("Search stopped at its time limit (%s s): %r",
-                       config.get("SEARCH_TIME_LIMIT"), (text or "")[:200])
+        # The words themselves are not logged: a resident may search for a name.
+        logger.warning("Search stopped at its time limit (%s s; %d characters)",
+                       config.get("SEARCH_TIME_LIMIT"), len(text or ""))
         result, refused = search.SearchResult([], 0, 1, per_page), search.TIMEOUT_MESSAGE
     stories = indexing.load_stories(h.id for h in result.hits)
     items = []
