@@ -3,7 +3,8 @@
 Per database (SQLite file and PostgreSQL ``bench_pg`` by default): migrate an empty
 database, generate the data set through the app's services, then run
 5 (full reindex), 1 (search vs FTS5), 3 (dashboard and outcome report vs bare SQL) and
-2 (HTTP under gunicorn vs /gezondheid); 4 (photo pipeline vs bare Pillow) runs once.
+2 (HTTP under gunicorn vs /gezondheid); 4 (photo pipeline vs bare Pillow) and 6 (one
+anonymous public-form request with three photos) run once.
 Every figure is printed with its baseline and the ratio, and again as a table at the end.
 """
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args(argv)
 
-    from . import aggregates, http_load, photo, search_engine
+    from . import aggregates, http_load, photo, public_form, search_engine
     from .common import PG_DEFAULT, Report, build_app, dispose, reset_schema
     from .generate import SIZES, generate
 
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if "photo" in only:
             photo.run(report, work, max(3, args.repeat // 3))
+            public_form.run(report, os.path.join(work, "public-form"), 3)
         for name in dbs:
             instance = os.path.join(work, name)
             os.makedirs(instance, exist_ok=True)

@@ -29,6 +29,9 @@ QUERIES = ["buurten", "koffie ouderen", "vrijwilligers", "mantelzorg", "jongeren
            "brand buurthuis", "moestuin", "eenzaamheid", "taal cultuur", "spreekuur",
            "boodschappen", "samen koken", "kinderen school", "muziek", "bibliotheek",
            "feest", "toeslag formulieren", "wandeling", "initiatief", "soep"]
+# What the review sent (issue 12): Whoosh syntax that expanded over the vocabulary.
+HOSTILE = ["text:[a TO z]", "[a TO z]", "a*", "b?u*t* *e*", "buurt~2 koffie~", 'r"b.*t"',
+           "(" * 40 + "buurt OR (koffie AND (" + ")" * 40, " OR ".join(QUERIES * 3)[:200]]
 VISIBLE = ("openbaar", "raad")  # what a raadslid may read
 FACET_COLUMNS = {"wijk": "f_wijk", "jaar": "f_year", "vorm": "f_form", "kwaliteit": "f_quality"}
 
@@ -146,4 +149,9 @@ def run(report: Report, work: str, repeat: int, label: str, passes: int = 3) -> 
     report.add(f"1 zoeken {label} {n} verhalen", Figure(
         "services.search_archive (archiefpagina zonder HTML)", "ms", per_query(service, items, passes),
         "SQLite FTS5 zelfde vragen", fts))
+    hostile = per_query(service, [(q, {}) for q in HOSTILE], 1)
+    report.add(f"1 zoeken {label} {n} verhalen", Figure(
+        f"services.search_archive, {len(HOSTILE)} vijandige zoekvragen (issue 12)", "ms", hostile,
+        "services.search_archive, gewone vragen", per_query(service, items, 1),
+        note=f"traagste {max(hostile):.0f} ms"))
     con.close()

@@ -70,6 +70,8 @@ def config_from_env(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": int(env.get("MONITOR_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("MONITOR_LOGIN_LOCKOUT_MINUTES", "15")),
         "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
+        # Seconds one archive search may take before it is stopped with a Dutch message.
+        "SEARCH_TIME_LIMIT": float(env.get("MONITOR_SEARCH_TIME_LIMIT", "3")),
     }
 
 
@@ -86,4 +88,7 @@ DEFAULTS = {
     "MUNICIPALITY_NAME": "Hilversum",
     "TIMEZONE": "Europe/Amsterdam",
     "PASSWORD_MIN_LENGTH": 12,
+    # Bounds on one archive search (issue 12): characters and words (after stop words).
+    "SEARCH_MAX_QUERY_CHARS": 200,
+    "SEARCH_MAX_TERMS": 10,
 }

@@ -4,6 +4,13 @@ Every upload is checked to be a real image of an accepted type, within byte and 
 limits (decompression bombs refused), turned upright by its EXIF orientation and
 re-encoded as a web size and a thumbnail. Re-encoding from pixels drops all metadata
 (EXIF with GPS, XMP, IPTC, ICC comments): nothing of the original file is kept.
+
+Decoding is the expensive part: a flat PNG of 170 KB can declare 40 megapixels (160 MB
+per copy in memory). :func:`decoded_pixels` reads from the header alone how many pixels
+a file will decode to (a JPEG decodes at 1/2, 1/4 or 1/8 scale, never below the web
+size), so the caller can check each photo and a whole request against a budget before
+anything is decoded; :func:`process` then shrinks the decoded image in place first, so
+the later steps work on the web size and memory stays near one decoded copy.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import os
 import secrets
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +34,14 @@ logger = logging.getLogger(__name__)
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 FORMAT_LABELS = "JPEG, PNG of WebP"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_PIXELS = 40_000_000  # as declared in the file's header
+# As decoded (after a JPEG's reduced-scale decoding): Pillow keeps RGB(A) at 4 bytes a
+# pixel, so 16 Mpx is ~64 MB for the one full-size copy.
+DEFAULT_MAX_DECODED_PIXELS = 16_000_000
+# All photos of one request together: three 12 Mpx photos that cannot be decoded at
+# reduced scale (PNG, WebP) still fit; a phone JPEG decodes to ~3 Mpx.
+DEFAULT_REQUEST_DECODED_PIXELS = 40_000_000
+TOO_MANY_PIXELS = "De foto heeft te veel pixels. Verklein hem en probeer het opnieuw."
 WEB_SIZE = 1600
 THUMB_SIZE = 400
 CONTENT_TYPE = "image/jpeg"
@@ -57,48 +73,107 @@ def accepted_formats() -> tuple[str, ...]:
     return ACCEPTED_FORMATS + (("HEIF",) if _heif_available() else ())
 
 
-def process_upload(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   max_pixels: int = DEFAULT_MAX_PIXELS) -> ProcessedPhoto:
-    """Check and clean one uploaded image.
+def read_upload(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The uploaded file's bytes (read from its current position).
 
-    :param stream: the uploaded file (read from its current position).
-    :raise PhotoError: not an image, wrong type, too large, too many pixels, damaged.
+    :raise PhotoError: empty or larger than ``max_bytes``.
     """
     data = stream.read(max_bytes + 1)
     if not data:
         raise PhotoError("Het bestand is leeg.")
     if len(data) > max_bytes:
         raise PhotoError(f"De foto is te groot (maximaal {max_bytes // (1024 * 1024)} MB).")
-    formats = list(accepted_formats())
+    return data
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """Turn whatever Pillow raises on a hostile file into a Dutch :class:`PhotoError`."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=formats) as probe:
-                width, height = probe.size
-                if width * height > max_pixels:
-                    raise PhotoError("De foto heeft te veel pixels. Verklein hem en probeer het opnieuw.")
-                probe.verify()
-            with Image.open(io.BytesIO(data), formats=formats) as image:
-                # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale, never below the web
-                # size: memory follows the web size, not the camera (docs/benchmarks.md).
-                image.draft("RGB", (WEB_SIZE, WEB_SIZE))
-                image.load()
-                return _clean(image)
+            yield
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise PhotoError("De foto heeft te veel pixels. Verklein hem en probeer het opnieuw.") from err
+        raise PhotoError(TOO_MANY_PIXELS) from err
     except UnidentifiedImageError as err:
         raise PhotoError(f"Dit bestand is geen foto van een toegestaan type ({FORMAT_LABELS}).") from err
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as err:
         raise PhotoError("De foto is beschadigd of onvolledig en kan niet worden gelezen.") from err
 
 
+def _web_size(width: int, height: int) -> tuple[int, int]:
+    """The size of the web version: within WEB_SIZE × WEB_SIZE, never enlarged.
+
+    A JPEG is decoded at the smallest scale that still covers this (so a 4032 × 3024 phone
+    photo decodes at 2016 × 1512, not at full size: its web version is 1600 × 1200).
+    """
+    scale = min(1.0, WEB_SIZE / max(width, height, 1))
+    return max(1, -int(-width * scale // 1)), max(1, -int(-height * scale // 1))
+
+
+def decoded_pixels(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                   max_decoded_pixels: int = DEFAULT_MAX_DECODED_PIXELS) -> int:
+    """How many pixels ``data`` will decode to, read from its header (nothing is decoded).
+
+    :raise PhotoError: not an accepted image, damaged, more than ``max_pixels`` declared
+        or more than ``max_decoded_pixels`` to decode.
+    """
+    with _reading(), Image.open(io.BytesIO(data), formats=list(accepted_formats())) as probe:
+        width, height = probe.size
+        if width * height > max_pixels:
+            raise PhotoError(TOO_MANY_PIXELS)
+        # A JPEG decodes at reduced scale (never below the web size); others at full size.
+        probe.draft("RGB", _web_size(width, height))
+        width, height = probe.size
+        if width * height > max_decoded_pixels:
+            raise PhotoError(TOO_MANY_PIXELS)
+        probe.verify()  # structure and checksums, without decoding the pixels
+    return width * height
+
+
+def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+            max_decoded_pixels: int = DEFAULT_MAX_DECODED_PIXELS) -> ProcessedPhoto:
+    """Check, decode and clean one image (its header is checked first, as
+    :func:`decoded_pixels` does).
+
+    :raise PhotoError: not an image, wrong type, too many pixels, damaged.
+    """
+    decoded_pixels(data, max_pixels=max_pixels, max_decoded_pixels=max_decoded_pixels)
+    with _reading(), Image.open(io.BytesIO(data), formats=list(accepted_formats())) as image:
+        # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale, never below the web
+        # size: memory follows the web size, not the camera (docs/benchmarks.md).
+        image.draft("RGB", _web_size(*image.size))
+        image.load()
+        return _clean(image)
+
+
+def process_upload(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   max_pixels: int = DEFAULT_MAX_PIXELS,
+                   max_decoded_pixels: int = DEFAULT_MAX_DECODED_PIXELS) -> ProcessedPhoto:
+    """Read, check and clean one uploaded image (:func:`read_upload` + :func:`process`).
+
+    :param stream: the uploaded file (read from its current position).
+    :raise PhotoError: not an image, wrong type, too large, too many pixels, damaged.
+    """
+    return process(read_upload(stream, max_bytes), max_pixels=max_pixels,
+                   max_decoded_pixels=max_decoded_pixels)
+
+
 def _clean(image: Image.Image) -> ProcessedPhoto:
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        alpha = image.mode in ("PA", "La", "RGBa") or "transparency" in image.info
+        image = image.convert("RGBA" if alpha else "RGB")
+    # Shrink first, in place: every later step (turning upright, flattening, copying)
+    # works on the web size, not on the decoded size. The box is square, so turning the
+    # image upright afterwards gives the same size.
+    image.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
-    if upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info):
+    if upright.mode in ("RGBA", "LA"):
+        rgba = upright.convert("RGBA")
         background = Image.new("RGB", upright.size, (255, 255, 255))
-        background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").split()[-1])
+        background.paste(rgba, mask=rgba.split()[-1])
         upright = background
     else:
         upright = upright.convert("RGB")
@@ -106,8 +181,6 @@ def _clean(image: Image.Image) -> ProcessedPhoto:
     web = Image.new("RGB", upright.size)
     web.paste(upright)
     del upright
-    # Shrunk in place, and the thumbnail from the web size: no full-size copies.
-    web.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.LANCZOS)
     thumb = web.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(_jpeg(web), _jpeg(thumb), web.width, web.height)

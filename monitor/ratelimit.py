@@ -6,6 +6,9 @@ whether it is still within ``limit`` events per fixed window of ``window_seconds
 The counter is one row per (bucket, key, window), bumped with a single atomic
 ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, so concurrent workers and
 processes never lose a count. Expired rows are pruned on the way.
+
+``release`` gives an event back (a reservation that turned out not to count) and
+``claim`` uses a single-use token once (a form's nonce), both atomic in the same table.
 """
 
 from __future__ import annotations
@@ -56,6 +59,23 @@ def _insert(dialect: str):
     raise RuntimeError(f"rate limiting is not implemented for {dialect}")
 
 
+def _bump(bucket: str, key: str, window_start: int, expires_at: int, now_s: int) -> int:
+    """Add one to the counter row (creating it) in one atomic statement; return the new count."""
+    table = RateLimitCounter.__table__
+    with db.engine.begin() as conn:
+        stmt = _insert(conn.dialect.name).values(
+            bucket=bucket[:60], key=_normalise_key(key), window_start=window_start, count=1,
+            expires_at=expires_at,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.bucket, table.c.key, table.c.window_start],
+            set_={"count": table.c.count + 1},
+        ).returning(table.c.count)
+        count = conn.execute(stmt).scalar_one()
+        conn.execute(sa.delete(table).where(table.c.expires_at < now_s))
+    return count
+
+
 def hit(bucket: str, key: str, limit: int, window_seconds: int, *, now: float | None = None) -> bool:
     """Count one event and say whether it is allowed.
 
@@ -74,21 +94,37 @@ def hit(bucket: str, key: str, limit: int, window_seconds: int, *, now: float | 
         raise ValueError("limit and window_seconds must be positive")
     now_s = int(time.time() if now is None else now)
     window_start = now_s - now_s % window_seconds
-    table = RateLimitCounter.__table__
-    with db.engine.begin() as conn:
-        stmt = _insert(conn.dialect.name).values(
-            bucket=bucket[:60], key=_normalise_key(key), window_start=window_start, count=1,
-            expires_at=window_start + window_seconds,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.bucket, table.c.key, table.c.window_start],
-            set_={"count": table.c.count + 1},
-        ).returning(table.c.count)
-        count = conn.execute(stmt).scalar_one()
-        conn.execute(sa.delete(table).where(table.c.expires_at < now_s))
+    count = _bump(bucket, key, window_start, window_start + window_seconds, now_s)
     if count > limit:
         logger.info("Rate limit %s exceeded by %s (%d in %ds)", bucket, key[:40], count, window_seconds)
     return count <= limit
+
+
+def release(bucket: str, key: str, window_seconds: int, *, now: float | None = None) -> None:
+    """Give back one event counted by :func:`hit` (an attempt that turned out not to count).
+
+    Pass the same ``now`` as to :func:`hit`, so the event leaves the window it was counted
+    in. Atomic like :func:`hit`; a count never goes below zero.
+    """
+    now_s = int(time.time() if now is None else now)
+    window_start = now_s - now_s % window_seconds
+    table = RateLimitCounter.__table__
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(table).where(
+            table.c.bucket == bucket[:60], table.c.key == _normalise_key(key),
+            table.c.window_start == window_start, table.c.count > 0,
+        ).values(count=table.c.count - 1))
+
+
+def claim(bucket: str, key: str, valid_seconds: int, *, now: float | None = None) -> bool:
+    """Use the single-use token ``key`` once: ``True`` the first time, ``False`` ever after.
+
+    One atomic statement (as :func:`hit`), so of several requests racing with the same
+    token exactly one wins. Kept ``valid_seconds`` (the token must be refused by its own
+    expiry after that), then pruned.
+    """
+    now_s = int(time.time() if now is None else now)
+    return _bump(bucket, key, 0, now_s + valid_seconds, now_s) == 1
 
 
 def prune(now: float | None = None) -> int:

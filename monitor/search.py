@@ -7,13 +7,21 @@ What a reader may see (and the chosen facets) is a set of allowed documents the
 collector applies while searching (never a page filtered afterwards), so hits, totals
 and facet counts only ever cover visible stories. Facet counts are intersections of
 cached per-value document sets, refreshed with the searcher after every index change.
+
+What a reader types is never given to Whoosh's query parser (whose field, range,
+wildcard, fuzzy and regular-expression syntax let one anonymous request expand over the
+whole vocabulary: issue 12). :func:`parse` reads words, "phrases", ``OR`` and ``NOT`` /
+``-word`` itself, refuses over-long queries and too many words, and builds only term and
+phrase queries; every search runs against a deadline (:class:`SearchTimeout`).
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,13 +29,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
-from whoosh.qparser import MultifieldParser, OrGroup, WildcardPlugin
 from whoosh.support.charset import accent_map
 
 logger = logging.getLogger(__name__)
@@ -36,10 +44,30 @@ LANG = "nl"
 TEXT_FIELDS = ("title", "summary", "text", "tags", "wijk", "buurt", "qualities")
 FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form"}
 LOCK_NAME = ".writer.lock"
+# Bounds on one search (the archive page passes its configuration; these are defaults).
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 10  # words (after stop words), each searched in every field of TEXT_FIELDS
+TIME_LIMIT = 3.0  # seconds of matching and collecting before SearchTimeout
 
 
 class IndexBusy(RuntimeError):
     """The writer lock could not be taken in time (the caller retries later)."""
+
+
+class QueryRefused(ValueError):
+    """The reader's query is not searched; the message is Dutch and meant for the reader."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SearchTimeout(RuntimeError):
+    """A search ran past its time limit (its work is abandoned, nothing is returned)."""
+
+
+TIMEOUT_MESSAGE = ("De zoekopdracht duurde te lang en is afgebroken. Zoek met minder of met "
+                   "specifiekere woorden, of kies een filter.")
 
 
 def dutch_analyzer():
@@ -257,55 +285,172 @@ class SearchResult:
     page: int
     per_page: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    notice: str = ""  # what the reader should know about how the query was read
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
-def parse(text: str) -> Q.Query:
-    """Parse what the reader typed; words are ANDed, with ``OR`` and quotes available."""
-    parser = MultifieldParser(list(TEXT_FIELDS), story_schema())
-    parser.remove_plugin_class(WildcardPlugin)  # no costly wildcard expansion
-    try:
-        return parser.parse(text)
-    except Exception:  # whoosh's parser rarely fails; fall back to plain words
-        words = [w for w in "".join(c if c.isalnum() else " " for c in text).split()]
-        return MultifieldParser(list(TEXT_FIELDS), story_schema(), group=OrGroup).parse(" ".join(words))
+# --- what the reader typed ----------------------------------------------------------------
+
+# A "phrase" (an unclosed quote runs to the end), optionally negated; else a chunk
+# without spaces or quotes.
+_CHUNK = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
+# Signs Whoosh's parser would have read as syntax; here they only separate words, and the
+# reader is told so. (Ordinary punctuation such as , . ; ! is not worth a remark.)
+_SYNTAX = re.compile(r"[*?~^:\[\]{}()<>/\\+=|&]")
+IGNORED_NOTICE = ('Alleen woorden, "zinnen tussen aanhalingstekens", OR en NOT (of -woord) '
+                  "worden gebruikt; tekens zoals * ? ~ : [ ] ( ) ^ worden genegeerd.")
+
+
+@functools.cache
+def _query_field():
+    """The analyser of the text fields (all share it): stems, folds accents, drops stop words."""
+    return story_schema()["text"]
+
+
+def _analyse(text: str) -> list[str]:
+    return list(_query_field().process_text(_SYNTAX.sub(" ", text), mode="query"))
+
+
+def _unit(tokens: list[str], phrase: bool) -> Q.Query:
+    """One word, several words (all required) or a phrase, in any of the text fields."""
+    if phrase and len(tokens) > 1:
+        return Q.Or([Q.Phrase(name, tokens) for name in TEXT_FIELDS])
+    per_token = [Q.Or([Q.Term(name, token) for name in TEXT_FIELDS]) for token in tokens]
+    return per_token[0] if len(per_token) == 1 else Q.And(per_token)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query built only from terms and phrases, with what the reader should know."""
+
+    query: Q.Query
+    words: int  # searched words (each in every text field): at most ``max_terms``
+    scored: bool  # False when only NOT-words were given (then newest first)
+    notice: str = ""
+
+
+def parse(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_terms: int = MAX_TERMS) -> ParsedQuery:
+    """Read what the reader typed: words (all required), "phrases", ``OR`` between two
+    words or phrases, ``NOT word`` or ``-word`` to leave stories out.
+
+    Anything else (fields, ranges, wildcards, fuzzy, boosts, regular expressions, groups)
+    is not syntax here: its signs only separate words. No query ever expands beyond its
+    own words, each searched in every text field.
+
+    :raise QueryRefused: longer than ``max_chars``, more than ``max_terms`` words, or no
+        word to search for.
+    """
+    text = (text or "").strip()
+    if len(text) > max_chars:
+        raise QueryRefused(f"Uw zoekvraag is te lang. Gebruik hoogstens {max_chars} tekens.")
+    clauses: list[list[Q.Query]] = []  # ANDed; the alternatives in one clause are ORed
+    excluded: list[Q.Query] = []
+    words = 0
+    join_next = negate_next = ignored = False
+    for match in _CHUNK.finditer(text):
+        negated, phrase, chunk = match.group(1) == "-", match.group(2), match.group(3)
+        if chunk in ("OR", "AND", "NOT"):
+            join_next, negate_next = chunk == "OR", chunk == "NOT"
+            continue
+        if chunk is not None and chunk.startswith("-"):
+            negated, chunk = True, chunk.lstrip("-")
+        if chunk is not None and _SYNTAX.search(chunk):
+            ignored = True
+        tokens = _analyse(phrase if chunk is None else chunk)
+        negated = negated or negate_next
+        join = join_next and not negated and bool(clauses)
+        join_next = negate_next = False
+        if not tokens:
+            continue  # only stop words or signs
+        words += len(tokens)
+        if words > max_terms:
+            raise QueryRefused(f"Uw zoekvraag heeft te veel woorden. Gebruik er hoogstens "
+                               f"{max_terms}.")
+        unit = _unit(tokens, phrase is not None)
+        if negated:
+            excluded.append(unit)
+        elif join:
+            clauses[-1].append(unit)
+        else:
+            clauses.append([unit])
+    if not clauses and not excluded:
+        raise QueryRefused('Zoek op minstens één woord (woorden als "de" en "het" tellen niet '
+                           "mee).")
+    wanted: Q.Query = Q.Every()
+    if clauses:
+        parts = [c[0] if len(c) == 1 else Q.Or(c) for c in clauses]
+        wanted = parts[0] if len(parts) == 1 else Q.And(parts)
+    query = Q.AndNot(wanted, Q.Or(excluded)) if excluded else wanted
+    return ParsedQuery(query, words, bool(clauses), IGNORED_NOTICE if ignored else "")
+
+
+class _Deadline(collectors.WrappingCollector):
+    """Stops a search with :class:`SearchTimeout` once ``deadline`` (monotonic) has passed.
+
+    Checked while matching, every 256 matches and at the first match of every segment, so
+    it needs no alarm signal or timer thread (safe in threaded workers). The matching
+    itself is bounded by :func:`parse` (at most ``max_terms`` words, no expansion).
+    """
+
+    def __init__(self, child: collectors.Collector, deadline: float) -> None:
+        self.child = child
+        self.deadline = deadline
+
+    def matches(self):
+        for n, docnum in enumerate(self.child.matches()):
+            if n % 256 == 0 and time.monotonic() > self.deadline:
+                raise SearchTimeout
+            yield docnum
 
 
 def search(dirname: str, text: str, *, visibilities: Iterable[str],
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
-           page: int = 1, per_page: int = 10) -> SearchResult:
+           page: int = 1, per_page: int = 10, max_chars: int = MAX_QUERY_CHARS,
+           max_terms: int = MAX_TERMS, time_limit: float = TIME_LIMIT) -> SearchResult:
     """Search the visible stories.
 
     :param visibilities: the visibility values the reader may see (none: nothing found).
     :param filters: facet name (``wijk``, ``kwaliteit``, ``jaar``, ``vorm``) → values.
     :param sort: ``relevance`` or ``date`` (newest first).
+    :param max_chars: longest query searched. :param max_terms: most words searched.
+    :param time_limit: seconds the matching may take.
+    :raise QueryRefused: see :func:`parse`. :raise SearchTimeout: over ``time_limit``.
     """
+    deadline = time.monotonic() + time_limit
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     visibilities = list(visibilities)
-    text = (text or "").strip()[:500]
-    user_query = parse(text) if text else Q.Every()
+    text = (text or "").strip()
+    parsed = parse(text, max_chars=max_chars, max_terms=max_terms) if text else None
+    user_query = parsed.query if parsed else Q.Every()
     page = max(1, page)
-    kwargs: dict[str, Any] = {}
-    if sort == "date" or not text:
-        kwargs = {"sortedby": "date", "reverse": True}
+    sortedby = "date" if sort == "date" or not parsed or not parsed.scored else None
     with _searcher(dirname) as searcher:
         docsets = _facet_docsets(searcher)
         # Who may see what, and the chosen facets, as one set of allowed documents that
         # the collector applies while collecting: hits, total and facet counts all obey
         # it, never a page filtered afterwards.
         allowed = _allowed_docs(docsets, visibilities, filters)
-        if isinstance(user_query, Q.Every):
+        if not parsed:
             matched = allowed
+        elif allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
+            every = collectors.FilterCollector(_Deadline(collectors.UnsortedCollector(), deadline),
+                                               allow=allowed)
+            searcher.search_with_collector(user_query, every)
+            matched = set(every.child.child.docset)
         else:
-            matched = allowed & set(searcher.docs_for_query(user_query))
+            matched = set()
         total = len(matched)
         hits = []
-        if matched:
-            results = searcher.search(user_query, limit=page * per_page, filter=set(matched),
-                                      **kwargs)
+        if matched and (page - 1) * per_page < total:
+            top: collectors.Collector = (
+                collectors.SortingCollector(sortedby, limit=page * per_page, reverse=True)
+                if sortedby else collectors.TopCollector(limit=page * per_page))
+            collector = collectors.FilterCollector(_Deadline(top, deadline), allow=matched)
+            searcher.search_with_collector(user_query, collector)
+            results = collector.results()
             results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
             for hit in results[(page - 1) * per_page: page * per_page]:
@@ -316,7 +461,7 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
             # Intersections of sets run in C: far cheaper than Whoosh's per-document facets.
             counts[name] = {value: n for value, docs in docsets[name].items()
                             if (n := len(matched & docs))}
-    return SearchResult(hits, total, page, per_page, counts)
+    return SearchResult(hits, total, page, per_page, counts, parsed.notice if parsed else "")
 
 
 def related(dirname: str, story_id: int, *, visibilities: Iterable[str], limit: int = 3) -> list[int]:

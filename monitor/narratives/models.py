@@ -238,20 +238,6 @@ class StoryIndexOp(db.Model):
         return f"<StoryIndexOp {self.id} story={self.story_id}>"
 
 
-class StorySubmission(db.Model):
-    """A public contribution attempt, kept briefly to limit submissions per address."""
-
-    __tablename__ = "story_submissions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # Keyed hash of the address: enough to count, not to identify.
-    address_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
-
-    def __repr__(self) -> str:
-        return f"<StorySubmission {self.id}>"
-
-
 class StoryFeedback(db.Model):
     """What a monitorgesprek said about a story, fed back to the teller's private page."""
 

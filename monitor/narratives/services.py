@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from .. import audit, erasure, photos, search
+from .. import audit, erasure, photos, ratelimit, search
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Buurt, Period, Role, User, Wijk
@@ -50,7 +50,6 @@ from .models import (
     StoryForm,
     StoryPhoto,
     StoryStatus,
-    StorySubmission,
     Teller,
     Visibility,
 )
@@ -161,13 +160,15 @@ class _Prepared:
     key: str = field(default_factory=photos.new_key)
 
 
-def _prepare_photos(inputs: Iterable[PhotoInput]) -> list[_Prepared]:
-    """Check every photo and its consent before anything is written.
+def _check_photo_inputs(inputs: list[PhotoInput]) -> None:
+    """What the uploader said about the photos, and how many: checked before any is read.
 
     :raise DomainError: naming the photo's field.
     """
-    prepared = []
-    config = current_app.config
+    maximum = current_app.config.get("NARRATIVES_MAX_PHOTOS", 3)
+    if len(inputs) > maximum:
+        raise DomainError(f"Er zijn te veel foto's toegevoegd: hoogstens {maximum} tegelijk.",
+                          "photos")
     for item in inputs:
         if not item.alt_text.strip():
             raise DomainError("Beschrijf wat er op de foto te zien is (alt-tekst); dat is verplicht.",
@@ -175,13 +176,44 @@ def _prepare_photos(inputs: Iterable[PhotoInput]) -> list[_Prepared]:
         if item.recognisable_people and not item.portrait_consent:
             raise DomainError("Er staan herkenbare mensen op deze foto: zonder hun toestemming "
                               "(portretrecht) kan hij niet worden geplaatst.", item.field)
+
+
+def _prepare_photos(inputs: list[PhotoInput]) -> list[_Prepared]:
+    """Check every photo and its consent before anything is written.
+
+    Decoding is what costs CPU and memory, so first every header is read and the pixels
+    each photo will decode to are checked per photo (``NARRATIVES_PHOTO_MAX_DECODED_PIXELS``)
+    and for the whole request (``NARRATIVES_REQUEST_MAX_DECODED_PIXELS``); only then are
+    the photos decoded, one at a time.
+
+    :raise DomainError: naming the photo's field.
+    """
+    _check_photo_inputs(inputs)
+    config = current_app.config
+    limits = {
+        "max_pixels": config.get("NARRATIVES_PHOTO_MAX_PIXELS", photos.DEFAULT_MAX_PIXELS),
+        "max_decoded_pixels": config.get("NARRATIVES_PHOTO_MAX_DECODED_PIXELS",
+                                         photos.DEFAULT_MAX_DECODED_PIXELS),
+    }
+    budget = config.get("NARRATIVES_REQUEST_MAX_DECODED_PIXELS", photos.DEFAULT_REQUEST_DECODED_PIXELS)
+    checked = []
+    for item in inputs:
         try:
-            processed = photos.process_upload(
-                item.stream, max_bytes=config.get("NARRATIVES_PHOTO_MAX_BYTES", photos.DEFAULT_MAX_BYTES),
-                max_pixels=config.get("NARRATIVES_PHOTO_MAX_PIXELS", photos.DEFAULT_MAX_PIXELS))
+            data = photos.read_upload(item.stream, config.get("NARRATIVES_PHOTO_MAX_BYTES",
+                                                              photos.DEFAULT_MAX_BYTES))
+            budget -= photos.decoded_pixels(data, **limits)
         except photos.PhotoError as err:
             raise DomainError(str(err), item.field) from err
-        prepared.append(_Prepared(processed, item))
+        if budget < 0:
+            raise DomainError("Samen hebben de foto's te veel pixels om te verwerken. Verklein ze "
+                              "of stuur er minder tegelijk.", item.field)
+        checked.append((item, data))
+    prepared = []
+    for item, data in checked:
+        try:
+            prepared.append(_Prepared(photos.process(data, **limits), item))
+        except photos.PhotoError as err:
+            raise DomainError(str(err), item.field) from err
     return prepared
 
 
@@ -250,51 +282,88 @@ def _address_hash(address: str) -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="narratives-form-time")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="narratives-form-stamp")
 
 
-def form_stamp() -> str:
-    """A signed timestamp put in the public form, to measure how long filling it took."""
-    return _serializer().dumps(utcnow().timestamp())
+STAMP_MAX_AGE = 24 * 3600
 
 
-def check_spam(*, honeypot: str, stamp: str) -> None:
+def form_stamp(started: float | None = None) -> str:
+    """A signed, single-use stamp put in the public form: a random nonce and the moment
+    the form was first shown (to measure how long filling it took).
+
+    :param started: keep this start time (a form shown again after a refusal).
+    """
+    return _serializer().dumps({"n": secrets.token_urlsafe(16),
+                                "t": utcnow().timestamp() if started is None else started})
+
+
+def _read_stamp(stamp: str) -> dict[str, Any]:
+    """:raise BadSignature: forged, expired or of an older kind."""
+    payload = _serializer().loads(stamp or "", max_age=STAMP_MAX_AGE)
+    if not (isinstance(payload, dict) and isinstance(payload.get("n"), str)
+            and isinstance(payload.get("t"), int | float)):
+        raise BadSignature("not a form stamp")
+    return payload
+
+
+def renewed_stamp(stamp: str) -> str:
+    """A new stamp for a form shown again after a POST, keeping its start time if valid."""
+    try:
+        return form_stamp(float(_read_stamp(stamp)["t"]))
+    except BadSignature:
+        return form_stamp()
+
+
+def check_spam(*, honeypot: str, stamp: str) -> str:
     """Refuse bots: a filled hidden field, or a form sent faster than a person can.
 
+    :return: the stamp's nonce (to be used once with :func:`use_stamp`).
     :raise DomainError: with a neutral message.
     """
     minimum = current_app.config.get("NARRATIVES_MIN_FILL_SECONDS", 5)
     if honeypot.strip():
         raise DomainError("Uw verhaal kon niet worden verstuurd. Probeer het later opnieuw.")
     try:
-        started = _serializer().loads(stamp or "", max_age=24 * 3600)
+        payload = _read_stamp(stamp)
     except BadSignature as err:
         raise DomainError("Het formulier is verlopen. Laad de pagina opnieuw; wat u typte blijft "
                           "staan als u het eerst kopieert.") from err
-    if utcnow().timestamp() - float(started) < minimum:
+    if utcnow().timestamp() - float(payload["t"]) < minimum:
         raise DomainError("Het formulier werd wel erg snel verstuurd. Controleer uw verhaal en "
                           "verstuur het opnieuw.")
+    return payload["n"]
+
+
+def use_stamp(nonce: str) -> None:
+    """Spend the form's stamp: a stamp is good for one submission, even when several
+    requests carrying it arrive at once (one atomic insert decides).
+
+    :raise DomainError: the stamp was used already.
+    """
+    if not ratelimit.claim("narratives.stamp", nonce, STAMP_MAX_AGE + 3600):
+        raise DomainError("Dit formulier is al verstuurd. Controleer of uw verhaal is "
+                          "aangekomen, of verstuur het opnieuw met dit formulier.")
 
 
 class RateLimited(DomainError):
     """Too many public submissions from one address (answered with HTTP 429)."""
 
 
-def check_rate_limit(address: str) -> None:
-    """Limit public submissions per address (per hour and per day), across all workers.
+def count_submission(address: str) -> None:
+    """Count this attempt against the per-address limits (per hour and per day).
 
-    :raise DomainError: when the address has sent too many stories recently.
+    Counted before anything costly (reading and decoding photos) and kept whatever
+    happens next, so a submission failing half-way counts too. One atomic counter per
+    window (``monitor.ratelimit``): exact across workers, even for simultaneous requests.
+
+    :raise RateLimited: when the address has sent too many stories recently.
     """
     config = current_app.config
-    digest = _address_hash(address)
-    now = utcnow()
-
-    def count(since: datetime) -> int:
-        return db.session.scalar(sa.select(sa.func.count(StorySubmission.id)).where(
-            StorySubmission.address_hash == digest, StorySubmission.created_at >= since)) or 0
-
-    if count(now - timedelta(hours=1)) >= config.get("NARRATIVES_MAX_PER_HOUR", 3) or \
-            count(now - timedelta(days=1)) >= config.get("NARRATIVES_MAX_PER_DAY", 10):
+    key = _address_hash(address)  # a keyed hash: enough to count, not to identify
+    if not ratelimit.hit("narratives.submit.hour", key, config.get("NARRATIVES_MAX_PER_HOUR", 3), 3600) \
+            or not ratelimit.hit("narratives.submit.day", key,
+                                 config.get("NARRATIVES_MAX_PER_DAY", 10), 24 * 3600):
         raise RateLimited("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
                           "Probeer het later opnieuw.")
 
@@ -377,15 +446,20 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                       honeypot: str, stamp: str) -> tuple[Story, str]:
     """A resident contributes a story without an account.
 
+    Cheap checks first (spam stamp, consent, what was said about the photos); then the
+    attempt is counted against the address and the stamp is spent, both before any
+    photo is read; then the references, the photos and the writes.
+
     :return: the story (status *ingediend*) and the private withdrawal token (shown once).
-    :raise DomainError: spam, rate limit, missing consent, invalid photo or data.
+    :raise DomainError: spam, rate limit, reused stamp, missing consent, invalid photo or data.
     """
-    check_spam(honeypot=honeypot, stamp=stamp)
-    check_rate_limit(address)
+    nonce = check_spam(honeypot=honeypot, stamp=stamp)
     if not data.consent_given:
         raise DomainError("Zonder uw toestemming kunnen we het verhaal niet publiceren.",
                           "consent_given")
-    prepared = _prepare_photos(photo_inputs)
+    _check_photo_inputs(photo_inputs)
+    count_submission(address)
+    use_stamp(nonce)
     token = secrets.token_urlsafe(32)
     story = Story(reference=_new_reference(), status=StoryStatus.INGEDIEND,
                   contributed_publicly=True, visibility=Visibility.OPENBAAR,
@@ -394,13 +468,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                   withdrawal_token_hash=_hash_token(token), submitted_at=utcnow())
     data.teller = Teller.INWONER.value
     _apply_data(story, data)
-    if len(prepared) > current_app.config.get("NARRATIVES_MAX_PHOTOS", 12):
-        raise DomainError("Er zijn te veel foto's toegevoegd.", "photos")
+    prepared = _prepare_photos(photo_inputs)
     db.session.add(story)
-    db.session.add(StorySubmission(address_hash=_address_hash(address)))
-    # Keep the per-address log short: two days is all the limits look at.
-    db.session.execute(sa.delete(StorySubmission).where(
-        StorySubmission.created_at < utcnow() - timedelta(days=2)))
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
@@ -851,16 +920,34 @@ class ArchivePage:
     result: search.SearchResult
     items: list[tuple[Story, Markup, Markup]]
     facet_labels: dict[str, dict[str, str]]
+    refused: str = ""  # Dutch: why the query was not searched (too long, too slow, ...)
 
 
 def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: str,
                    page: int, per_page: int = 10) -> ArchivePage:
-    """Search the stories ``reader`` may see; facet counts cover only those too."""
+    """Search the stories ``reader`` may see; facet counts cover only those too.
+
+    A query that is refused or runs past ``SEARCH_TIME_LIMIT`` gives an empty page with
+    the reason (``refused``), never an error.
+    """
     if pending_count():
         sync_index()
-    result = search.search(current_app.config["SEARCH_INDEX_DIR"], text,
-                           visibilities=visibilities_for(reader), filters=filters,
-                           sort=sort, page=page, per_page=per_page)
+    config = current_app.config
+    refused = ""
+    try:
+        result = search.search(
+            config["SEARCH_INDEX_DIR"], text, visibilities=visibilities_for(reader),
+            filters=filters, sort=sort, page=page, per_page=per_page,
+            max_chars=config.get("SEARCH_MAX_QUERY_CHARS", search.MAX_QUERY_CHARS),
+            max_terms=config.get("SEARCH_MAX_TERMS", search.MAX_TERMS),
+            time_limit=config.get("SEARCH_TIME_LIMIT", search.TIME_LIMIT))
+    except search.QueryRefused as err:
+        result, refused = search.SearchResult([], 0, 1, per_page), err.message
+    except search.SearchTimeout:
+        # The words themselves are not logged: a resident may search for a name.
+        logger.warning("Search stopped at its time limit (%s s; %d characters)",
+                       config.get("SEARCH_TIME_LIMIT"), len(text or ""))
+        result, refused = search.SearchResult([], 0, 1, per_page), search.TIMEOUT_MESSAGE
     stories = indexing.load_stories(h.id for h in result.hits)
     items = []
     for hit in result.hits:
@@ -876,7 +963,7 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
         "vorm": {f.value: f.label for f in StoryForm},
         "jaar": {},
     }
-    return ArchivePage(result, items, labels)
+    return ArchivePage(result, items, labels, refused)
 
 
 def related_stories(story: Story, reader: Any, limit: int = 3) -> list[Story]:

@@ -104,10 +104,10 @@ def archive():
     filters = {key: [v[:40] for v in request.args.getlist(key) if v][:10] for key in FACET_KEYS}
     filters = {k: v for k, v in filters.items() if v}
     sort = request.args.get("sort") if request.args.get("sort") in ("relevance", "date") else "relevance"
-    text = (request.args.get("q") or "")[:200]
+    text = request.args.get("q") or ""  # the service refuses what is too long
     page = services.search_archive(current_user, text, filters, sort, _int_arg("pagina"))
     return render_template("narratives/archive.html", form=form, page=page, filters=filters,
-                           text=text, sort=sort)
+                           text=text[:200], sort=sort)
 
 
 @bp.route("/verhaal/<int:story_id>")
@@ -195,7 +195,8 @@ def contribute():
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
     if request.method == "POST":
-        form.started.data = form.started.data or services.form_stamp()
+        # A stamp is good for one submission: the form shown again gets a new one.
+        form.started.data = services.renewed_stamp(form.started.data or "")
     return render_template("narratives/contribute.html", form=form,
                            slots=_photo_slots()), _status(form)
 

@@ -324,12 +324,3 @@ class Judgement(db.Model):
     def __repr__(self) -> str:
         return f"<Judgement {self.id} q={self.quality_id} score={self.score}>"
 
-
-class LinkAttempt(db.Model):
-    """A refused use of a public link, kept briefly to throttle guessing (per address hash)."""
-
-    __tablename__ = "qim_link_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    address_hash: Mapped[str] = mapped_column(sa.String(64), index=True)

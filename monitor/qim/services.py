@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import audit
+from .. import audit, ratelimit
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import Buurt, Organisation, OrganisationKind, Period, User, Wijk
@@ -22,7 +23,6 @@ from .models import (
     Judgement,
     JudgementRound,
     JudgementSource,
-    LinkAttempt,
     MonitoredPair,
     PlanQuality,
     PlanStatus,
@@ -599,40 +599,34 @@ def revoke_link(link: ResponseLink) -> None:
     db.session.commit()
 
 
+THROTTLE_BUCKET = "qim.link_failures"
+
+
 def _address_hash(address: str) -> str:
     key = current_app.config["SECRET_KEY"]
     return hashlib.sha256(f"{key}:{address}".encode()).hexdigest()
 
 
-def check_throttle(address: str) -> None:
-    """Refuse a public link request from an address that failed too often recently.
-
-    :raise LinkRefused: with status 429.
-    """
-    window = current_app.config.get("QIM_LINK_WINDOW_MINUTES", 15)
-    maximum = current_app.config.get("QIM_LINK_MAX_FAILURES", 20)
-    since = utcnow() - timedelta(minutes=window)
-    failures = db.session.scalar(sa.select(sa.func.count(LinkAttempt.id)).where(
-        LinkAttempt.address_hash == _address_hash(address), LinkAttempt.created_at >= since))
-    if failures >= maximum:
-        raise LinkRefused("U heeft te vaak een ongeldige link geprobeerd. Wacht een kwartier "
-                          "en probeer het dan opnieuw.", 429)
-
-
-def _record_failure(address: str) -> None:
-    db.session.execute(sa.delete(LinkAttempt).where(
-        LinkAttempt.created_at < utcnow() - timedelta(days=1)))
-    db.session.add(LinkAttempt(address_hash=_address_hash(address)))
-    db.session.commit()
-
-
 def link_for_token(token: str, address: str) -> ResponseLink:
     """The usable link behind ``token``; failures are counted for throttling.
+
+    Guessing is throttled per address: at most ``QIM_LINK_MAX_FAILURES`` failed uses per
+    fixed window of ``QIM_LINK_WINDOW_MINUTES``. Each use first reserves one failure in
+    the atomic counter of ``monitor.ratelimit`` (so simultaneous guesses cannot all slip
+    under the limit) and gives it back when the link works; a refusal during the
+    throttle is given back too, so hammering cannot extend it.
 
     :raise LinkRefused: unknown (404), used, revoked, expired or closed round (410),
         or too many failures from this address (429).
     """
-    check_throttle(address)
+    config = current_app.config
+    window = 60 * config.get("QIM_LINK_WINDOW_MINUTES", 15)
+    key, now = _address_hash(address), time.time()
+    if not ratelimit.hit(THROTTLE_BUCKET, key, config.get("QIM_LINK_MAX_FAILURES", 20), window,
+                         now=now):
+        ratelimit.release(THROTTLE_BUCKET, key, window, now=now)
+        raise LinkRefused("U heeft te vaak een ongeldige link geprobeerd. Wacht een kwartier "
+                          "en probeer het dan opnieuw.", 429)
     link = None
     if 20 <= len(token) <= 100:
         link = db.session.scalar(sa.select(ResponseLink).where(
@@ -653,8 +647,8 @@ def link_for_token(token: str, address: str) -> ResponseLink:
         problem = LinkRefused("Deze oordeelronde is gesloten; er kunnen geen oordelen meer "
                               "worden gegeven.")
     if problem is not None:
-        _record_failure(address)
-        raise problem
+        raise problem  # the reserved failure stays counted
+    ratelimit.release(THROTTLE_BUCKET, key, window, now=now)
     return link
 
 

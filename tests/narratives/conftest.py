@@ -76,11 +76,15 @@ def stamp(narr_app) -> str:
 
 
 @pytest.fixture
-def public_form(narr_app, stamp) -> Callable[..., dict]:
-    """Form data for the public form: ``public_form(photos=[(bytes, name, alt), ...])``."""
+def public_form(narr_app) -> Callable[..., dict]:
+    """Form data for the public form: ``public_form(photos=[(bytes, name, alt), ...])``.
+
+    Every call carries a fresh fill-time stamp (a stamp is good for one submission).
+    """
 
     def build(*, photos: list[tuple] = (), **overrides) -> dict:
         with narr_app.app_context():
+            stamp = services.form_stamp()
             data = {
                 "title": "Koffie in het ontmoetingscentrum",
                 "summary": "Hoe onze buurten elkaar vinden bij de koffie.",

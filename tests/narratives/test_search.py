@@ -169,3 +169,52 @@ def test_wijk_overview_counts_visible_stories(narr_app, client, login_as, archiv
     row = re.search(r'kwaliteit=K1">Leefbare, sterke en betrokken buurten</a></th><td[^>]*>(\d+)<', html)
     assert int(row.group(1)) == sum(1 for s in public_oost if "K1" in s[2])
     assert client.get("/verhalen/wijk/999999").status_code == 404
+
+
+def test_words_phrases_or_and_not(narr_app, client, make_story):
+    make_story(title="Koffie", body="Koffie met de buren in het buurthuis.", qualities=("K7",))
+    make_story(title="Thee", body="Thee drinken met de buren.", qualities=("K7",))
+    make_story(title="Buren", body="De buren helpen met koffie zetten.", qualities=("K7",))
+
+    def titles(q: str) -> list[str]:
+        return sorted(_titles(client.get("/verhalen/", query_string={"q": q}).get_data(as_text=True)))
+
+    assert titles("koffie buren") == ["Buren", "Koffie"]
+    assert titles('"koffie met de buren"') == ["Koffie"]  # a phrase (stop words skipped)
+    assert titles("koffie OR thee") == ["Buren", "Koffie", "Thee"]
+    assert titles("buren -koffie") == titles("buren NOT koffie") == ["Thee"]
+    assert titles('NOT "koffie zetten"') == ["Koffie", "Thee"]
+    assert titles("koffie AND buurthuis") == ["Koffie"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("buurt " * 40, "Uw zoekvraag is te lang. Gebruik hoogstens 200 tekens."),
+    (" ".join(f"woord{i}" for i in range(11)), "te veel woorden. Gebruik er hoogstens 10."),
+    ("*", "Zoek op minstens één woord"),
+    ("de het een", "Zoek op minstens één woord"),
+])
+def test_refused_queries_get_a_dutch_message_on_the_archive_page(narr_app, client, make_story,
+                                                                  query, message):
+    make_story(title="Buurt")
+    response = client.get("/verhalen/", query_string={"q": query})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "search-refused" in html and message in html
+    assert _total(html) == 0 and 'id="facet-wijk"' in html
+
+
+def test_search_syntax_is_read_as_plain_words(narr_app, client, make_story):
+    make_story(title="Buurtmoestuin", body="Tuinieren in de buurt.", qualities=("K7",))
+    for query in ("text:buurt", "buurt*", "buurt~2", "buurt^5", "((buurt))", "[buurt TO zon]"):
+        html = client.get("/verhalen/", query_string={"q": query}).get_data(as_text=True)
+        assert "worden genegeerd" in html, query
+    # "text" and "zon" are words too: all words must occur.
+    assert _titles(client.get("/verhalen/?q=buurt*").get_data(as_text=True)) == ["Buurtmoestuin"]
+    assert _titles(client.get("/verhalen/?q=((buurt))").get_data(as_text=True)) == ["Buurtmoestuin"]
+
+
+def test_a_search_past_its_time_limit_is_stopped_with_a_dutch_message(narr_app, client, make_story):
+    make_story(title="Buurt")
+    narr_app.config["SEARCH_TIME_LIMIT"] = 1e-9
+    html = client.get("/verhalen/?q=buurt").get_data(as_text=True)
+    assert "De zoekopdracht duurde te lang" in html and _total(html) == 0

@@ -256,7 +256,9 @@ def requests(draw, route: Route) -> dict:
         kwargs["content_type"] = "application/json"
     else:
         kwargs["data"] = draw(st.sampled_from(
-            [b"{", b"[1,2", b'{"a": NaN}', b"\xff\xfe", b"null", b'"' + b"x" * 1000, b"{}" * 500]))
+            [b"{", b"[1,2", b'{"a": NaN}', b"\xff\xfe", b"null", b'"' + b"x" * 1000, b"{}" * 500,
+             b'{"' + (sorted(route.fields) or ["a"])[0].encode() + b'": "\\ud800", "\\udfff": [1]}',
+             b"[" * 50_000 + b"]" * 50_000]))
         kwargs["content_type"] = "application/json"
     return kwargs
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from monitor import create_app
 from monitor.extensions import db
 from monitor.models import Wijk
-from monitor.ratelimit import RateLimitCounter, hit, prune
+from monitor.ratelimit import RateLimitCounter, claim, hit, prune, release
 
 from ..conftest import base_config
 
@@ -71,6 +71,26 @@ def test_a_count_survives_the_callers_rollback(app):
         db.session.rollback()
         assert db.session.scalar(sa.select(Wijk.id).where(Wijk.name == "Wordt teruggedraaid")) is None
     assert counters(app) == [("formulier", "k", 1)]
+
+
+def test_release_gives_one_event_back_and_never_goes_below_zero(app):
+    with app.app_context():
+        assert hit("link", "k", 1, 60, now=T0) and not hit("link", "k", 1, 60, now=T0)
+        release("link", "k", 60, now=T0)
+        release("link", "k", 60, now=T0)
+        release("link", "k", 60, now=T0)  # nothing left to give back
+        release("link", "k", 60, now=T0 + 60)  # another window: no row, nothing happens
+    assert counters(app) == [("link", "k", 0)]
+    with app.app_context():
+        assert hit("link", "k", 1, 60, now=T0) and not hit("link", "k", 1, 60, now=T0)
+
+
+def test_a_single_use_token_is_claimed_once_until_it_expires(app):
+    with app.app_context():
+        assert claim("stempel", "nonce-1", 600, now=T0)
+        assert not claim("stempel", "nonce-1", 600, now=T0 + 599)
+        assert claim("stempel", "nonce-2", 600, now=T0 + 1)
+        assert prune(now=T0 + 602) == 2  # kept as long as the token could still be valid
 
 
 def test_invalid_limits_are_refused(app):
