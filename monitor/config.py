@@ -70,6 +70,10 @@ def config_from_env(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": int(env.get("MONITOR_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("MONITOR_LOGIN_LOCKOUT_MINUTES", "15")),
         "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
+        # Failures per account from any address within LOGIN_LOCKOUT_MINUTES (not for
+        # browsers where the account signed in before: see monitor/auth/services.py).
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("MONITOR_LOGIN_ACCOUNT_MAX_FAILURES", "20")),
+        "LOGIN_KNOWN_DEVICE_DAYS": int(env.get("MONITOR_LOGIN_KNOWN_DEVICE_DAYS", "90")),
     }
 
 

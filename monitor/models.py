@@ -247,10 +247,13 @@ class AuditEvent(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A failed sign-in, kept briefly to throttle guessing.
+    """A sign-in attempt, kept briefly to throttle guessing.
 
-    Lockout counts failures per (account, address): someone guessing from elsewhere
-    cannot lock the real user out, and every lock expires by itself.
+    Written (and committed) before the password is checked, so concurrent attempts count
+    each other; removed again when the attempt is refused over a limit or succeeds, so
+    what stays are the failures. Lockout counts them per (account, address), per address
+    and per account (any address; not on a browser where the account signed in before):
+    see ``monitor/auth/services.py``. Every lock expires by itself.
     """
 
     __tablename__ = "login_attempts"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import DomainError
@@ -25,6 +25,15 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _remember_device(response, user) -> None:
+    """Mark this browser as one where ``user`` signed in (see ``services.is_known_device``)."""
+    response.set_cookie(
+        services.DEVICE_COOKIE, services.device_token(user), max_age=services.device_max_age(),
+        path=url_for("auth.login").rsplit("/", 1)[0] + "/", httponly=True, samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+    )
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
 def login():
@@ -36,7 +45,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or "onbekend"
+                form.email.data, form.password.data, request.remote_addr or "onbekend",
+                device=request.cookies.get(services.DEVICE_COOKIE),
             )
         except services.LoginRefused as refused:
             form.password.errors.append(refused.message)
@@ -44,7 +54,9 @@ def login():
         else:
             login_user(user)
             flash(f"Welkom, {user.name}.", "ok")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            _remember_device(response, user)
+            return response
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
