@@ -104,6 +104,18 @@ class Buurt(db.Model):
         return self.name
 
 
+# Where an organisation works (its werkgebied): for now a plain set of wijken. A later
+# werkgebied with dates or city-wide areas can replace this table with a model without
+# changing the callers, which ask :meth:`Organisation.works_in`.
+organisation_wijken = sa.Table(
+    "organisation_wijken",
+    db.metadata,
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("wijk_id", sa.ForeignKey("wijken.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Organisation(db.Model):
     """A welfare organisation, the Sociaal Plein or the municipality itself."""
 
@@ -116,8 +128,14 @@ class Organisation(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
+    wijken: Mapped[list[Wijk]] = relationship(secondary=organisation_wijken, order_by="Wijk.name")
+
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+    def works_in(self, wijk: Wijk) -> bool:
+        """Whether ``wijk`` is in the organisation's werkgebied."""
+        return any(w.id == wijk.id for w in self.wijken)
 
     def __str__(self) -> str:
         return self.name
