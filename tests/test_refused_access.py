@@ -10,6 +10,8 @@ from monitor import accesslog
 from monitor.extensions import db
 from monitor.models import AuditEvent, Role
 
+from .conftest import get_org, get_wijk
+
 
 def denied(app) -> list[AuditEvent]:
     with app.app_context():
@@ -76,3 +78,19 @@ def test_the_admin_reads_refusals_in_the_audit_log(app, login_as):
     assert "/beheer/audit?actie=access.denied" in admin.get("/beheer/").get_data(as_text=True)
     page = admin.get("/beheer/audit", query_string={"actie": "access.denied"}).get_data(as_text=True)
     assert "Geen toegang: GET /beheer/gebruikers" in page
+
+
+def test_an_api_refusal_is_logged_with_the_token(app, login_as):
+    from .counts.test_api import GOOD, bearer, create_token
+
+    token = create_token(app, login_as(Role.ACCOUNTHOUDER))
+    with app.app_context():
+        versa = get_org("Versa Welzijn")
+        versa.wijken = [get_wijk("Oost")]
+        db.session.commit()
+    assert app.test_client().post("/api/v1/returns", json=dict(GOOD, wijk="Zuid"),
+                                  headers=bearer(token)).status_code == 403
+    [event] = denied(app)
+    assert event.actor_id is None and event.actor_label.startswith("API: Versa Welzijn (sleutel tv_")
+    assert event.object_type == "Wijk" and "werkgebied" in event.summary
+    assert token not in repr(event.new_values) + event.summary + event.actor_label
