@@ -56,7 +56,9 @@ def create_user(
         raise DomainError("Er bestaat al een account met dit e-mailadres.", "email")
     _check_user_scope(role, organisation_id, wijk_ids)
     if password:
-        check_password_policy(password, email)
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        check_password_policy(password, email, name=name,
+                              organisation=organisation.name if organisation else "")
     else:
         password = generate_password()
     user = User(name=name.strip(), email=email, role=role, organisation_id=organisation_id,

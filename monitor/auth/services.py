@@ -17,18 +17,13 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import LoginAttempt, User
 from ..timeutil import format_datetime, utcnow
+from . import passwords
 
 logger = logging.getLogger(__name__)
 
 # A hash to compare against when the account does not exist, so that timing does not
 # reveal which e-mail addresses have an account.
 _DUMMY_HASH = generate_password_hash("tellen-en-vertellen-dummy")
-
-COMMON_PASSWORDS = {
-    "wachtwoord123", "welkom123456", "password1234", "123456789012", "qwertyuiop12",
-    "hilversum123", "wachtwoord12", "welkomwelkom", "geheimgeheim",
-}
-
 
 class LoginRefused(DomainError):
     """Sign-in refused; ``status`` is 401 for wrong credentials, 429 when throttled."""
@@ -43,20 +38,23 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
-def check_password_policy(password: str, user_email: str = "") -> None:
-    """Raise :class:`DomainError` when ``password`` is too weak.
+def check_password_policy(password: str, user_email: str = "", *, name: str = "",
+                          organisation: str = "", previous_hashes: tuple[str | None, ...] = ()) -> None:
+    """Raise :class:`DomainError` when ``password`` is too weak or was used before.
 
-    :raise DomainError: with a Dutch message for the form field.
+    See :mod:`monitor.auth.passwords` for the rules (length, common passwords, words of
+    the context such as the municipality, the site and the user's own name).
+
+    :param previous_hashes: hashes of the current and the previous password of the user.
+    :raise DomainError: with a Dutch message for the field ``new_password``.
     """
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise DomainError(f"Het wachtwoord moet minstens {minimum} tekens lang zijn.", "new_password")
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(password)) < 5:
-        raise DomainError("Dit wachtwoord is te eenvoudig te raden. Kies een ander.", "new_password")
-    local_part = user_email.split("@")[0].lower()
-    if len(local_part) >= 4 and local_part in lowered:
-        raise DomainError("Het wachtwoord mag uw e-mailadres niet bevatten.", "new_password")
+    passwords.check(password, min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+                    email=user_email, name=name, organisation=organisation,
+                    municipality=current_app.config.get("MUNICIPALITY_NAME", ""))
+    for stored in previous_hashes:
+        if stored and check_password_hash(stored, password):
+            raise DomainError("U heeft dit wachtwoord al eerder gebruikt. Kies een nieuw wachtwoord.",
+                              "new_password")
 
 
 def _window_start():
@@ -217,7 +215,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError("Het huidige wachtwoord is onjuist.", "current_password")
     if current == new:
         raise DomainError("Kies een ander wachtwoord dan het huidige.", "new_password")
-    check_password_policy(new, user.email)
+    check_password_policy(new, user.email, name=user.name,
+                          organisation=user.organisation.name if user.organisation else "",
+                          previous_hashes=(user.previous_password_hash,))
     set_password(user, new)
     user.must_change_password = False
     audit.record("auth.password_change", user, actor=user, summary="Wachtwoord gewijzigd")
@@ -225,7 +225,8 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new hash and end the user's open sessions (no commit)."""
+    """Store a new hash (keeping the previous one) and end the user's open sessions (no commit)."""
+    user.previous_password_hash = user.password_hash
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.session_version = (user.session_version or 0) + 1
