@@ -74,6 +74,10 @@ def config_from_env(instance_path: str) -> dict:
         # browsers where the account signed in before: see monitor/auth/services.py).
         "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("MONITOR_LOGIN_ACCOUNT_MAX_FAILURES", "20")),
         "LOGIN_KNOWN_DEVICE_DAYS": int(env.get("MONITOR_LOGIN_KNOWN_DEVICE_DAYS", "90")),
+        # Roles that must sign in with a second factor (TOTP); others may choose to.
+        "MFA_REQUIRED_ROLES": frozenset(
+            r.strip() for r in env.get("MONITOR_MFA_REQUIRED_ROLES", "admin,accounthouder").split(",")
+            if r.strip()),
     }
 
 
@@ -90,4 +94,7 @@ DEFAULTS = {
     "MUNICIPALITY_NAME": "Hilversum",
     "TIMEZONE": "Europe/Amsterdam",
     "PASSWORD_MIN_LENGTH": 12,
+    "MFA_MAX_FAILURES": 5,  # codes per account per window (monitor.ratelimit)
+    "MFA_WINDOW_SECONDS": 900,
+    "MFA_PENDING_SECONDS": 300,  # time between the password and the code
 }

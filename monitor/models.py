@@ -217,6 +217,12 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # Bumped on password change or deactivation: invalidates every open session.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Second factor (TOTP, monitor/auth/mfa.py): the secret encrypted with a key derived
+    # from SECRET_KEY; set but not confirmed while enrolling; the last time step used
+    # (a code is accepted once).
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -235,6 +241,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def mfa_enabled(self) -> bool:
+        """Whether signing in asks for a code after the password."""
+        return self.mfa_enabled_at is not None and self.mfa_secret is not None
 
     @property
     def wijk_ids(self) -> set[int]:

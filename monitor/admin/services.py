@@ -123,6 +123,20 @@ def reset_password(user: User) -> str:
     return password
 
 
+def reset_mfa(user: User, by: User) -> None:
+    """Remove a user's second factor (a lost phone); they set it up again at next sign-in.
+
+    :raise DomainError: for the own account (that goes through *Mijn account*).
+    """
+    from ..auth import mfa
+
+    if user.id == by.id:
+        raise DomainError("Uw eigen tweede factor wijzigt u via Mijn account.")
+    if user.mfa_secret is None:
+        raise DomainError(f"{user.name} heeft geen tweede factor ingesteld.")
+    mfa.reset_by_admin(user)
+
+
 def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> None:
     # Compared in Python: SQLite's lower() folds only ASCII, so "Ç…" and "ç…" slipped
     # past a lower() = lower() check and hit the unique constraint (a 500). The lists

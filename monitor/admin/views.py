@@ -121,6 +121,21 @@ def user_reset_password(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+@bp.route("/gebruikers/<int:user_id>/tweede-factor", methods=["POST"])
+@requires("admin.manage")
+def user_reset_mfa(user_id: int):
+    """Remove the account's second factor (lost phone); audited, sessions end."""
+    user = services.get_or_404(User, user_id)
+    try:
+        services.reset_mfa(user, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"De tweede factor van {user.name} is gewist. Bij de volgende keer inloggen stelt "
+              "de gebruiker een nieuwe in (verplicht voor beheerders en accounthouders).", "ok")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 # --- organisations, wijken, buurten -----------------------------------------------
 
 @bp.route("/organisaties")

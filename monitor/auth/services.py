@@ -200,10 +200,38 @@ def authenticate(email: str, password: str, ip: str, device: str | None = None) 
         LoginAttempt.email == email, LoginAttempt.ip_address == ip))
     db.session.execute(sa.delete(LoginAttempt).where(
         LoginAttempt.created_at < utcnow() - timedelta(days=1)))
-    user.last_login_at = utcnow()
-    audit.record("auth.login", user, actor=user, summary="Ingelogd")
-    db.session.commit()
+    if user.mfa_enabled:
+        # Not signed in yet: the view asks for the code (monitor/auth/mfa.py).
+        audit.record("auth.login_password", user, actor=user,
+                     summary="Wachtwoord juist; de tweede factor wordt gevraagd")
+        db.session.commit()
+        return user
+    record_sign_in(user)
     return user
+
+
+def get_user(user_id) -> User | None:
+    """The user with this id (``None`` for anything else)."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+        return None
+    return db.session.get(User, user_id)
+
+
+def record_sign_in(user: User, factor: str | None = None) -> None:
+    """Note a completed sign-in (time and audit trail); commits.
+
+    :param factor: ``"totp"`` or ``"recovery"`` when a second factor was used.
+    """
+    user.last_login_at = utcnow()
+    summary = {None: "Ingelogd", "totp": "Ingelogd met wachtwoord en code uit de app",
+               "recovery": "Ingelogd met wachtwoord en een herstelcode"}[factor]
+    audit.record("auth.login", user, actor=user, summary=summary)
+    db.session.commit()
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's current password (re-authentication)."""
+    return bool(password) and check_password_hash(user.password_hash, password)
 
 
 def change_password(user: User, current: str, new: str) -> None:
