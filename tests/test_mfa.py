@@ -143,6 +143,21 @@ def test_a_code_works_once(required, make_user):
     assert replay.status_code == 401
     assert "Deze code is al gebruikt" in replay.get_data(as_text=True)
     assert other.get("/start").status_code == 302
+    assert "auth.mfa_replay" in actions(required)
+
+
+def test_the_reset_command_for_a_locked_out_admin(required, make_user):
+    user = make_user(Role.ADMIN)
+    client = required.test_client()
+    login(client, user.email)
+    enrol(client)
+    result = required.test_cli_runner().invoke(args=["reset-mfa", user.email.upper()])
+    assert result.exit_code == 0 and "is gewist" in result.output
+    with required.app_context():
+        assert db.session.get(User, user.id).mfa_secret is None
+    assert "user.mfa_reset" in actions(required)
+    unknown = required.test_cli_runner().invoke(args=["reset-mfa", "niemand@test.nl"])
+    assert unknown.exit_code != 0 and "Geen account" in unknown.output
 
 
 def test_a_recovery_code_works_once(required, make_user):

@@ -1,6 +1,8 @@
 """Sign-in, sign-out and the own password."""
 
+import click
 from flask import Flask, redirect, request, url_for
+from flask.cli import with_appcontext
 from flask_login import current_user
 
 from ..extensions import db, login_manager
@@ -13,6 +15,7 @@ from .views import bp
 def init_app(app: Flask) -> None:
     """Register the auth blueprint, the user loader, the forced password change and second factor."""
     app.register_blueprint(bp)
+    app.cli.add_command(reset_mfa_command)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
@@ -45,3 +48,17 @@ def init_app(app: Flask) -> None:
             if request.endpoint not in {"auth.mfa_setup", "auth.logout", "static"}:
                 return redirect(url_for("auth.mfa_setup"))
         return None
+
+
+@click.command("reset-mfa")
+@click.argument("email")
+@with_appcontext
+def reset_mfa_command(email: str) -> None:
+    """Wipe the second factor of the account EMAIL (for example the only admin's lost phone)."""
+    import sqlalchemy as sa
+
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Geen account met e-mailadres {email}.")
+    mfa.reset_by_admin(user)
+    click.echo(f"De tweede factor van {user.email} is gewist; bij het inloggen stelt de gebruiker een nieuwe in.")

@@ -265,6 +265,11 @@ def verify(user: User, code: str) -> str:
         db.session.commit()
         if moved.rowcount == 1:
             return "totp"
+        # ASVS 2.8.5: a reused code is refused and recorded (someone may have seen it).
+        owner = db.session.get(User, user_id)
+        audit.record("auth.mfa_replay", owner, actor=owner,
+                     summary="Een al gebruikte code uit de app werd nog eens geprobeerd")
+        db.session.commit()
         raise DomainError("Deze code is al gebruikt. Wacht tot de app een nieuwe code laat zien.", "code")
     normal = normalise_recovery_code(code)
     if len(normal) == 12:
