@@ -59,6 +59,7 @@ def record_refusal(*, permission: str | None = None, obj: Any = None, actor_key:
     signed_in = current_user.is_authenticated
     user_id = current_user.id if signed_in else None
     role = current_user.role.value if signed_in else None
+    label = f"{current_user.name} ({current_user.email})" if signed_in else actor_label or "anoniem"
     rule = request.url_rule.rule if request.url_rule is not None else None
     ids = {k: v for k, v in (request.view_args or {}).items() if isinstance(v, int)}
     object_type, object_id = _object_ref(obj)
@@ -68,6 +69,8 @@ def record_refusal(*, permission: str | None = None, obj: Any = None, actor_key:
         user_id, role, actor_key, request.endpoint, rule, request.method, permission,
         object_type, object_id, request.remote_addr, f" ({reason})" if reason else "")
     try:
+        # Everything about the user is read above: after this the session holds no
+        # connection while the counters and the record below take their own.
         db.session.rollback()
         who = f"user:{user_id}" if user_id is not None else actor_key or f"ip:{request.remote_addr}"
         if not ratelimit.hit("audit.access_denied", f"{who}|{request.endpoint}", 1, WINDOW):
@@ -75,10 +78,6 @@ def record_refusal(*, permission: str | None = None, obj: Any = None, actor_key:
         flood = not ratelimit.hit("audit.access_denied_actor", who, PER_ACTOR, WINDOW)
         if flood and not ratelimit.hit("audit.access_denied_flood", who, 1, WINDOW):
             return
-        if signed_in:
-            label = f"{current_user.name} ({current_user.email})"
-        else:
-            label = actor_label or "anoniem"
         summary = (f"Geen toegang: {request.method} {rule or request.endpoint}"
                    + (f" (recht {permission})" if permission else "") + (f"; {reason}" if reason else ""))
         if flood:
