@@ -87,12 +87,13 @@ def register_core(app: Flask) -> None:
     """Policy enforcement, error pages, security headers, template helpers, CLI."""
     from . import cli, errors, security, templating
     from .converters import BoundedIntConverter
-    from .permissions import enforce
+    from .permissions import enforce, register_refusal_logging
 
     # Before any blueprint adds a rule: ``<int:...>`` must fit an id column (issue 9).
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(enforce)
     errors.register_error_handlers(app)
+    register_refusal_logging(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
     cli.register_commands(app)

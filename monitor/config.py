@@ -72,6 +72,14 @@ def config_from_env(instance_path: str) -> dict:
         "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
         # Seconds one archive search may take before it is stopped with a Dutch message.
         "SEARCH_TIME_LIMIT": float(env.get("MONITOR_SEARCH_TIME_LIMIT", "3")),
+        # Failures per account from any address within LOGIN_LOCKOUT_MINUTES (not for
+        # browsers where the account signed in before: see monitor/auth/services.py).
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("MONITOR_LOGIN_ACCOUNT_MAX_FAILURES", "20")),
+        "LOGIN_KNOWN_DEVICE_DAYS": int(env.get("MONITOR_LOGIN_KNOWN_DEVICE_DAYS", "90")),
+        # Roles that must sign in with a second factor (TOTP); others may choose to.
+        "MFA_REQUIRED_ROLES": frozenset(
+            r.strip() for r in env.get("MONITOR_MFA_REQUIRED_ROLES", "admin,accounthouder").split(",")
+            if r.strip()),
     }
 
 
@@ -91,4 +99,7 @@ DEFAULTS = {
     # Bounds on one archive search (issue 12): characters and words (after stop words).
     "SEARCH_MAX_QUERY_CHARS": 200,
     "SEARCH_MAX_TERMS": 10,
+    "MFA_MAX_FAILURES": 5,  # codes per account per window (monitor.ratelimit)
+    "MFA_WINDOW_SECONDS": 900,
+    "MFA_PENDING_SECONDS": 300,  # time between the password and the code
 }

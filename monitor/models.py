@@ -104,6 +104,18 @@ class Buurt(db.Model):
         return self.name
 
 
+# Where an organisation works (its werkgebied): for now a plain set of wijken. A later
+# werkgebied with dates or city-wide areas can replace this table with a model without
+# changing the callers, which ask :meth:`Organisation.works_in`.
+organisation_wijken = sa.Table(
+    "organisation_wijken",
+    db.metadata,
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("wijk_id", sa.ForeignKey("wijken.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Organisation(db.Model):
     """A welfare organisation, the Sociaal Plein or the municipality itself."""
 
@@ -116,8 +128,14 @@ class Organisation(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
+    wijken: Mapped[list[Wijk]] = relationship(secondary=organisation_wijken, order_by="Wijk.name")
+
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+    def works_in(self, wijk: Wijk) -> bool:
+        """Whether ``wijk`` is in the organisation's werkgebied."""
+        return any(w.id == wijk.id for w in self.wijken)
 
     def __str__(self) -> str:
         return self.name
@@ -187,6 +205,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # The hash before the last change: the same password may not come back at once.
+    previous_password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(string_enum(Role, 30))
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id"), index=True
@@ -197,6 +217,12 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # Bumped on password change or deactivation: invalidates every open session.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Second factor (TOTP, monitor/auth/mfa.py): the secret encrypted with a key derived
+    # from SECRET_KEY; set but not confirmed while enrolling; the last time step used
+    # (a code is accepted once).
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -215,6 +241,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def mfa_enabled(self) -> bool:
+        """Whether signing in asks for a code after the password."""
+        return self.mfa_enabled_at is not None and self.mfa_secret is not None
 
     @property
     def wijk_ids(self) -> set[int]:
@@ -247,10 +278,13 @@ class AuditEvent(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A failed sign-in, kept briefly to throttle guessing.
+    """A sign-in attempt, kept briefly to throttle guessing.
 
-    Lockout counts failures per (account, address): someone guessing from elsewhere
-    cannot lock the real user out, and every lock expires by itself.
+    Written (and committed) before the password is checked, so concurrent attempts count
+    each other; removed again when the attempt is refused over a limit or succeeds, so
+    what stays are the failures. Lockout counts them per (account, address), per address
+    and per account (any address; not on a browser where the account signed in before):
+    see ``monitor/auth/services.py``. Every lock expires by itself.
     """
 
     __tablename__ = "login_attempts"

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
+from . import accesslog
 from .models import Role, User
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def enforce() -> Any:
     name = endpoint_permission(current_app, endpoint)
     if name is None:
         logger.error("Endpoint %s has no permission in the policy: refused", endpoint)
+        accesslog.mark(None)
         abort(403)
     if name == PUBLIC or is_api_permission(name):
         return None  # API views check their bearer token themselves (JSON 401)
@@ -156,6 +158,7 @@ def enforce() -> Any:
         return login_manager.unauthorized()
     perm = _PERMISSIONS.get(name)
     if perm is None or not can(current_user, name):
+        accesslog.mark(name)
         abort(403)
     return None
 
@@ -163,7 +166,18 @@ def enforce() -> Any:
 def require_object(name: str, obj: Any) -> None:
     """Abort with 403 unless the current user holds ``name`` on ``obj``."""
     if not can(current_user, name, obj):
+        accesslog.mark(name, obj)
         abort(403)
+
+
+def register_refusal_logging(app: Flask) -> None:
+    """Every 403 the app answers, from here or from a view, is logged (:mod:`monitor.accesslog`)."""
+    from .errors import render_error
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        accesslog.record_refusal()
+        return render_error(403, getattr(error, "dutch_message", None))
 
 
 # --- scoping helpers used by queries --------------------------------------------------

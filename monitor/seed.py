@@ -103,11 +103,17 @@ def seed_places() -> dict[str, Wijk]:
 
 
 def seed_organisations() -> dict[str, Organisation]:
-    """Create the organisations of the source documents when missing (no commit)."""
+    """Create the organisations of the source documents when missing (no commit).
+
+    A new one works in every active wijk (in the demo every organisation reports for
+    all eight); the admin narrows the werkgebied on the organisation's page.
+    """
     orgs = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    wijken = list(db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True))))
     for name, kind, description in ORGANISATIONS:
         if name not in orgs:
             orgs[name] = Organisation(name=name, kind=kind, description=description)
+            orgs[name].wijken = list(wijken)
             db.session.add(orgs[name])
     db.session.flush()
     return orgs

@@ -60,6 +60,11 @@ class OrganisationForm(FlaskForm):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=120)])
     kind = SelectField("Soort", choices=[(k.value, k.label) for k in OrganisationKind])
     description = TextAreaField("Omschrijving", validators=[Optional(), Length(max=2000)])
+    wijk_ids = MultiCheckboxField(
+        "Werkgebied", coerce=int,
+        description="De wijken waar de organisatie werkt. Via de API kan zij alleen voor deze "
+                    "wijken opgaven aanleveren.",
+    )
 
 
 class WijkForm(FlaskForm):

@@ -56,7 +56,9 @@ def create_user(
         raise DomainError("Er bestaat al een account met dit e-mailadres.", "email")
     _check_user_scope(role, organisation_id, wijk_ids)
     if password:
-        check_password_policy(password, email)
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        check_password_policy(password, email, name=name,
+                              organisation=organisation.name if organisation else "")
     else:
         password = generate_password()
     user = User(name=name.strip(), email=email, role=role, organisation_id=organisation_id,
@@ -121,6 +123,20 @@ def reset_password(user: User) -> str:
     return password
 
 
+def reset_mfa(user: User, by: User) -> None:
+    """Remove a user's second factor (a lost phone); they set it up again at next sign-in.
+
+    :raise DomainError: for the own account (that goes through *Mijn account*).
+    """
+    from ..auth import mfa
+
+    if user.id == by.id:
+        raise DomainError("Uw eigen tweede factor wijzigt u via Mijn account.")
+    if user.mfa_secret is None:
+        raise DomainError(f"{user.name} heeft geen tweede factor ingesteld.")
+    mfa.reset_by_admin(user)
+
+
 def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> None:
     # Compared in Python: SQLite's lower() folds only ASCII, so "Ç…" and "ç…" slipped
     # past a lower() = lower() check and hit the unique constraint (a 500). The lists
@@ -134,19 +150,33 @@ def _unique_name(model, name: str, exclude_id: int | None = None, **scope) -> No
             raise DomainError("Deze naam bestaat al.", "name")
 
 
+def _organisation_snapshot(org: Organisation) -> dict:
+    data = audit.snapshot(org, ("name", "kind", "description"))
+    data["wijken"] = sorted(w.name for w in org.wijken)
+    return data
+
+
 def save_organisation(org: Organisation | None, *, name: str, kind: str,
-                      description: str = "") -> Organisation:
-    """Create or update an organisation. :raise DomainError: duplicate name."""
+                      description: str = "", wijk_ids: list[int] | None = None) -> Organisation:
+    """Create or update an organisation and its werkgebied (the wijken it works in).
+
+    :raise DomainError: duplicate name, or a wijk that does not exist.
+    """
     _unique_name(Organisation, name, org.id if org else None)
-    fields = ("name", "kind", "description")
+    wijk_ids = sorted(set(wijk_ids or []))
+    wijken = _wijken(wijk_ids)
+    if len(wijken) != len(wijk_ids):
+        raise DomainError("Kies alleen bestaande wijken.", "wijk_ids")
     if org is None:
         org = Organisation(name=name.strip(), kind=OrganisationKind(kind), description=description or "")
+        org.wijken = wijken
         db.session.add(org)
-        audit.record("organisation.create", org, new=audit.snapshot(org, fields))
+        audit.record("organisation.create", org, new=_organisation_snapshot(org))
     else:
-        old = audit.snapshot(org, fields)
+        old = _organisation_snapshot(org)
         org.name, org.kind, org.description = name.strip(), OrganisationKind(kind), description or ""
-        before, after = audit.changes(old, audit.snapshot(org, fields))
+        org.wijken = wijken
+        before, after = audit.changes(old, _organisation_snapshot(org))
         if after:
             audit.record("organisation.update", org, old=before, new=after)
     db.session.commit()

@@ -124,6 +124,21 @@ def user_reset_password(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+@bp.route("/gebruikers/<int:user_id>/tweede-factor", methods=["POST"])
+@requires("admin.manage")
+def user_reset_mfa(user_id: int):
+    """Remove the account's second factor (lost phone); audited, sessions end."""
+    user = services.get_or_404(User, user_id)
+    try:
+        services.reset_mfa(user, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"De tweede factor van {user.name} is gewist. Bij de volgende keer inloggen stelt "
+              "de gebruiker een nieuwe in (verplicht voor beheerders en accounthouders).", "ok")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 # --- organisations, wijken, buurten -----------------------------------------------
 
 @bp.route("/organisaties")
@@ -140,19 +155,25 @@ def organisation_edit(org_id: int | None):
     """Create or edit an organisation."""
     org = services.get_or_404(Organisation, org_id) if org_id else None
     form = OrganisationForm(obj=org)
+    # Inactive wijken stay listed while the organisation still has them, so saving the
+    # page does not silently drop them.
+    form.wijk_ids.choices = [(w.id, w.name + ("" if w.active else " (gedeactiveerd)"))
+                             for w in services.list_wijken()
+                             if w.active or (org and org.works_in(w))]
     if org is not None and request.method == "GET":
         form.kind.data = org.kind.value
+        form.wijk_ids.data = [w.id for w in org.wijken]
     if form.validate_on_submit():
         try:
             services.save_organisation(org, name=form.name.data, kind=form.kind.data,
-                                       description=form.description.data)
+                                       description=form.description.data, wijk_ids=form.wijk_ids.data)
         except DomainError as err:
             show_error(form, err)
         else:
             flash("Organisatie opgeslagen.", "ok")
             return redirect(url_for("admin.organisations"))
-    return render_template("admin/simple_form.html", form=form, obj=org,
-                           title="Organisatie", back=url_for("admin.organisations")), _status(form)
+    return render_template("admin/organisation_form.html", form=form, obj=org,
+                           back=url_for("admin.organisations")), _status(form)
 
 
 @bp.route("/wijken")

@@ -1,7 +1,7 @@
 """Forms for signing in and changing the own password."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -40,3 +40,46 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Wachtwoord wijzigen")
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the app or a recovery code."""
+
+    code = StringField(
+        "Code",
+        description="De zes cijfers uit uw authenticator-app. Geen telefoon bij de hand? "
+                    "Typ dan een van uw herstelcodes.",
+        validators=[DataRequired("Vul de code in."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off",
+                   "spellcheck": "false"},
+    )
+    submit = SubmitField("Controleren")
+
+
+class ConfirmTotpForm(FlaskForm):
+    """Confirm a new authenticator app with the code it shows."""
+
+    code = StringField(
+        "Code uit de app",
+        description="De zes cijfers die de app laat zien nadat u de QR-code hebt gescand.",
+        validators=[DataRequired("Vul de code uit de app in."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    """Ask the own password again before a change to the second factor."""
+
+    password = PasswordField(
+        "Uw wachtwoord",
+        validators=[DataRequired("Vul uw wachtwoord in."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class DisableMfaForm(PasswordConfirmForm):
+    code = StringField(
+        "Code uit de app of herstelcode",
+        validators=[DataRequired("Vul een code in."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )

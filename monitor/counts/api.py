@@ -9,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, g, jsonify, request, url_for
 
+from .. import accesslog
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Period, ServiceType, Specialism, Wijk
-from ..permissions import api_token, public
+from ..permissions import API_PREFIX, api_token, public
 from . import services
 from .figures import CLIENTS_PREFIX, HOURS_PREFIX, SCALAR_KEYS, SCALARS
 from .models import CountReturn, ReturnStatus
@@ -184,6 +185,15 @@ def post_return():
         errors.append({"field": "wijk", "message": f"Onbekende wijk: {wijk_name}."})
     if errors:
         return _error(422, "Ongeldige opgave", "De opgave is niet opgeslagen.", errors)
+    organisation = g.api_token.organisation
+    if not organisation.works_in(wijk):
+        message = (f"Uw organisatie werkt niet in wijk {wijk.name}: opgaven voor deze wijk kunnen "
+                   "niet via deze API-sleutel worden aangeleverd. Klopt het werkgebied niet, neem dan "
+                   "contact op met de gemeente.")
+        token_key, label = f"token:{g.api_token.id}", _actor()
+        accesslog.record_refusal(permission=API_PREFIX + SCOPE, obj=wijk, actor_key=token_key,
+                                 actor_label=label, reason="wijk buiten het werkgebied")
+        return _error(403, "Geen toegang", message, [{"field": "wijk", "message": message}])
     existed = services.find_return(g.api_token.organisation_id, wijk.id, period.id) is not None
     try:
         ret, checked = services.save_return(g.api_token.organisation, wijk, period, raw,
@@ -272,6 +282,7 @@ def openapi_document() -> dict[str, Any]:
                                        "200": {"description": "Bijgewerkt", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Return"}}}},
                                        "400": {"description": "Geen JSON-object"} | json_error,
                                        "401": {"description": "Geen geldige API-sleutel"} | json_error,
+                                       "403": {"description": "De wijk ligt buiten het werkgebied van de organisatie"} | json_error,
                                        "409": {"description": "Opgave niet (meer) te wijzigen"} | json_error,
                                        "422": {"description": "Fouten per veld; niets opgeslagen"} | json_error}},
             },

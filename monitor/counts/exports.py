@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Period, ServiceType, Specialism
+from ..spreadsheets import safe_cell, safe_row, xlsx_value
 from .dashboards import APPROVED, ORDINAL, Dashboard
 from .figures import SCALARS
 from .models import CountReturn
@@ -48,6 +49,7 @@ def raw_returns_table(first: Period, last: Period) -> Table:
 
 
 def _csv_value(value: Any) -> str:
+    value = safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, float | Decimal):
@@ -62,8 +64,8 @@ def to_csv(tables: Sequence[Table]) -> bytes:
         if len(tables) > 1:
             if index:
                 writer.writerow([])
-            writer.writerow([title])
-        writer.writerow(header)
+            writer.writerow(safe_row([title]))
+        writer.writerow(safe_row(header))
         for row in rows:
             writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -77,9 +79,9 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     for index, (title, header, rows) in enumerate(tables, start=1):
         name = "".join(c for c in title if c not in "[]:*?/\\")[:28] or f"Tabel {index}"
         ws = wb.create_sheet(f"{index} {name}"[:31])
-        ws.append(header)
+        ws.append([xlsx_value(v) for v in header])
         for row in rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            ws.append([xlsx_value(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

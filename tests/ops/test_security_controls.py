@@ -45,9 +45,11 @@ def test_session_cookie_attributes_in_production(tmp_path, database_uri, make_us
     response = prod.test_client().post(
         "/account/inloggen", data={"email": user.email, "password": "correct-paard-batterij-niet"},
         base_url="https://localhost")
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("tv_session=")
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    cookie = cookies["tv_session"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    device = cookies["tv_apparaat"]  # the known-device cookie of the sign-in throttle
+    assert "Secure" in device and "HttpOnly" in device and "Path=/account/" in device
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with prod.app_context():
         db.session.remove()
