@@ -74,7 +74,8 @@ def _figures(dash, filters):
     charts = {c.id: c for c in dash.charts}
     series = {"Nieuwe meldingen": ("meldingen", None), "Waarvan via het Sociaal Plein": ("meldingen", "sociaal_plein"),
               "Afgesloten trajecten": ("afgesloten", None),
-              "Waarvan binnen zes maanden": ("afgesloten", "binnen_zes_maanden")}
+              "Waarvan binnen zes maanden": ("afgesloten", "binnen_zes_maanden"),
+              "Actieve vrijwilligers": ("vrijwilligers", None)}
     for s in charts["aantallen"].series:
         if s.label not in series:
             continue
@@ -97,10 +98,10 @@ def _figures(dash, filters):
 def _atoms(app):
     with app.app_context():
         atoms = {}
-        for measure in MEASURES:
+        for measure in [*MEASURES, "vrijwilligers"]:
             for year in (2024, 2025):
                 for key, value in table(measure, year).atoms.items():
-                    atoms[(measure, year, *key)] = value
+                    atoms[(measure, year, *key, *([None] if measure == "vrijwilligers" else []))] = value
         return atoms
 
 
@@ -118,7 +119,7 @@ def test_no_small_count_can_be_derived_from_the_dashboards(app, generated):
         attack.publish(members, value)
     assert len(attack.rows) > 100
     targets = []
-    for measure, categories in MEASURES.items():
+    for measure, categories in [*MEASURES.items(), ("vrijwilligers", (None,))]:
         for year in (2024, 2025):
             mine = [a for a in atoms if a[0] == measure and a[1] == year]
             targets += boxes([[measure], [year], generated["orgs"], generated["wijken"], (1, 2, 3), categories],
