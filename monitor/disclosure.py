@@ -95,7 +95,6 @@ class Shown:
         return self.text
 
 
-HIDDEN_MARKS = (PRIMARY_TEXT, SECONDARY_TEXT)
 ABSENT = Shown(None)
 
 
@@ -117,26 +116,24 @@ class Cube:
 
     def atoms(self) -> list[tuple[Key, int]]:
         """(leaf key, sign) of every underlying data cell the perturbation moves."""
-        per_dim = [[(p[1], 1), (p[2], -1)] if p[0] == "alt" else [(p[1], 1)] for p in self.patterns]
-        result = []
-        for combo in itertools.product(*per_dim):
-            sign = 1
-            for _, s in combo:
-                sign *= s
-            result.append((tuple(k for k, _ in combo), sign))
-        return result
+        return _signed_product([[(p[1], 1), (p[2], -1)] if p[0] == "alt" else [(p[1], 1)]
+                                for p in self.patterns])
 
     def cells(self) -> list[tuple[Key, int]]:
         """(cell key, sign) of every cell (any level) the perturbation changes."""
-        per_dim = [[(p[1], 1), (p[2], -1)] if p[0] == "alt" else [(p[1], 1), (TOTAL, 1)]
-                   for p in self.patterns]
-        result = []
-        for combo in itertools.product(*per_dim):
-            sign = 1
-            for _, s in combo:
-                sign *= s
-            result.append((tuple(k for k, _ in combo), sign))
-        return result
+        return _signed_product([[(p[1], 1), (p[2], -1)] if p[0] == "alt" else [(p[1], 1), (TOTAL, 1)]
+                                for p in self.patterns])
+
+
+def _signed_product(per_dim: list[list[tuple[Any, int]]]) -> list[tuple[Key, int]]:
+    """Every combination of one (level, sign) per dimension, with the product of the signs."""
+    result = []
+    for combo in itertools.product(*per_dim):
+        sign = 1
+        for _, s in combo:
+            sign *= s
+        result.append((tuple(k for k, _ in combo), sign))
+    return result
 
 
 @dataclass
@@ -259,7 +256,7 @@ def protect(dims: Sequence[Dim], atoms: dict[Key, int],
     # when the count itself is 1-4, and every organisation for which what is left after
     # subtracting its own contribution is 1-4 (its own data it knows anyway).
     needs: dict[Key, list[Hashable | None]] = {}
-    for cell, value in values.items():
+    for cell in list(values):
         against = [a for a in [None, *organisations] if sensitive(remainder(cell, a))]
         if against:
             needs[cell] = against

@@ -16,8 +16,8 @@ from ..models import Organisation, Period, Role, ServiceType, Specialism, User, 
 from ..permissions import wijk_ids_in_scope
 from ..templating import format_number, format_percent
 from .figures import weeks_in
-from .publication import Counts
 from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+from .publication import Counts
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 PERSPECTIVES = {"wijk": "Per wijk", "organisatie": "Per organisatie", "specialisme": "Per specialisme"}

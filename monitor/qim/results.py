@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import Buurt, Period, Wijk
 from .. import disclosure
 from ..disclosure import SMALL_CELL
+from ..extensions import db
+from ..models import Buurt, Period, Wijk
 from .models import Judgement, JudgementRound, PlanStatus, QimPlan, Quality, Stakeholder
 
 # Figures resting on fewer judgements than this are marked as indicative.

@@ -40,7 +40,7 @@ def facts(app):
                 if rng.random() < 0.25:
                     continue
                 for service in SERVICES:
-                    for tertial, day in MID_TERTIAL.items():
+                    for _tertial, day in MID_TERTIAL.items():
                         for improved in (True, False):
                             for _ in range(rng.choice([0, 0, 1, 2, 3, 5, 8])):
                                 db.session.add(OutcomeFact(
