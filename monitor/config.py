@@ -72,6 +72,10 @@ def config_from_env(instance_path: str) -> dict:
         "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
         # Seconds one archive search may take before it is stopped with a Dutch message.
         "SEARCH_TIME_LIMIT": float(env.get("MONITOR_SEARCH_TIME_LIMIT", "3")),
+        # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (nginx: 1).
+        "TRUSTED_PROXIES": int(env.get("MONITOR_TRUSTED_PROXIES", "0") or 0),
+        # Months after a trajectory closes before its client record is purged.
+        "OUTCOMES_RETENTION_MONTHS": int(env.get("MONITOR_OUTCOMES_RETENTION_MONTHS", "24")),
         # Failures per account from any address within LOGIN_LOCKOUT_MINUTES (not for
         # browsers where the account signed in before: see monitor/auth/services.py).
         "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("MONITOR_LOGIN_ACCOUNT_MAX_FAILURES", "20")),
@@ -102,4 +106,22 @@ DEFAULTS = {
     "MFA_MAX_FAILURES": 5,  # codes per account per window (monitor.ratelimit)
     "MFA_WINDOW_SECONDS": 900,
     "MFA_PENDING_SECONDS": 300,  # time between the password and the code
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "SECRET_KEY_FALLBACKS": [],  # earlier keys, still accepted (second factors keep working)
+    "SEARCH_LOCK_TIMEOUT": 5.0,  # seconds to wait for the index writer lock
+    # QIM stakeholder links: failed guesses per address per window.
+    "QIM_LINK_MAX_FAILURES": 20,
+    "QIM_LINK_WINDOW_MINUTES": 15,
+    # Outcomes: an intermediate measurement is due this many months after the begin.
+    "OUTCOMES_INTERMEDIATE_MONTHS": 6,
+    # Stories: photos per story and what one photo or request may cost (as monitor.photos).
+    "NARRATIVES_MAX_PHOTOS": 3,
+    "NARRATIVES_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+    "NARRATIVES_PHOTO_MAX_PIXELS": 40_000_000,  # declared in the file's header
+    "NARRATIVES_PHOTO_MAX_DECODED_PIXELS": 16_000_000,
+    "NARRATIVES_REQUEST_MAX_DECODED_PIXELS": 40_000_000,
+    # The public story form: minimum fill time and stories per address.
+    "NARRATIVES_MIN_FILL_SECONDS": 5,
+    "NARRATIVES_MAX_PER_HOUR": 3,
+    "NARRATIVES_MAX_PER_DAY": 10,
 }

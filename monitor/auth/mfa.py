@@ -51,7 +51,7 @@ class TooManyCodes(DomainError):
 
 def _secret_keys() -> list[str]:
     keys = [current_app.config["SECRET_KEY"]]
-    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
+    fallbacks = current_app.config["SECRET_KEY_FALLBACKS"] or []
     return keys + [k for k in fallbacks if k]
 
 
@@ -146,7 +146,7 @@ def pending_secret(user: User) -> str | None:
 
 def provisioning(user: User, secret: str) -> tuple[str, str]:
     """The ``otpauth://`` address and its QR code (an SVG ``data:`` URI) for an authenticator app."""
-    issuer = f"Tellen & Vertellen {current_app.config.get('MUNICIPALITY_NAME', '')}".strip()
+    issuer = f"Tellen & Vertellen {current_app.config['MUNICIPALITY_NAME']}".strip()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
     return uri, segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
 

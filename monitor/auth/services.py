@@ -35,7 +35,7 @@ class LoginRefused(DomainError):
 
 def hash_password(password: str) -> str:
     """Hash with scrypt (Werkzeug's default: memory-hard, salted)."""
-    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def check_password_policy(password: str, user_email: str = "", *, name: str = "",
@@ -50,7 +50,7 @@ def check_password_policy(password: str, user_email: str = "", *, name: str = ""
     """
     passwords.check(password, min_length=current_app.config["PASSWORD_MIN_LENGTH"],
                     email=user_email, name=name, organisation=organisation,
-                    municipality=current_app.config.get("MUNICIPALITY_NAME", ""))
+                    municipality=current_app.config["MUNICIPALITY_NAME"])
     for stored in previous_hashes:
         if stored and check_password_hash(stored, password):
             raise DomainError("U heeft dit wachtwoord al eerder gebruikt. Kies een nieuw wachtwoord.",

@@ -39,7 +39,7 @@ def _remember_device(response, user) -> None:
     response.set_cookie(
         services.DEVICE_COOKIE, services.device_token(user), max_age=services.device_max_age(),
         path=url_for("auth.login").rsplit("/", 1)[0] + "/", httponly=True, samesite="Lax",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
 
 

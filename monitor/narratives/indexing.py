@@ -83,7 +83,7 @@ def apply_pending(timeout: float | None = None, batch: int = 500) -> int:
     """
     dirname = current_app.config["SEARCH_INDEX_DIR"]
     if timeout is None:
-        timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
     applied = 0
     try:
         with search.writer_lock(dirname, timeout):

@@ -165,7 +165,7 @@ def _check_photo_inputs(inputs: list[PhotoInput]) -> None:
 
     :raise DomainError: naming the photo's field.
     """
-    maximum = current_app.config.get("NARRATIVES_MAX_PHOTOS", 3)
+    maximum = current_app.config["NARRATIVES_MAX_PHOTOS"]
     if len(inputs) > maximum:
         raise DomainError(f"Er zijn te veel foto's toegevoegd: hoogstens {maximum} tegelijk.",
                           "photos")
@@ -191,16 +191,14 @@ def _prepare_photos(inputs: list[PhotoInput]) -> list[_Prepared]:
     _check_photo_inputs(inputs)
     config = current_app.config
     limits = {
-        "max_pixels": config.get("NARRATIVES_PHOTO_MAX_PIXELS", photos.DEFAULT_MAX_PIXELS),
-        "max_decoded_pixels": config.get("NARRATIVES_PHOTO_MAX_DECODED_PIXELS",
-                                         photos.DEFAULT_MAX_DECODED_PIXELS),
+        "max_pixels": config["NARRATIVES_PHOTO_MAX_PIXELS"],
+        "max_decoded_pixels": config["NARRATIVES_PHOTO_MAX_DECODED_PIXELS"],
     }
-    budget = config.get("NARRATIVES_REQUEST_MAX_DECODED_PIXELS", photos.DEFAULT_REQUEST_DECODED_PIXELS)
+    budget = config["NARRATIVES_REQUEST_MAX_DECODED_PIXELS"]
     checked = []
     for item in inputs:
         try:
-            data = photos.read_upload(item.stream, config.get("NARRATIVES_PHOTO_MAX_BYTES",
-                                                              photos.DEFAULT_MAX_BYTES))
+            data = photos.read_upload(item.stream, config["NARRATIVES_PHOTO_MAX_BYTES"])
             budget -= photos.decoded_pixels(data, **limits)
         except photos.PhotoError as err:
             raise DomainError(str(err), item.field) from err
@@ -321,7 +319,7 @@ def check_spam(*, honeypot: str, stamp: str) -> str:
     :return: the stamp's nonce (to be used once with :func:`use_stamp`).
     :raise DomainError: with a neutral message.
     """
-    minimum = current_app.config.get("NARRATIVES_MIN_FILL_SECONDS", 5)
+    minimum = current_app.config["NARRATIVES_MIN_FILL_SECONDS"]
     if honeypot.strip():
         raise DomainError("Uw verhaal kon niet worden verstuurd. Probeer het later opnieuw.")
     try:
@@ -361,9 +359,9 @@ def count_submission(address: str) -> None:
     """
     config = current_app.config
     key = _address_hash(address)  # a keyed hash: enough to count, not to identify
-    if not ratelimit.hit("narratives.submit.hour", key, config.get("NARRATIVES_MAX_PER_HOUR", 3), 3600) \
+    if not ratelimit.hit("narratives.submit.hour", key, config["NARRATIVES_MAX_PER_HOUR"], 3600) \
             or not ratelimit.hit("narratives.submit.day", key,
-                                 config.get("NARRATIVES_MAX_PER_DAY", 10), 24 * 3600):
+                                 config["NARRATIVES_MAX_PER_DAY"], 24 * 3600):
         raise RateLimited("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
                           "Probeer het later opnieuw.")
 
@@ -938,15 +936,15 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
         result = search.search(
             config["SEARCH_INDEX_DIR"], text, visibilities=visibilities_for(reader),
             filters=filters, sort=sort, page=page, per_page=per_page,
-            max_chars=config.get("SEARCH_MAX_QUERY_CHARS", search.MAX_QUERY_CHARS),
-            max_terms=config.get("SEARCH_MAX_TERMS", search.MAX_TERMS),
-            time_limit=config.get("SEARCH_TIME_LIMIT", search.TIME_LIMIT))
+            max_chars=config["SEARCH_MAX_QUERY_CHARS"],
+            max_terms=config["SEARCH_MAX_TERMS"],
+            time_limit=config["SEARCH_TIME_LIMIT"])
     except search.QueryRefused as err:
         result, refused = search.SearchResult([], 0, 1, per_page), err.message
     except search.SearchTimeout:
         # The words themselves are not logged: a resident may search for a name.
         logger.warning("Search stopped at its time limit (%s s; %d characters)",
-                       config.get("SEARCH_TIME_LIMIT"), len(text or ""))
+                       config["SEARCH_TIME_LIMIT"], len(text or ""))
         result, refused = search.SearchResult([], 0, 1, per_page), search.TIMEOUT_MESSAGE
     stories = indexing.load_stories(h.id for h in result.hits)
     items = []

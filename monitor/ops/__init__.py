@@ -35,10 +35,7 @@ def configure_proxy(app: Flask) -> None:
     address, so one guesser could lock everybody out. Set it to the number of proxies
     in front of gunicorn (usually 1), never higher: the client could then forge it.
     """
-    proxies = app.config.get("TRUSTED_PROXIES")
-    if proxies is None:
-        proxies = int(os.environ.get("MONITOR_TRUSTED_PROXIES", "0") or 0)
-        app.config["TRUSTED_PROXIES"] = proxies
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=0, x_port=0, x_prefix=0)

@@ -620,9 +620,9 @@ def link_for_token(token: str, address: str) -> ResponseLink:
         or too many failures from this address (429).
     """
     config = current_app.config
-    window = 60 * config.get("QIM_LINK_WINDOW_MINUTES", 15)
+    window = 60 * config["QIM_LINK_WINDOW_MINUTES"]
     key, now = _address_hash(address), time.time()
-    if not ratelimit.hit(THROTTLE_BUCKET, key, config.get("QIM_LINK_MAX_FAILURES", 20), window,
+    if not ratelimit.hit(THROTTLE_BUCKET, key, config["QIM_LINK_MAX_FAILURES"], window,
                          now=now):
         ratelimit.release(THROTTLE_BUCKET, key, window, now=now)
         raise LinkRefused("U heeft te vaak een ongeldige link geprobeerd. Wacht een kwartier "

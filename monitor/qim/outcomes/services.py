@@ -467,7 +467,7 @@ class TrajectoryTask:
 def tasks_for(user: User, today: date | None = None) -> list[TrajectoryTask]:
     """Trajectories of ``user`` missing a begin or end measurement, or overdue a tussenmeting."""
     today = today or date.today()
-    months = int(current_app.config.get("OUTCOMES_INTERMEDIATE_MONTHS", 6))
+    months = int(current_app.config["OUTCOMES_INTERMEDIATE_MONTHS"])
     query = (sa.select(Trajectory)
              .where(Trajectory.organisation_id == user.organisation_id,
                     Trajectory.worker_id == user.id)
@@ -541,7 +541,7 @@ def purge_expired(today: date | None = None, months: int | None = None,
     """
     today = today or date.today()
     if months is None:
-        months = int(current_app.config.get("OUTCOMES_RETENTION_MONTHS", 24))
+        months = int(current_app.config["OUTCOMES_RETENTION_MONTHS"])
     if months < 0:
         raise DomainError("De bewaartermijn kan niet negatief zijn.")
     result = PurgeResult(cutoff=add_months(today, -months))
