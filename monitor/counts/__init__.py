@@ -1,10 +1,30 @@
-"""Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend."""
+"""Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend.
+
+For other modules: :func:`key_figures` gives the figures of a period for a wijk or an
+organisation as outsiders may see them (counts of persons protected).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from ..registry import add_demo_seeder, add_home_section, add_nav
+
+if TYPE_CHECKING:
+    from ..models import Period
+    from .key_figures import KeyFigures
+
+
+def key_figures(period: Period, *, wijk_id: int | None = None,
+                organisation_id: int | None = None) -> KeyFigures:
+    """Key figures of the approved returns of ``period`` (see :mod:`.key_figures`)."""
+    from .key_figures import key_figures as compute
+
+    return compute(period, wijk_id=wijk_id, organisation_id=organisation_id)
 
 
 def init_app(app: Flask) -> None:
