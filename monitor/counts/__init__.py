@@ -30,7 +30,7 @@ def key_figures(period: Period, *, wijk_id: int | None = None,
 def init_app(app: Flask) -> None:
     """Register the blueprints (screens and API), navigation, home tasks, demo data and CLI."""
     from ..extensions import csrf
-    from . import models, permissions  # noqa: F401  (tables and policy entries)
+    from . import dossier, models, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp
     from .home import approval_section, returns_section
     from .seed import seed_demo_returns
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, returns_section)
     add_home_section(app, approval_section)
     add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
+    dossier.register(app)
     app.cli.add_command(lock_command)
 
 
