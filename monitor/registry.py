@@ -2,19 +2,24 @@
 
 Every contribution point is a typed ``add_...`` function a module calls in its
 ``init_app(app)``; the shell and the other modules read them back through
-:func:`registry`.
+:func:`registry`. Nothing else is passed between modules through ``app.extensions``.
 
 - navigation (:func:`add_nav`) and home-page tasks (:func:`add_home_section`),
 - demo data (:func:`add_demo_seeder`),
 - monitorgesprek dossier sections (:func:`add_dossier_section`) and annual-report
   sections (:func:`add_annual_section`), both built from :class:`Section` / :class:`Table`,
 - the story source the monitorgesprek chooses its stories from (:func:`set_story_source`),
+- erasers for copies of erased content (:func:`add_eraser`),
+- start-up / maintenance tasks (:func:`add_startup_task`) and periodic jobs (:func:`add_job`),
+- hooks run after a restore (:func:`add_after_restore`),
+- notification kinds (:func:`add_notification_kind`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -143,6 +148,51 @@ class StorySource:
     title: Callable[[int], str | None] | None = None
 
 
+# --- operations ----------------------------------------------------------------------
+
+
+@dataclass(order=True)
+class StartupTask:
+    """A reconciliation step run at start-up and by ``flask maintenance``; lower ``order`` first.
+
+    ``func()`` runs in an app context and returns an optional one-line Dutch summary.
+    """
+
+    order: int
+    name: str
+    func: Callable[[], str | None]
+
+
+@dataclass
+class Job:
+    """A periodic job: ``func()`` every ``every`` (for the job worker; nothing runs it yet)."""
+
+    name: str
+    func: Callable[[], str | None]
+    every: timedelta
+
+
+@dataclass(order=True)
+class AfterRestore:
+    """``func()`` runs after a restore, in an app context, once the data is back.
+
+    ``name`` says what it rebuilds (``"zoekindex"``); ``func`` returns an optional summary.
+    """
+
+    order: int
+    name: str = field(compare=False)
+    func: Callable[[], str | None] = field(compare=False)
+
+
+@dataclass
+class NotificationKind:
+    """A kind of notification a module may send (for the notification centre to come)."""
+
+    key: str
+    label: str
+    description: str = ""
+
+
 # --- the registry --------------------------------------------------------------------
 
 
@@ -156,6 +206,11 @@ class Registry:
     dossier_sections: list[DossierSection] = field(default_factory=list)
     annual_sections: list[AnnualSection] = field(default_factory=list)
     story_source: StorySource | None = None
+    erasers: dict[str, Callable[[str, Any], None]] = field(default_factory=dict)
+    startup_tasks: list[StartupTask] = field(default_factory=list)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    after_restore: list[AfterRestore] = field(default_factory=list)
+    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
 
 
 def registry(app: Flask | None = None) -> Registry:
@@ -207,3 +262,49 @@ def add_annual_section(app: Flask, order: int, key: str, producer: Callable[[Any
 def set_story_source(app: Flask, source: StorySource) -> None:
     """Make ``source`` the archive the monitorgesprek chooses its stories from."""
     registry(app).story_source = source
+
+
+def add_eraser(app: Flask, name: str, eraser: Callable[[str, Any], None]) -> None:
+    """Add ``eraser(object_type, object_id)``, called by every ``monitor.erasure.erase``.
+
+    Idempotent by name. It runs inside the erasing service's transaction: it changes rows,
+    never commits.
+    """
+    registry(app).erasers[name] = eraser
+
+
+def add_startup_task(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
+    """Register ``func()`` (returning an optional one-line Dutch summary) to run at start-up.
+
+    It runs when ``flask --app wsgi maintenance`` runs and, in a background thread, in every
+    gunicorn worker once it has loaded the app (see :mod:`monitor.ops.startup`).
+    """
+    tasks = registry(app).startup_tasks
+    tasks.append(StartupTask(order, name, func))
+    tasks.sort()
+
+
+def startup_tasks(app: Flask) -> list[StartupTask]:
+    """The registered start-up tasks of ``app`` in the order they run."""
+    return list(registry(app).startup_tasks)
+
+
+def add_job(app: Flask, name: str, func: Callable[[], str | None], every: timedelta) -> None:
+    """Register a periodic job ``func()`` to run every ``every`` (idempotent by name)."""
+    registry(app).jobs[name] = Job(name, func, every)
+
+
+def add_after_restore(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
+    """Register ``func()`` to run after ``flask restore`` has put the data back.
+
+    :param name: what it rebuilds, as the restore reports it (``"zoekindex"``); a second
+        registration of a name replaces the first.
+    """
+    hooks = registry(app).after_restore
+    hooks[:] = [h for h in hooks if h.name != name] + [AfterRestore(order, name, func)]
+    hooks.sort()
+
+
+def add_notification_kind(app: Flask, kind: NotificationKind) -> None:
+    """Declare a kind of notification a module sends (none yet)."""
+    registry(app).notification_kinds[kind.key] = kind

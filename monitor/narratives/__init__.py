@@ -84,8 +84,8 @@ def init_app(app: Flask) -> None:
 
 def register_operations(app: Flask) -> None:
     """Hooks for operations: index rebuild after a restore, reconciliation at start-up."""
-    from ..ops.startup import add_startup_task
+    from ..registry import add_after_restore, add_startup_task
     from .indexing import reconcile, reindex_all
 
-    app.extensions["monitor_reindex"] = lambda: f"{reindex_all()} gepubliceerde verhalen"
+    add_after_restore(app, "zoekindex", lambda: f"{reindex_all()} gepubliceerde verhalen")
     add_startup_task(app, "zoekindex verhalen", reconcile, order=50)

@@ -11,6 +11,7 @@ from ..registry import (
     HomeTask,
     add_demo_seeder,
     add_dossier_section,
+    add_eraser,
     add_home_section,
     add_nav,
 )
@@ -22,14 +23,13 @@ def init_app(app: Flask) -> None:
     The other modules contribute their own sections (``add_dossier_section``,
     ``add_annual_section``) and the story archive its :class:`~monitor.registry.StorySource`.
     """
-    from ..erasure import register_eraser
     from . import models, permissions  # noqa: F401  (tables and policy)
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
     from .views import bp
 
     app.register_blueprint(bp)
-    register_eraser(app, "sessions: copies of story titles", erase_story_copies)
+    add_eraser(app, "sessions: copies of story titles", erase_story_copies)
     add_nav(app, "Monitorgesprekken", "sessions.index", "sessions.view", 50)
     add_dossier_section(app, 80, "initiatives", initiatives_section)
     add_dossier_section(app, 90, "actions", actions_section)
