@@ -1,12 +1,30 @@
-"""What feature packages contribute to the shell: navigation, home tasks, demo data."""
+"""The one list of what feature packages contribute to the shell.
+
+Every contribution point is a typed ``add_...`` function a module calls in its
+``init_app(app)``; the shell and the other modules read them back through
+:func:`registry`. Nothing else is passed between modules through ``app.extensions``.
+
+- navigation (:func:`add_nav`) and home-page tasks (:func:`add_home_section`),
+- demo data (:func:`add_demo_seeder`),
+- monitorgesprek dossier sections (:func:`add_dossier_section`) and annual-report
+  sections (:func:`add_annual_section`), both built from :class:`Section` / :class:`Table`,
+- the story source the monitorgesprek chooses its stories from (:func:`set_story_source`),
+- erasers for copies of erased content (:func:`add_eraser`),
+- start-up / maintenance tasks (:func:`add_startup_task`) and periodic jobs (:func:`add_job`),
+- hooks run after a restore (:func:`add_after_restore`),
+- notification kinds (:func:`add_notification_kind`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
+
+# --- navigation and home page ----------------------------------------------------------
 
 
 @dataclass(order=True)
@@ -39,6 +57,145 @@ class HomeSection:
     order: int = 100
 
 
+# --- dossier and annual-report sections ------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A table of formatted figures (the same in page, dossier, PDF and Word)."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[int] = field(default_factory=list)  # right-aligned column indexes
+
+
+@dataclass
+class Section:
+    """One block of a monitorgesprek (part 1: impact, part 2: the story) or annual report.
+
+    Figures are formatted (Dutch) and protected by the module that produces them: the
+    dossier's audience (participants, residents, council members) is outside the owning
+    organisations.
+    """
+
+    key: str
+    title: str
+    part: int = 1
+    intro: str = ""
+    tables: list[Table] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    empty_text: str = "Geen gegevens voor deze wijk en periode."
+    # Story ids behind ``items`` (part 2), so a story withdrawn later can be blanked out.
+    refs: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        tables = [Table(**t) for t in data.get("tables", [])]
+        return cls(**{**data, "tables": tables})
+
+
+@dataclass(order=True)
+class DossierSection:
+    """``producer(wijk, period) -> Section | None``: a section of the monitorgesprek.
+
+    :param missing_permission: who may see the section's ``missing`` list beyond the
+        preparers' right (``None``: every preparer).
+    """
+
+    order: int
+    key: str = field(compare=False)
+    producer: Callable[[Any, Any], Section | None] = field(compare=False)
+    missing_permission: str | None = field(default=None, compare=False)
+
+
+@dataclass(order=True)
+class AnnualSection:
+    """``producer(report) -> Section | None``: the year's figures in an annual report."""
+
+    order: int
+    key: str = field(compare=False)
+    producer: Callable[[Any], Section | None] = field(compare=False)
+
+
+# --- stories for the monitorgesprek ----------------------------------------------------
+
+
+@dataclass
+class StorySource:
+    """How the monitorgesprek asks the story archive for stories (registered by the archive).
+
+    :param candidates: ``(wijk, period) -> [{"id", "title", "summary"}]``, the stories the
+        dossier's audience may read, newest first.
+    :param feedback: ``(story_id, session_title, why)``: tell the storyteller why the
+        session chose their story (the caller commits).
+    :param published: ``(ids) -> ids`` still there for the dossier's audience.
+    :param withdrawn: ``(ids) -> ids`` their tellers withdrew (``None``: every story no
+        longer published counts as withdrawn).
+    :param title: ``(story_id) -> title | None``: the current title of a story that still
+        exists and was not withdrawn (for rewriting copies after an erasure).
+    """
+
+    candidates: Callable[[Any, Any], Iterable[dict[str, Any]]]
+    feedback: Callable[[int, str, str], Any]
+    published: Callable[[set[int]], Iterable[int]]
+    withdrawn: Callable[[set[int]], Iterable[int]] | None = None
+    title: Callable[[int], str | None] | None = None
+
+
+# --- operations ----------------------------------------------------------------------
+
+
+@dataclass(order=True)
+class StartupTask:
+    """A reconciliation step run at start-up and by ``flask maintenance``; lower ``order`` first.
+
+    ``func()`` runs in an app context and returns an optional one-line Dutch summary.
+    """
+
+    order: int
+    name: str
+    func: Callable[[], str | None]
+
+
+@dataclass
+class Job:
+    """A periodic job: ``func()`` every ``every`` (for the job worker; nothing runs it yet)."""
+
+    name: str
+    func: Callable[[], str | None]
+    every: timedelta
+
+
+@dataclass(order=True)
+class AfterRestore:
+    """``func()`` runs after a restore, in an app context, once the data is back.
+
+    ``name`` says what it rebuilds (``"zoekindex"``); ``func`` returns an optional summary.
+    """
+
+    order: int
+    name: str = field(compare=False)
+    func: Callable[[], str | None] = field(compare=False)
+
+
+@dataclass
+class NotificationKind:
+    """A kind of notification a module may send (for the notification centre to come)."""
+
+    key: str
+    label: str
+    description: str = ""
+
+
+# --- the registry --------------------------------------------------------------------
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
@@ -46,6 +203,14 @@ class Registry:
     seeders: list[tuple[int, str, Callable[[Callable[[str], None]], None]]] = field(
         default_factory=list
     )
+    dossier_sections: list[DossierSection] = field(default_factory=list)
+    annual_sections: list[AnnualSection] = field(default_factory=list)
+    story_source: StorySource | None = None
+    erasers: dict[str, Callable[[str, Any], None]] = field(default_factory=dict)
+    startup_tasks: list[StartupTask] = field(default_factory=list)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    after_restore: list[AfterRestore] = field(default_factory=list)
+    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
 
 
 def registry(app: Flask | None = None) -> Registry:
@@ -71,3 +236,75 @@ def add_demo_seeder(
     """Register ``seeder(echo)`` for ``seed-demo``; lower ``order`` runs first."""
     registry(app).seeders.append((order, name, seeder))
     registry(app).seeders.sort(key=lambda s: s[0])
+
+
+def add_dossier_section(
+    app: Flask, order: int, key: str, producer: Callable[[Any, Any], Section | None],
+    missing_permission: str | None = None,
+) -> None:
+    """Add ``producer(wijk, period) -> Section | None`` to the monitorgesprek.
+
+    Lower ``order`` comes first; a second registration of ``key`` replaces the first.
+    """
+    entries = registry(app).dossier_sections
+    entries[:] = [e for e in entries if e.key != key]
+    entries.append(DossierSection(order, key, producer, missing_permission))
+    entries.sort()
+
+
+def add_annual_section(app: Flask, order: int, key: str, producer: Callable[[Any], Section | None]) -> None:
+    """Add ``producer(report) -> Section | None`` for the year's figures of an annual report."""
+    entries = registry(app).annual_sections
+    entries[:] = [e for e in entries if e.key != key] + [AnnualSection(order, key, producer)]
+    entries.sort()
+
+
+def set_story_source(app: Flask, source: StorySource) -> None:
+    """Make ``source`` the archive the monitorgesprek chooses its stories from."""
+    registry(app).story_source = source
+
+
+def add_eraser(app: Flask, name: str, eraser: Callable[[str, Any], None]) -> None:
+    """Add ``eraser(object_type, object_id)``, called by every ``monitor.erasure.erase``.
+
+    Idempotent by name. It runs inside the erasing service's transaction: it changes rows,
+    never commits.
+    """
+    registry(app).erasers[name] = eraser
+
+
+def add_startup_task(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
+    """Register ``func()`` (returning an optional one-line Dutch summary) to run at start-up.
+
+    It runs when ``flask --app wsgi maintenance`` runs and, in a background thread, in every
+    gunicorn worker once it has loaded the app (see :mod:`monitor.ops.startup`).
+    """
+    tasks = registry(app).startup_tasks
+    tasks.append(StartupTask(order, name, func))
+    tasks.sort()
+
+
+def startup_tasks(app: Flask) -> list[StartupTask]:
+    """The registered start-up tasks of ``app`` in the order they run."""
+    return list(registry(app).startup_tasks)
+
+
+def add_job(app: Flask, name: str, func: Callable[[], str | None], every: timedelta) -> None:
+    """Register a periodic job ``func()`` to run every ``every`` (idempotent by name)."""
+    registry(app).jobs[name] = Job(name, func, every)
+
+
+def add_after_restore(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
+    """Register ``func()`` to run after ``flask restore`` has put the data back.
+
+    :param name: what it rebuilds, as the restore reports it (``"zoekindex"``); a second
+        registration of a name replaces the first.
+    """
+    hooks = registry(app).after_restore
+    hooks[:] = [h for h in hooks if h.name != name] + [AfterRestore(order, name, func)]
+    hooks.sort()
+
+
+def add_notification_kind(app: Flask, kind: NotificationKind) -> None:
+    """Declare a kind of notification a module sends (none yet)."""
+    registry(app).notification_kinds[kind.key] = kind

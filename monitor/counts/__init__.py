@@ -1,4 +1,12 @@
-"""Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend."""
+"""Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend.
+
+For other modules: :func:`key_figures` gives the figures of a period for a wijk or an
+organisation as outsiders may see them (counts of persons protected).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -6,11 +14,23 @@ from flask.cli import with_appcontext
 
 from ..registry import add_demo_seeder, add_home_section, add_nav
 
+if TYPE_CHECKING:
+    from ..models import Period
+    from .key_figures import KeyFigures
+
+
+def key_figures(period: Period, *, wijk_id: int | None = None,
+                organisation_id: int | None = None) -> KeyFigures:
+    """Key figures of the approved returns of ``period`` (see :mod:`.key_figures`)."""
+    from .key_figures import key_figures as compute
+
+    return compute(period, wijk_id=wijk_id, organisation_id=organisation_id)
+
 
 def init_app(app: Flask) -> None:
     """Register the blueprints (screens and API), navigation, home tasks, demo data and CLI."""
     from ..extensions import csrf
-    from . import models, permissions  # noqa: F401  (tables and policy entries)
+    from . import dossier, models, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp
     from .home import approval_section, returns_section
     from .seed import seed_demo_returns
@@ -23,6 +43,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, returns_section)
     add_home_section(app, approval_section)
     add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
+    dossier.register(app)
     app.cli.add_command(lock_command)
 
 

@@ -48,6 +48,26 @@ class Series:
     kind: str = "number"  # number | person | share | ratio
 
 
+def cell(value: Any, kind: str = "number") -> tuple[Any, str]:
+    """(value for the chart/export, text for the table) of one figure of a series ``kind``.
+
+    A count of persons arrives as :class:`~monitor.disclosure.Shown`: a hidden one shows
+    its mark ("<5" or "×") and is a gap in charts.
+    """
+    if isinstance(value, Shown):
+        if value.hidden:
+            return (value.text, value.text)
+        value = value.value
+    if value is None:
+        return (None, "—")
+    if kind == "share":
+        return (round(float(value) * 100, 1), format_percent(value, 1))
+    if kind == "ratio":
+        return (round(float(value), 1), format_number(value, 1))
+    return (value if isinstance(value, int) else round(float(value), 1),
+            format_number(value, 0 if isinstance(value, int) else 1))
+
+
 @dataclass
 class Chart:
     """A chart and the table beside it: the same labels and values."""
@@ -67,27 +87,7 @@ class Chart:
         Counts of persons arrive as :class:`~monitor.disclosure.Shown` (protected by the
         publication tables); hidden ones show their mark ("<5" or "×") and are gaps in charts.
         """
-        rows = []
-        for i in range(len(self.labels)):
-            row = []
-            for s in self.series:
-                value = s.values[i]
-                if isinstance(value, Shown):
-                    if value.hidden:
-                        row.append((value.text, value.text))
-                        continue
-                    value = value.value
-                if value is None:
-                    row.append((None, "—"))
-                elif s.kind == "share":
-                    row.append((round(float(value) * 100, 1), format_percent(value, 1)))
-                elif s.kind == "ratio":
-                    row.append((round(float(value), 1), format_number(value, 1)))
-                else:
-                    row.append((value if isinstance(value, int) else round(float(value), 1),
-                                format_number(value, 0 if isinstance(value, int) else 1)))
-            rows.append(row)
-        return rows
+        return [[cell(s.values[i], s.kind) for s in self.series] for i in range(len(self.labels))]
 
     def table_rows(self) -> list[tuple[str, list[tuple[Any, str]]]]:
         """(label, cells) per row, for the table beside the chart."""

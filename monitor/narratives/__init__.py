@@ -1,11 +1,68 @@
-"""Vertellen: the story archive — contributed, consented, moderated, searchable."""
+"""Vertellen: the story archive — contributed, consented, moderated, searchable.
+
+For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
+:func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
+:func:`still_public`, :func:`withdrawn` and :func:`kept_title`. The dossier's audience is
+everyone at the table, residents included: only *openbaar* stories count as there for
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask
+
+PUBLIC = ["openbaar"]
+
+
+def public_stories(wijk: Any, period: Any = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Published, public stories of the wijk, newest first: ``{"id", "title", "summary"}``."""
+    from .services import published_stories
+
+    return [{"id": s.id, "title": s.title, "summary": s.summary}
+            for s in published_stories(wijk.id, visibilities=PUBLIC)[:limit]]
+
+
+def tell_why_chosen(story_id: int, session_title: str, why: str) -> None:
+    """Tell the storyteller, on their private page, why a session chose their story.
+
+    The caller commits.
+    """
+    from .services import add_feedback
+
+    add_feedback(story_id, session_title, why)
+
+
+def still_public(story_ids: Iterable[int]) -> set[int]:
+    """Which of ``story_ids`` are still published and public.
+
+    A story narrowed to raad or intern after it was chosen is no longer there for the
+    dossier's audience, as if withdrawn.
+    """
+    from .services import still_published
+
+    return still_published(story_ids, PUBLIC)
+
+
+def withdrawn(story_ids: Iterable[int]) -> set[int]:
+    """Which of ``story_ids`` their tellers withdrew."""
+    from .services import withdrawn as compute
+
+    return compute(story_ids)
+
+
+def kept_title(story_id: int) -> str | None:
+    """The current title of a story that still exists and was not withdrawn, else ``None``."""
+    from .services import kept_title as compute
+
+    return compute(story_id)
 
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
-    from ..registry import add_demo_seeder, add_home_section, add_nav
+    from ..registry import StorySource, add_demo_seeder, add_home_section, add_nav, set_story_source
     from . import models, permissions  # noqa: F401  (tables and policy known)
     from .cli import search_cli
     from .home import moderation_section, returned_section
@@ -19,14 +76,16 @@ def init_app(app: Flask) -> None:
     add_home_section(app, returned_section)
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
     app.cli.add_command(search_cli)
+    set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
+                                      published=still_public, withdrawn=withdrawn, title=kept_title))
     register_index_hooks(app)
     register_operations(app)
 
 
 def register_operations(app: Flask) -> None:
     """Hooks for operations: index rebuild after a restore, reconciliation at start-up."""
-    from ..ops.startup import add_startup_task
+    from ..registry import add_after_restore, add_startup_task
     from .indexing import reconcile, reindex_all
 
-    app.extensions["monitor_reindex"] = lambda: f"{reindex_all()} gepubliceerde verhalen"
+    add_after_restore(app, "zoekindex", lambda: f"{reindex_all()} gepubliceerde verhalen")
     add_startup_task(app, "zoekindex verhalen", reconcile, order=50)

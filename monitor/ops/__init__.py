@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .startup import add_startup_task
+from ..registry import add_startup_task
 
 
 def init_app(app: Flask) -> None:

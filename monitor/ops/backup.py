@@ -13,7 +13,8 @@ Both work while the app is in use: the database is copied as one consistent snap
 first (PostgreSQL: row counts and dump read the same exported snapshot), then the files.
 Restore only goes into an empty instance (unless forced), checks every checksum before
 it touches anything, then restores the database and the files, upgrades the schema to
-the code's heads and rebuilds the search index through the ``monitor_reindex`` hook.
+the code's heads and runs the after-restore hooks modules registered
+(:func:`monitor.registry.add_after_restore`: the story archive rebuilds its search index).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sqlalchemy.engine import URL, Connection
 
 from .. import audit
 from ..extensions import db
+from ..registry import registry
 from ..timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,6 @@ DB_MEMBER = {"sqlite": "database/monitor.sqlite", "postgresql": "database/monito
 UPLOADS = "uploads"
 # Bookkeeping tables that do not make an instance "in use".
 IGNORED_FOR_EMPTINESS = {"alembic_version", "rate_limit_counters", "one_time_secrets"}
-REINDEX_HOOK = "monitor_reindex"
 
 
 class BackupError(Exception):
@@ -71,7 +72,7 @@ class RestoreResult:
     tables: int = 0
     rows: int = 0
     files: int = 0
-    reindex: str | None = None
+    rebuilt: dict[str, str] = field(default_factory=dict)  # after-restore hook name → summary
     notes: list[str] = field(default_factory=list)
 
 
@@ -442,18 +443,19 @@ def restore_backup(archive: Path, force: bool = False,
                  new={"file": archive.name, "created_at": manifest.get("created_at"),
                       "forced": bool(reason)}, actor_label="systeem (herstel)")
     db.session.commit()
-    reindex = current_app.extensions.get(REINDEX_HOOK)
-    if reindex is None:
+    hooks = registry().after_restore
+    if not hooks:
         result.notes.append("geen zoekmodule geregistreerd: geen index opgebouwd")
         return result
-    try:
-        result.reindex = reindex() or "zoekindex opnieuw opgebouwd"
-    except Exception as exc:
-        logger.exception("Rebuilding the search index after the restore failed")
-        db.session.rollback()
-        raise BackupError(
-            "De database en de bestanden zijn hersteld, maar het opnieuw opbouwen van de "
-            f"zoekindex is mislukt ({exc.__class__.__name__}: {exc}). Los de oorzaak op en "
-            "bouw de zoekindex opnieuw op.") from exc
-    echo(f"Zoekindex: {result.reindex}")
+    for hook in hooks:
+        try:
+            result.rebuilt[hook.name] = hook.func() or f"{hook.name} opnieuw opgebouwd"
+        except Exception as exc:
+            logger.exception("After-restore hook %s failed", hook.name)
+            db.session.rollback()
+            raise BackupError(
+                "De database en de bestanden zijn hersteld, maar het opnieuw opbouwen van de "
+                f"{hook.name} is mislukt ({exc.__class__.__name__}: {exc}). Los de oorzaak op en "
+                f"bouw de {hook.name} opnieuw op.") from exc
+        echo(f"{hook.name[:1].upper()}{hook.name[1:]}: {result.rebuilt[hook.name]}")
     return result

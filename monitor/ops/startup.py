@@ -1,6 +1,6 @@
-"""Start-up reconciliation: callables modules register to retry or repair pending work.
+"""Start-up reconciliation: runs the tasks modules register to retry or repair pending work.
 
-A module registers ``add_startup_task(app, "naam", func)``; ``func()`` runs inside an
+A module registers ``monitor.registry.add_startup_task(app, "naam", func)``; ``func()`` runs inside an
 app context when ``flask --app wsgi maintenance`` runs and, in a background thread, when
 a gunicorn worker has loaded the app (``gunicorn.conf.py``). Tasks must be idempotent and safe to run in
 several workers at once: they repair (re-index what is missing, remove orphans),
@@ -10,23 +10,13 @@ they never assume they are alone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
 
+from ..registry import startup_tasks
+
 logger = logging.getLogger(__name__)
-
-EXTENSION_KEY = "monitor_startup_tasks"
-
-
-@dataclass(order=True)
-class StartupTask:
-    """One reconciliation step; lower ``order`` runs first."""
-
-    order: int
-    name: str
-    func: Callable[[], str | None]
 
 
 @dataclass
@@ -34,18 +24,6 @@ class TaskResult:
     name: str
     ok: bool
     message: str
-
-
-def add_startup_task(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
-    """Register ``func()`` (returning an optional one-line Dutch summary) to run at start-up."""
-    tasks: list[StartupTask] = app.extensions.setdefault(EXTENSION_KEY, [])
-    tasks.append(StartupTask(order, name, func))
-    tasks.sort()
-
-
-def startup_tasks(app: Flask) -> list[StartupTask]:
-    """The registered tasks of ``app`` in the order they run."""
-    return list(app.extensions.get(EXTENSION_KEY, []))
 
 
 def run_startup_tasks(app: Flask) -> list[TaskResult]:

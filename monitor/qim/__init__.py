@@ -1,8 +1,8 @@
 """QIM: qualities and stakeholders per buurt, their judgements, and client outcomes.
 
-For other modules (the monitorgesprek): :func:`wijk_results` gives the results per
-quality for a wijk's buurten in a period, :func:`rounds_lacking_judgements` which
-buurten still lack judgements in that period.
+For other modules: :func:`wijk_results` gives the results per quality for a wijk's
+buurten in a period, :func:`rounds_lacking_judgements` which buurten still lack
+judgements in that period. The monitorgesprek section is in :mod:`.dossier`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     """Register the QIM blueprint, navigation, home tasks and demo data."""
     from ..registry import add_demo_seeder, add_home_section, add_nav
     from . import (
+        dossier,
         models,  # noqa: F401  (tables known to migrations)
         permissions,  # noqa: F401  (policy entries)
     )
@@ -44,3 +45,4 @@ def init_app(app: Flask) -> None:
     add_nav(app, "Kwaliteiten (QIM)", "qim.index", "qim.view", 30)
     add_home_section(app, qim_section)
     add_demo_seeder(app, 40, "QIM-plannen en oordelen", seed_demo_qim)
+    dossier.register(app)

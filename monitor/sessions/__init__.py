@@ -6,27 +6,34 @@ from datetime import date
 
 from flask import Flask, url_for
 
-from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_nav
+from ..registry import (
+    HomeSection,
+    HomeTask,
+    add_demo_seeder,
+    add_dossier_section,
+    add_eraser,
+    add_home_section,
+    add_nav,
+)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the session's own sections, home tasks and demo data."""
-    from ..erasure import register_eraser
+    """Register the blueprint, the session's own sections, home tasks and demo data.
+
+    The other modules contribute their own sections (``add_dossier_section``,
+    ``add_annual_section``) and the story archive its :class:`~monitor.registry.StorySource`.
+    """
     from . import models, permissions  # noqa: F401  (tables and policy)
-    from .assembly import register_provider
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
     from .views import bp
 
     app.register_blueprint(bp)
-    register_eraser(app, "sessions: copies of story titles", erase_story_copies)
+    add_eraser(app, "sessions: copies of story titles", erase_story_copies)
     add_nav(app, "Monitorgesprekken", "sessions.index", "sessions.view", 50)
-    register_provider(app, 80, "initiatives", initiatives_section)
-    register_provider(app, 90, "actions", actions_section)
-    register_provider(app, 200, "stories", stories_section)
-    from .providers import register_module_providers
-
-    register_module_providers(app)
+    add_dossier_section(app, 80, "initiatives", initiatives_section)
+    add_dossier_section(app, 90, "actions", actions_section)
+    add_dossier_section(app, 200, "stories", stories_section)
     add_home_section(app, home_section)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
 

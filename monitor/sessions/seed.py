@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ..extensions import db
 from ..models import Buurt, Organisation, Period, Role, User, Wijk
 from ..qim.models import Quality
+from ..registry import registry
 from .models import Initiative, InitiativeStatus, MonitorSession, ParticipantKind, SessionParticipant
 
 # (buurt, title, description, contact group, started, status, supported by, quality codes)
@@ -100,9 +100,9 @@ def seed_demo(echo: Callable[[str], None]) -> None:
             session.most_significant_story_id = candidates[0]["id"]
             session.most_significant_why = ("Het verhaal maakte voor iedereen zichtbaar wat ontmoeting "
                                             "in de buurt betekent.")
-            feedback = current_app.extensions.get("session_story_feedback")
-            if feedback:
-                feedback(candidates[0]["id"], session.title, session.most_significant_why)
+            source = registry().story_source
+            if source:
+                source.feedback(candidates[0]["id"], session.title, session.most_significant_why)
             db.session.flush()
         dossier_snapshot = services.snapshot_of(session)
         from .models import Dossier, SessionAction, SessionStatus

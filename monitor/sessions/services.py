@@ -7,15 +7,15 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from .. import audit
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, User, Wijk
 from ..qim.models import Quality
+from ..registry import Section, Table, registry
 from ..timeutil import format_date, format_datetime, format_wall_clock, utcnow
-from .assembly import Section, Table, assemble
+from .assembly import assemble
 from .models import (
     AnnualReport,
     Dossier,
@@ -247,19 +247,18 @@ def unavailable_stories(story_ids) -> dict[int, str]:
     """Which of ``story_ids`` the dossier's audience may no longer see, with the text shown instead.
 
     Withdrawn, deleted, unpublished, or narrowed below *openbaar* (the dossier goes to
-    everyone at the table): asked of the archive through
-    ``app.extensions["session_story_published"]`` (and ``"session_story_withdrawn"`` for
-    the wording); without an archive nothing is unavailable.
+    everyone at the table): asked of the registered :class:`~monitor.registry.StorySource`
+    (``published``, and ``withdrawn`` for the wording); without an archive nothing is
+    unavailable.
     """
     ids = {i for i in story_ids if i is not None}
-    check = current_app.extensions.get("session_story_published")
-    if not ids or check is None:
+    source = registry().story_source
+    if not ids or source is None:
         return {}
-    gone = ids - set(check(ids))
+    gone = ids - set(source.published(ids))
     if not gone:
         return {}
-    withdrawn_check = current_app.extensions.get("session_story_withdrawn")
-    withdrawn = set(withdrawn_check(gone)) if withdrawn_check else gone
+    withdrawn = set(source.withdrawn(gone)) if source.withdrawn else gone
     return {i: WITHDRAWN_TEXT if i in withdrawn else UNAVAILABLE_TEXT for i in gone}
 
 
@@ -305,13 +304,12 @@ def redact_compiled(compiled: dict[str, Any]) -> dict[str, Any]:
     return {**compiled, "sessions": sessions, "stories": stories}
 
 
-# Sections whose "what is missing" only some preparers may see: the counts section lists
-# whose returns are still pending, which /tellen/volledigheid shows only to its holders.
-MISSING_PERMISSIONS = {"counts": "counts.completeness"}
-
-
 def missing_visible_to(user: Any, session: MonitorSession, sections) -> list[str]:
     """What is still missing, for those who prepare the session (and may see each part).
+
+    A section registered with a ``missing_permission`` (the counts section lists whose
+    returns are still pending, which /tellen/volledigheid shows only to its holders) shows
+    its missing items only to holders of that permission.
 
     :param sections: live :class:`Section` objects or frozen section dicts.
     """
@@ -319,11 +317,12 @@ def missing_visible_to(user: Any, session: MonitorSession, sections) -> list[str
 
     if not can(user, "sessions.prepare", session):
         return []
+    needs = {e.key: e.missing_permission for e in registry().dossier_sections if e.missing_permission}
     visible = []
     for section in sections:
         key = section["key"] if isinstance(section, dict) else section.key
         missing = section.get("missing", []) if isinstance(section, dict) else section.missing
-        needed = MISSING_PERMISSIONS.get(key)
+        needed = needs.get(key)
         if needed and not can(user, needed, session):
             continue
         visible += missing
@@ -347,10 +346,10 @@ def erase_story_copies(object_type: str, object_id: Any) -> None:
     if object_type != "Story":
         return
     story_id = int(object_id)
-    title_of = current_app.extensions.get("session_story_title")
-    title = title_of(story_id) if title_of else None
+    source = registry().story_source
+    title = source.title(story_id) if source and source.title else None
     if title is None:
-        withdrawn_check = current_app.extensions.get("session_story_withdrawn")
+        withdrawn_check = source.withdrawn if source else None
         gone_text = WITHDRAWN_TEXT if withdrawn_check is None or story_id in withdrawn_check({story_id}) \
             else UNAVAILABLE_TEXT
     else:
@@ -401,11 +400,11 @@ def erase_story_copies(object_type: str, object_id: Any) -> None:
 def story_candidates(wijk: Wijk, period: Period) -> list[dict[str, Any]]:
     """Published stories of the wijk, from the story archive when it is installed.
 
-    Each is ``{"id", "title", "summary"}``; the archive registers the lookup as
-    ``app.extensions["session_story_source"]``.
+    Each is ``{"id", "title", "summary"}``; the archive registers the
+    :class:`~monitor.registry.StorySource` (``monitor.registry.set_story_source``).
     """
-    source = current_app.extensions.get("session_story_source")
-    return list(source(wijk, period)) if source else []
+    source = registry().story_source
+    return list(source.candidates(wijk, period)) if source else []
 
 
 def sections_for(session: MonitorSession, include_hidden: bool = False) -> list[Section]:
@@ -497,9 +496,9 @@ def record_minutes(session: MonitorSession, *, held_on: date, present_ids: list[
     audit.record("session.minutes", session, old=audit._plain(old),
                  new=audit._plain({"held_on": held_on, "most_significant_story_id": most_significant_story_id}))
     if story_changed and most_significant_story_id:
-        feedback = current_app.extensions.get("session_story_feedback")
-        if feedback:
-            feedback(most_significant_story_id, session.title, session.most_significant_why)
+        source = registry().story_source
+        if source:
+            source.feedback(most_significant_story_id, session.title, session.most_significant_why)
     db.session.commit()
 
 
@@ -614,13 +613,6 @@ def update_report_text(report: AnnualReport, introduction: str, conclusions: str
     db.session.commit()
 
 
-def register_annual_provider(app, order: int, key: str, provider) -> None:
-    """Add ``provider(report) -> Section | None`` for the year's figures of a report."""
-    entries = app.extensions.setdefault("annual_providers", [])
-    entries[:] = [e for e in entries if e[1] != key] + [(order, key, provider)]
-    entries.sort(key=lambda e: e[0])
-
-
 def _report_sessions(report: AnnualReport) -> list[MonitorSession]:
     query = (sa.select(MonitorSession).join(Period, MonitorSession.period_id == Period.id)
              .where(Period.year == report.year).order_by(Period.tertial, MonitorSession.wijk_id))
@@ -662,8 +654,8 @@ def compile_report(report: AnnualReport) -> dict[str, Any]:
         known = {s["id"] for s in stories}
         stories += [{"id": s.story_id, "title": s.story_title} for s in session.stories if s.story_id not in known]
     annual = []
-    for _, _, provider in current_app.extensions.get("annual_providers", []):
-        section = provider(report)
+    for entry in list(registry().annual_sections):
+        section = entry.producer(report)
         if section is not None:
             annual.append(section.to_dict())
     compiled = {"title": report.title, "year": report.year, "subject": report.subject,

@@ -15,9 +15,9 @@ from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from ..qim.catalogue import city_qualities
+from ..registry import Section
 from ..timeutil import format_datetime
 from . import export, services
-from .assembly import Section
 from .forms import (
     ActionDoneForm,
     ActionForm,

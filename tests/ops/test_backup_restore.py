@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import AuditEvent, User, Wijk
+from monitor.registry import add_after_restore, registry
 
 from ..conftest import BACKEND, login
 from .conftest import database_is_empty, table_rows, upload_files
@@ -196,7 +197,7 @@ def test_restore_rebuilds_the_search_index_through_the_hook(filled_app, make_tar
         seen.append(db.session.scalar(sa.select(sa.func.count(User.id))))
         return f"{seen[-1]} documenten"
 
-    target.extensions["monitor_reindex"] = reindex
+    add_after_restore(target, "zoekindex", reindex)
     result = _restore(target, archive)
     assert result.exit_code == 0, result.output
     assert seen == [len(table_rows(filled_app)["users"])] and seen[0] > 0
@@ -256,7 +257,7 @@ def test_a_failing_index_rebuild_is_reported_after_the_data_is_back(filled_app, 
     def broken_reindex():
         raise OSError("schijf vol")
 
-    target.extensions["monitor_reindex"] = broken_reindex
+    add_after_restore(target, "zoekindex", broken_reindex)
     result = _restore(target, archive)
     assert result.exit_code == 1
     assert "De database en de bestanden zijn hersteld" in result.output and "schijf vol" in result.output
@@ -297,7 +298,7 @@ def test_restore_rebuilds_the_story_index_with_the_narratives_hook(filled_app, m
     archive = tmp_path / "verhalen.tar.gz"
     _backup(filled_app, archive)
     target = make_target()
-    assert "monitor_reindex" in target.extensions  # registered by the narratives module
+    assert [h.name for h in registry(target).after_restore] == ["zoekindex"]  # by the narratives module
     result = _restore(target, archive)
     assert result.exit_code == 0, result.output
     assert "Zoekindex: 1 gepubliceerde verhalen" in result.output

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Wijk
-from monitor.ops.startup import add_startup_task, startup_tasks
 from monitor.ratelimit import RateLimitCounter, hit
+from monitor.registry import add_startup_task, startup_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 

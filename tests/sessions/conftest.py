@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Period, Wijk
-from monitor.sessions.assembly import Section, Table, register_provider
+from monitor.registry import Section, StorySource, Table, add_dossier_section, set_story_source
 
 # Builders of the modules whose sections a session shows.
 from ..counts.conftest import make_return  # noqa: F401
@@ -38,7 +38,7 @@ def figures(app):
                                      [["Buurtwerk", str(data["hours"])]], numeric=[1])],
                        missing=["Opgave van MEE nog niet goedgekeurd"])
 
-    register_provider(app, 10, "fake_counts", provider)
+    add_dossier_section(app, 10, "fake_counts", provider)
     return data
 
 
@@ -48,9 +48,10 @@ def stories(app):
     told = []
     published = [{"id": 7, "title": "Samen koken in de Meent", "summary": ""},
                  {"id": 8, "title": "De tuin van de Geuzenbuurt", "summary": ""}]
-    app.extensions["session_story_source"] = lambda wijk, period: published
-    app.extensions["session_story_feedback"] = lambda story_id, title, why: told.append((story_id, title, why))
-    app.extensions["session_story_published"] = lambda ids: {i for i in ids if i in {7, 8}}
+    set_story_source(app, StorySource(
+        candidates=lambda wijk, period: published,
+        feedback=lambda story_id, title, why: told.append((story_id, title, why)),
+        published=lambda ids: {i for i in ids if i in {7, 8}}))
     return told
 
 

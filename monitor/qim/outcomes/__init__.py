@@ -28,7 +28,7 @@ def _home(user) -> HomeSection | None:
 
 def init_app(app: Flask) -> None:
     """Register the outcomes blueprint, navigation, home tasks, demo data and CLI."""
-    from . import models, permissions  # noqa: F401  (tables and policy known)
+    from . import dossier, models, permissions  # noqa: F401  (tables and policy known)
     from .cli import outcomes_cli
     from .seed import seed_demo_outcomes
     from .views import bp
@@ -44,3 +44,4 @@ def init_app(app: Flask) -> None:
     add_demo_seeder(app, 50, "cliënten en uitkomsten (ZRM, participatieladder)",
                     seed_demo_outcomes)
     app.cli.add_command(outcomes_cli)
+    dossier.register(app)
