@@ -46,7 +46,7 @@ def _compile_report(app, login_as) -> tuple:
 
 
 def test_a_story_narrowed_below_the_dossier_audience_is_blanked_like_a_withdrawn_one(
-        narr_app, make_story, login_as):
+        narr_app, make_story, login_as):  # noqa: F811  (pytest fixture)
     app = narr_app
     story_id = make_story(wijk="Oost", title="De moestuin achter de flat", about=date(2026, 2, 1))
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
@@ -73,7 +73,7 @@ def test_a_story_narrowed_below_the_dossier_audience_is_blanked_like_a_withdrawn
 
 
 def test_withdrawal_and_anonymisation_rewrite_the_copies_dossiers_and_reports_keep(
-        narr_app, make_story, login_as):
+        narr_app, make_story, login_as):  # noqa: F811  (pytest fixture)
     app = narr_app
     kept = make_story(wijk="Oost", title="Henk Visser en de buurtbus", about=date(2026, 2, 1))
     withdrawn = make_story(wijk="Oost", title="Het bankje van mevrouw Smit", about=date(2026, 3, 1))
