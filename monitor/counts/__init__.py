@@ -29,6 +29,10 @@ def key_figures(period: Period, *, wijk_id: int | None = None,
 
 def init_app(app: Flask) -> None:
     """Register the blueprints (screens and API), navigation, home tasks, demo data and CLI."""
+    from .models import ReturnStatus
+
+    # Templates compare statuses through the enum, never a raw string.
+    app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
     from . import dossier, models, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp

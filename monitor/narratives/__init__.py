@@ -62,6 +62,11 @@ def kept_title(story_id: int) -> str | None:
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
+    from .models import StoryStatus, Visibility
+
+    # Templates compare statuses through the enum, never a raw string.
+    app.add_template_global(StoryStatus, "StoryStatus")
+    app.add_template_global(Visibility, "Visibility")
     from ..registry import StorySource, add_demo_seeder, add_home_section, add_nav, set_story_source
     from . import models, permissions  # noqa: F401  (tables and policy known)
     from .cli import search_cli

@@ -31,6 +31,10 @@ def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound
 
 def init_app(app: Flask) -> None:
     """Register the QIM blueprint, navigation, home tasks and demo data."""
+    from .models import PlanStatus
+
+    # Templates compare statuses through the enum, never a raw string.
+    app.add_template_global(PlanStatus, "PlanStatus")
     from ..registry import add_demo_seeder, add_home_section, add_nav
     from . import (
         dossier,

@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
     The other modules contribute their own sections (``add_dossier_section``,
     ``add_annual_section``) and the story archive its :class:`~monitor.registry.StorySource`.
     """
+    from .models import SessionStatus
+
+    # Templates compare statuses through the enum, never a raw string.
+    app.add_template_global(SessionStatus, "SessionStatus")
     from . import models, permissions  # noqa: F401  (tables and policy)
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
