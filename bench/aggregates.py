@@ -56,7 +56,7 @@ OUTCOME_SQL = [
 def run(report: Report, repeat: int, label: str) -> None:
     from monitor.counts import dashboards
     from monitor.models import Period, Role, User, Wijk
-    from monitor.qim.outcomes import reports, services
+    from monitor.outcomes import reports, services
 
     wijk = db.session.scalar(sa.select(Wijk).order_by(Wijk.id))
     with_returns = sa.select(sa.text("1")).select_from(sa.table("count_returns")).where(

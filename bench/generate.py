@@ -269,9 +269,9 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
 def generate_clients(size: Size, ids: dict[str, list[int]], seed: int, show: bool) -> int:
     """Clients with one trajectory each and ZRM or ladder measurements, via the services."""
     from monitor.models import Buurt, User
-    from monitor.qim.outcomes import services
-    from monitor.qim.outcomes.instruments import zrm_domains
-    from monitor.qim.outcomes.models import Client
+    from monitor.outcomes import services
+    from monitor.outcomes.instruments import zrm_domains
+    from monitor.outcomes.models import Client
 
     rng = random.Random(seed + 1)
     buurten: dict[int, list[int]] = {}

@@ -52,8 +52,8 @@ def main() -> None:
         from monitor.counts import dashboards
         from monitor.models import Period, Role, User
         from monitor.narratives import services
-        from monitor.qim.outcomes import reports
-        from monitor.qim.outcomes import services as outcomes
+        from monitor.outcomes import reports
+        from monitor.outcomes import services as outcomes
 
         viewer = db.session.scalar(sa.select(User).where(User.role == Role.ACCOUNTHOUDER))
         reader = db.session.scalar(sa.select(User).where(User.role == Role.RAADSLID))

@@ -20,7 +20,7 @@ FEATURES = (
     "monitor.admin",
     "monitor.qim",
     "monitor.counts",
-    "monitor.qim.outcomes",
+    "monitor.outcomes",
     "monitor.narratives",
     "monitor.ops",
     "monitor.sessions",

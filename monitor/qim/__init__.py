@@ -1,4 +1,4 @@
-"""QIM: qualities and stakeholders per buurt, their judgements, and client outcomes.
+"""QIM: qualities and stakeholders per buurt and their judgements (client outcomes: monitor.outcomes).
 
 For other modules: :func:`wijk_results` gives the results per quality for a wijk's
 buurten in a period, :func:`rounds_lacking_judgements` which buurten still lack

@@ -17,7 +17,7 @@ from monitor.counts.services import catalogue_for, figures_of
 from monitor.extensions import db
 from monitor.models import AuditEvent
 from monitor.narratives.models import Story, StoryPhoto, StoryStatus
-from monitor.qim.outcomes.models import Client, Instrument, Measurement, MeasurementKind, Trajectory
+from monitor.outcomes.models import Client, Instrument, Measurement, MeasurementKind, Trajectory
 
 
 def story_content(first_id: int = 0) -> list[tuple]:
@@ -127,7 +127,7 @@ def test_outcome_rows_match_per_trajectory_rules(app, tiny):
     from collections import Counter
     from datetime import date
 
-    from monitor.qim.outcomes.reports import Filters, collect_observations, observations_for
+    from monitor.outcomes.reports import Filters, collect_observations, observations_for
 
     with app.app_context():
         gen.generate(tiny, seed=5, show=False, echo=lambda s: None)

@@ -34,8 +34,8 @@ def demo_server(database_uri, tmp_path_factory):
     passwords = dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
     with app.app_context():
         from monitor.models import Organisation
+        from monitor.outcomes.models import Client
         from monitor.qim.models import QimPlan
-        from monitor.qim.outcomes.models import Client
         from monitor.sessions.models import MonitorSession
 
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import ServiceType
-from monitor.qim.outcomes.models import (
+from monitor.outcomes.models import (
     Client,
     ClosingReason,
     DomainScore,

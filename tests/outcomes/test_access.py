@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Role
-from monitor.qim.outcomes.models import ClientAccess, Measurement, Trajectory
+from monitor.outcomes.models import ClientAccess, Measurement, Trajectory
 
 from ..conftest import login
 

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Organisation, Period, ServiceType, Wijk
-from monitor.qim.outcomes.models import Instrument, OutcomeFact
-from monitor.qim.outcomes.reports import Filters, period_bounds, publication_tables
-from monitor.qim.outcomes.services import outcome_report
+from monitor.outcomes.models import Instrument, OutcomeFact
+from monitor.outcomes.reports import Filters, period_bounds, publication_tables
+from monitor.outcomes.services import outcome_report
 
 from ..disclosure_audit import Attack, boxes
 

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Role
-from monitor.qim.outcomes.models import Client, Instrument, MeasurementKind, Trajectory
-from monitor.qim.outcomes.reports import observations_for
-from monitor.qim.outcomes.seed import seed_demo_outcomes
+from monitor.outcomes.models import Client, Instrument, MeasurementKind, Trajectory
+from monitor.outcomes.reports import observations_for
+from monitor.outcomes.seed import seed_demo_outcomes
 
 from ..conftest import login
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import AuditEvent
-from monitor.qim.outcomes.models import Client, Measurement
+from monitor.outcomes.models import Client, Measurement
 
 
 @pytest.fixture

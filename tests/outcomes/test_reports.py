@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Organisation, Period, Wijk
-from monitor.qim.outcomes.reports import Filters, build_report, collect_observations
-from monitor.qim.outcomes.services import outcomes_for_wijk
+from monitor.outcomes.reports import Filters, build_report, collect_observations
+from monitor.outcomes.services import outcomes_for_wijk
 
 from ..conftest import login
 

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import AuditEvent
-from monitor.qim.outcomes.models import Client, DomainScore, Measurement, OutcomeFact, Trajectory
-from monitor.qim.outcomes.reports import Filters, build_report, collect_observations
-from monitor.qim.outcomes.services import add_months
+from monitor.outcomes.models import Client, DomainScore, Measurement, OutcomeFact, Trajectory
+from monitor.outcomes.reports import Filters, build_report, collect_observations
+from monitor.outcomes.services import add_months
 
 
 def _figures(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor import audit
 from monitor.extensions import db
 from monitor.models import Role
-from monitor.qim.outcomes.models import Trajectory
+from monitor.outcomes.models import Trajectory
 
 from .test_retention import _setup
 

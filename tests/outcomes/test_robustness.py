@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Role
-from monitor.qim.outcomes.models import Measurement
+from monitor.outcomes.models import Measurement
 
 from ..conftest import login
 

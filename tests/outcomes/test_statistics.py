@@ -3,7 +3,7 @@
 import pytest
 
 from monitor.disclosure import Dim, protect
-from monitor.qim.outcomes.reports import outsider_cell, protected_cell, suppress_outcomes, wilson_interval
+from monitor.outcomes.reports import outsider_cell, protected_cell, suppress_outcomes, wilson_interval
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [

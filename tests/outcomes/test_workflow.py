@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import AuditEvent, Organisation, Period, ServiceType, Wijk
-from monitor.qim.outcomes.models import Client, ClientAccess, Measurement, Trajectory
+from monitor.outcomes.models import Client, ClientAccess, Measurement, Trajectory
 
 
 def _ids(app):

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ...http import parse_int
+from ..http import parse_int
 from .instruments import (
     NOT_APPLICABLE,
     NOT_DISCUSSED,

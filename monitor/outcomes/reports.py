@@ -27,10 +27,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ... import disclosure
-from ...disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL, Dim
-from ...extensions import db
-from ...models import Organisation, Period, ServiceType, Wijk
+from .. import disclosure
+from ..disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL, Dim
+from ..extensions import db
+from ..models import Organisation, Period, ServiceType, Wijk
 from .instruments import TARGET_SHARE, all_domain_codes, domain_name, domain_versions
 from .models import Client, DomainScore, Instrument, Measurement, MeasurementKind, OutcomeFact, Trajectory
 

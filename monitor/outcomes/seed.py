@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from ...extensions import db
-from ...models import Organisation, Role, ServiceType, User, Wijk
+from ..extensions import db
+from ..models import Organisation, Role, ServiceType, User, Wijk
 from .instruments import zrm_domains
 from .models import (
     Client,

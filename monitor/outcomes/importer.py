@@ -17,10 +17,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ... import audit
-from ...errors import DomainError
-from ...extensions import db
-from ...models import User
+from .. import audit
+from ..errors import DomainError
+from ..extensions import db
+from ..models import User
 from .instruments import all_domain_codes
 from .models import Client, Instrument, MeasurementKind, Trajectory
 from .services import _new_measurement, check_measurement, log_access

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, request
 from sqlalchemy.orm import selectinload
 
-from ... import audit, erasure
-from ...errors import DomainError
-from ...extensions import db
-from ...models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
-from ...periods import all_periods, period_containing
+from .. import audit, erasure
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Buurt, Organisation, Period, Role, ServiceType, User, Wijk
+from ..periods import all_periods, period_containing
 from .instruments import ZRM_VERSIONS, ladder_steps, zrm_domains, zrm_labels
 from .models import (
     Client,

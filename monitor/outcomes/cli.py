@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ...errors import DomainError
+from ..errors import DomainError
 
 outcomes_cli = AppGroup("outcomes", help="Cliëntuitkomsten (ZRM, participatieladder).")
 

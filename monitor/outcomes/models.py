@@ -12,9 +12,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ...extensions import db, string_enum
-from ...models import Buurt, Organisation, ServiceType, User, Wijk
-from ...timeutil import utcnow
+from ..extensions import db, string_enum
+from ..models import Buurt, Organisation, ServiceType, User, Wijk
+from ..timeutil import utcnow
 
 
 class Instrument(enum.StrEnum):

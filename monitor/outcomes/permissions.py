@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...models import Role
-from ...permissions import ALL_ROLES, define, in_own_organisation
+from ..models import Role
+from ..permissions import ALL_ROLES, define, in_own_organisation
 
 # Client records are health and social data: only social workers, and only of the
 # organisation that owns the record (object rule on ``organisation_id``).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...errors import DomainError
-from ...formerrors import show_error
-from ...models import Role
-from ...permissions import require_object, requires
+from ..errors import DomainError
+from ..formerrors import show_error
+from ..models import Role
+from ..permissions import require_object, requires
 from . import importer, services
 from .forms import (
     ClientForm,

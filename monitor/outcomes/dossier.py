@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ...models import Period, Wijk
-from ...registry import Section, Table, add_dossier_section
-from ...templating import format_percent
+from ..models import Period, Wijk
+from ..registry import Section, Table, add_dossier_section
+from ..templating import format_percent
 from .services import outcomes_for_wijk
 
 

@@ -6,11 +6,11 @@ import os
 
 from flask import Flask, url_for
 
-from ...registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_nav
+from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_nav
 
 
 def _home(user) -> HomeSection | None:
-    from ...permissions import can
+    from ..permissions import can
     from .services import tasks_for
 
     if not can(user, "outcomes.client_edit") or user.organisation_id is None:
@@ -28,6 +28,10 @@ def _home(user) -> HomeSection | None:
 
 def init_app(app: Flask) -> None:
     """Register the outcomes blueprint, navigation, home tasks, demo data and CLI."""
+    from .models import Instrument
+
+    # Templates compare the instrument through the enum, never a raw string.
+    app.add_template_global(Instrument, "Instrument")
     from . import dossier, models, permissions  # noqa: F401  (tables and policy known)
     from .cli import outcomes_cli
     from .seed import seed_demo_outcomes
