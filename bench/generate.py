@@ -156,15 +156,9 @@ def reference_data(size: Size) -> dict[str, list[int]]:
     """Places, organisations, catalogues, periods and the bench users (idempotent)."""
     from monitor.auth.services import set_password
     from monitor.models import Organisation, Role, User, Wijk
-    from monitor.periods import ensure_periods
-    from monitor.qim.catalogue import seed_catalogue
-    from monitor.seed import seed_catalogues, seed_organisations, seed_places
+    from monitor.seed import seed_reference
 
-    seed_places()
-    seed_organisations()
-    seed_catalogue()
-    seed_catalogues()
-    ensure_periods(min(size.years[0], 2016), max(size.years[1], 2026))
+    seed_reference(min(size.years[0], 2016), max(size.years[1], 2026))
     orgs = list(db.session.scalars(sa.select(Organisation).where(Organisation.kind == "welzijn")
                                    .order_by(Organisation.id)))
     for n in range(len(orgs), size.organisations):

@@ -65,11 +65,10 @@ def worker(photo_paths: list[str], work: str) -> dict:
     import sqlalchemy as sa
 
     from monitor import create_app
+    from monitor.catalogues import Quality, seed_catalogue
     from monitor.cli import run_migrations
     from monitor.extensions import db
     from monitor.models import Wijk
-    from monitor.qim.catalogue import seed_catalogue
-    from monitor.qim.models import Quality
     from monitor.seed import seed_places
 
     app = create_app({

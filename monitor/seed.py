@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import secrets
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
+from .catalogues import seed_catalogue
+from .data import read_reference_csv
 from .extensions import db
 from .models import Buurt, Organisation, OrganisationKind, Role, ServiceType, Specialism, User, Wijk
 from .periods import ensure_periods
@@ -75,12 +75,6 @@ def seed_catalogues() -> None:
             if code not in known:
                 db.session.add(model(code=code, name=name, position=position))
     db.session.flush()
-
-
-def read_reference_csv(name: str) -> list[dict[str, str]]:
-    """Read one of the reference CSV files shipped in :mod:`monitor.data`."""
-    text = resources.files("monitor.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
 
 
 def seed_places() -> dict[str, Wijk]:
@@ -156,14 +150,22 @@ def seed_demo_users(echo: Callable[[str], None]) -> None:
     db.session.flush()
 
 
-def seed_core(echo: Callable[[str], None]) -> None:
-    """Places, organisations, periods and demo users."""
-    from .qim.catalogue import seed_catalogue
+def seed_reference(first_year: int, last_year: int) -> None:
+    """The reference data of DOMAIN.md: Hilversum's wijken and buurten, the organisations of
+    the sources, the specialism and service-type catalogues, the quality catalogue, and the
+    periods of ``first_year``–``last_year`` (idempotent, no commit).
 
+    One function for ``seed-demo``, the test suites and the benchmark generator.
+    """
     seed_places()
     seed_organisations()
     seed_catalogue()
     seed_catalogues()
+    ensure_periods(first_year, last_year)
+
+
+def seed_core(echo: Callable[[str], None]) -> None:
+    """Reference data, periods five years back and one ahead, and demo users."""
     this_year = date.today().year
-    ensure_periods(this_year - 5, this_year + 1)
+    seed_reference(this_year - 5, this_year + 1)
     seed_demo_users(echo)

@@ -96,8 +96,8 @@ def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         if BACKEND == "postgresql":
             _empty_tables(app)
+        from monitor.catalogues import seed_catalogue
         from monitor.periods import ensure_periods
-        from monitor.qim.catalogue import seed_catalogue
         from monitor.seed import seed_catalogues, seed_organisations, seed_places
 
         seed_places()

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalogues import Quality
 from ..extensions import db, string_enum
 from ..models import Buurt, User, Wijk
-from ..qim.models import Quality
 from ..timeutil import utcnow
 
 

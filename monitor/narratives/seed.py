@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import photos, search
+from ..catalogues import Quality
 from ..extensions import db
 from ..models import Buurt, User, Wijk
-from ..qim.models import Quality
 from ..timeutil import utcnow
 from . import services
 from .models import ConsentMethod, Story, StoryForm, StoryStatus, Teller, Visibility

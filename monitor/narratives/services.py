@@ -24,11 +24,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
 from .. import audit, erasure, photos, ratelimit, search
+from ..catalogues import Quality
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Buurt, Period, Role, User, Wijk
 from ..permissions import STAFF, wijk_ids_in_scope
-from ..qim.models import Quality
 from ..timeutil import utcnow
 from . import indexing
 from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and the tests)

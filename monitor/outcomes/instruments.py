@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from ..seed import read_reference_csv
+from ..data import read_reference_csv
 
 ZRM = "zrm"
 LADDER = "ladder"

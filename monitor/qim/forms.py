@@ -20,7 +20,8 @@ from wtforms.validators import (
 )
 
 from ..admin.forms import MultiCheckboxField
-from .models import Quality, TargetKind
+from ..catalogues import Quality
+from .models import TargetKind
 from .services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS, MAX_LINKS_PER_BATCH
 
 

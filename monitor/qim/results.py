@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .. import disclosure
+from ..catalogues import Quality
 from ..disclosure import SMALL_CELL
 from ..extensions import db
 from ..models import Buurt, Period, Wijk
-from .models import Judgement, JudgementRound, PlanStatus, QimPlan, Quality, Stakeholder
+from .models import Judgement, JudgementRound, PlanStatus, QimPlan, Stakeholder
 
 # Figures resting on fewer judgements than this are marked as indicative.
 MIN_RELIABLE = SMALL_CELL

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import audit, ratelimit
+from ..catalogues import Quality, SocietalGoal, city_qualities
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import Buurt, Organisation, OrganisationKind, Period, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..timeutil import utcnow
-from .catalogue import city_qualities
 from .models import (
     Judgement,
     JudgementRound,
@@ -28,9 +28,7 @@ from .models import (
     PlanStatus,
     PlanTarget,
     QimPlan,
-    Quality,
     ResponseLink,
-    SocietalGoal,
     Stakeholder,
     TargetKind,
 )

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..catalogues import city_qualities
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int
@@ -16,7 +17,6 @@ from ..permissions import can as _can_user
 from ..permissions import public, require_object, requires
 from ..timeutil import utcnow
 from . import results, services
-from .catalogue import city_qualities
 from .forms import (
     ConfirmForm,
     LinksForm,

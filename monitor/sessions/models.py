@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalogues import Quality
 from ..extensions import db, string_enum
 from ..models import Buurt, Organisation, Period, User, Wijk
-from ..qim.models import Quality
 from ..timeutil import utcnow
 
 

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..catalogues import Quality
 from ..extensions import db
 from ..models import Buurt, Organisation, Period, Role, User, Wijk
-from ..qim.models import Quality
 from ..registry import registry
 from .models import Initiative, InitiativeStatus, MonitorSession, ParticipantKind, SessionParticipant
 

@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import audit
+from ..catalogues import Quality
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, User, Wijk
-from ..qim.models import Quality
 from ..registry import Section, Table, registry
 from ..timeutil import format_date, format_datetime, format_wall_clock, utcnow
 from .assembly import assemble

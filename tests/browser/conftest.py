@@ -21,15 +21,9 @@ def live_server(database_uri: str, tmp_path_factory) -> Iterator[dict]:
     with app.app_context():
         from monitor.admin.services import create_user
         from monitor.models import Organisation, Role, Wijk
-        from monitor.periods import ensure_periods
-        from monitor.qim.catalogue import seed_catalogue
-        from monitor.seed import seed_catalogues, seed_organisations, seed_places
+        from monitor.seed import seed_reference
 
-        seed_places()
-        seed_organisations()
-        seed_catalogue()
-        seed_catalogues()
-        ensure_periods(2020, 2027)
+        seed_reference(2020, 2027)
         db.session.commit()
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
         oost = db.session.scalar(sa.select(Wijk.id).where(Wijk.name == "Oost"))

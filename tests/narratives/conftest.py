@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from monitor.catalogues import Quality
 from monitor.extensions import db
 from monitor.models import Wijk
 from monitor.narratives import services
@@ -23,7 +24,6 @@ from monitor.narratives.models import (
     Teller,
     Visibility,
 )
-from monitor.qim.models import Quality
 
 from ..browserkit import browser, page  # noqa: F401  (browser fixtures)
 

@@ -25,11 +25,10 @@ def live(database_uri: str, tmp_path_factory) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("narratives-live")
     app = live_app(database_uri, tmp)
     with app.test_request_context("/"):
+        from monitor.catalogues import Quality, seed_catalogue
         from monitor.models import Wijk
         from monitor.narratives import services
         from monitor.narratives.models import Story, StoryIndexOp, StoryStatus, Visibility
-        from monitor.qim.catalogue import seed_catalogue
-        from monitor.qim.models import Quality
         from monitor.seed import seed_organisations, seed_places
 
         seed_places()

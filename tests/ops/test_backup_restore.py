@@ -268,6 +268,7 @@ def test_a_failing_index_rebuild_is_reported_after_the_data_is_back(filled_app, 
 def test_restore_rebuilds_the_story_index_with_the_narratives_hook(filled_app, make_target, tmp_path):
     from datetime import date
 
+    from monitor.catalogues import Quality
     from monitor.models import Wijk
     from monitor.narratives import services as story_services
     from monitor.narratives.models import (
@@ -279,7 +280,6 @@ def test_restore_rebuilds_the_story_index_with_the_narratives_hook(filled_app, m
         Teller,
         Visibility,
     )
-    from monitor.qim.models import Quality
 
     with filled_app.app_context():
         story = Story(reference="VH-HERSTEL", title="De pluktuin aan de Larenseweg",

@@ -36,12 +36,12 @@ import requests
 import sqlalchemy as sa
 from PIL import Image
 
+from monitor.catalogues import Quality
 from monitor.counts import services as count_services
 from monitor.counts.models import CountReturn
 from monitor.extensions import db
 from monitor.models import Organisation, OrganisationKind, Period, Role, Wijk
 from monitor.narratives.models import Story, StoryPhoto, StoryStatus
-from monitor.qim.models import Quality
 
 from ..conftest import BACKEND, PASSWORD
 
