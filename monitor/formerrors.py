@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash
-from flask_wtf import FlaskForm
 
 from .errors import DomainError
+from .forms import BaseForm
 
 
-def show_error(form: FlaskForm, err: DomainError) -> None:
+def show_error(form: BaseForm, err: DomainError) -> None:
     """Add ``err.message`` to the field ``err.field`` names, or flash it when none matches.
 
     ``"photo_1-file"`` names a field of a sub-form (a ``FormField``); a sub-form named

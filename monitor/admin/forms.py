@@ -1,36 +1,21 @@
 """Admin forms: shape only; cross-record rules live in the services."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import BaseForm, MultiCheckboxField, optional_int
 from ..models import ROLE_LABELS, OrganisationKind, Role
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice rendered as checkboxes (keyboard-friendly, labelled)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=120)])
     email = EmailField(
         "E-mailadres",
@@ -41,7 +26,7 @@ class UserForm(FlaskForm):
     role = SelectField("Rol", choices=[(r.value, ROLE_LABELS[r]) for r in Role],
                        validators=[DataRequired("Kies een rol.")])
     organisation_id = SelectField(
-        "Organisatie", coerce=coerce_optional_int, validators=[Optional()],
+        "Organisatie", coerce=optional_int, validators=[Optional()],
         description="Verplicht voor sociaal werkers: zij zien alleen gegevens van hun eigen organisatie.",
     )
     wijk_ids = MultiCheckboxField(
@@ -56,7 +41,7 @@ class UserForm(FlaskForm):
     )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=120)])
     kind = SelectField("Soort", choices=[(k.value, k.label) for k in OrganisationKind])
     description = TextAreaField("Omschrijving", validators=[Optional(), Length(max=2000)])
@@ -67,18 +52,18 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class WijkForm(FlaskForm):
+class WijkForm(BaseForm):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=100)])
     code = StringField("Code (CBS)", validators=[Optional(), Length(max=20)])
 
 
-class BuurtForm(FlaskForm):
+class BuurtForm(BaseForm):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=100)])
     wijk_id = SelectField("Wijk", coerce=int, validators=[DataRequired("Kies een wijk.")])
     verified = BooleanField("Geverifieerd (staat in de officiële indeling)")
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     deadline = DateField("Deadline opgave", validators=[DataRequired("Vul een geldige datum in (dd-mm-jjjj).")])
     lock_date = DateField("Datum vergrendeling", validators=[Optional()],
                           description="Na deze datum kunnen goedgekeurde opgaven niet meer worden heropend zonder reden.")

@@ -1,11 +1,12 @@
 """Forms for signing in and changing the own password."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import BaseForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BaseForm):
     email = EmailField(
         "E-mailadres",
         validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)],
@@ -19,7 +20,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Inloggen")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         "Huidig wachtwoord",
         validators=[DataRequired("Vul uw huidige wachtwoord in."), Length(max=200)],
@@ -42,7 +43,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Wachtwoord wijzigen")
 
 
-class CodeForm(FlaskForm):
+class CodeForm(BaseForm):
     """The second step of signing in: a code from the app or a recovery code."""
 
     code = StringField(
@@ -56,7 +57,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Controleren")
 
 
-class ConfirmTotpForm(FlaskForm):
+class ConfirmTotpForm(BaseForm):
     """Confirm a new authenticator app with the code it shows."""
 
     code = StringField(
@@ -67,7 +68,7 @@ class ConfirmTotpForm(FlaskForm):
     )
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(BaseForm):
     """Ask the own password again before a change to the second factor."""
 
     password = PasswordField(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..forms import BaseForm, NlIntegerField
 from ..models import Period
 from .figures import Catalogue, clients_key, hours_key, scalars_for
 
@@ -16,7 +16,7 @@ def field_name(key: str) -> str:
     return key.replace(":", "__")
 
 
-class ReturnFormBase(FlaskForm):
+class ReturnFormBase(BaseForm):
     explanation = TextAreaField(
         "Toelichting", validators=[Optional(), Length(max=5000, message="Hoogstens 5000 tekens.")],
         description="Verplicht bij indienen als er waarschuwingen zijn: leg uit waarom een cijfer sterk afwijkt.")
@@ -42,53 +42,53 @@ def return_form(period: Period, catalogue: Catalogue, formdata=None, data: dict 
     return form
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = TextAreaField("Reden of vraag aan de organisatie",
                            validators=[DataRequired("Schrijf de reden op."), Length(max=5000)])
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(BaseForm):
     code = StringField("Code", validators=[
         DataRequired("Vul een code in."), Length(max=40),
         Regexp(r"^[a-z0-9_]+$", message="Alleen kleine letters, cijfers en _ (bijvoorbeeld buurtwerk).")],
         description="Vast na aanmaken: de code verbindt oude opgaven, imports en de API met dit item.")
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=120)])
     description = TextAreaField("Omschrijving", validators=[Optional(), Length(max=2000)])
-    position = IntegerField("Volgorde", default=0, validators=[
+    position = NlIntegerField("Volgorde", default=0, validators=[
         InputRequired("Vul een heel getal in."), NumberRange(0, 999, "Kies 0 tot en met 999.")])
     valid_from = DateField("Geldig vanaf", validators=[DataRequired("Vul een geldige datum in.")])
     valid_until = DateField("Geldig tot en met", validators=[Optional()],
                             description="Leeg laten zolang het item geldt. Oude opgaven blijven ongewijzigd.")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     organisation_id = SelectField("Organisatie", coerce=int, validators=[DataRequired("Kies een organisatie.")])
     name = StringField("Omschrijving", validators=[DataRequired("Geef de sleutel een naam."), Length(max=120)],
                        description="Bijvoorbeeld het systeem dat de sleutel gebruikt.")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField("Bestand (CSV of XLSX)", validators=[FileRequired("Kies een bestand.")],
                      description="Eén regel per wijk en periode. CSV met ; of , als scheidingsteken; "
                                  "UTF-8 of Windows-1252; decimale komma mag.")
 
 
-class ImportOptionsForm(FlaskForm):
+class ImportOptionsForm(BaseForm):
     submit_returns = BooleanField("De opgaven meteen indienen (anders blijven ze concept)")
 
 
-class PlanYearForm(FlaskForm):
+class PlanYearForm(BaseForm):
     class Meta:
         csrf = False
 
     organisatie = SelectField("Organisatie", coerce=int, validate_choice=True)
-    jaar = IntegerField("Jaar", validators=[NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
+    jaar = NlIntegerField("Jaar", validators=[NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
 
 
 def planned_form(specialisms, data: dict | None = None):
     """Hours per week per specialism, as typed (``97,3``)."""
 
-    class PlannedForm(FlaskForm):
+    class PlannedForm(BaseForm):
         pass
 
     for s in specialisms:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,32 +13,19 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import BaseForm, MultiCheckboxField, optional_int
 from .models import ConsentMethod, StoryForm, Teller, Visibility
 
 PHOTO_SLOTS = 3
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice rendered as labelled checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
-def optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class PhotoSubForm(Form):
@@ -54,7 +40,7 @@ class PhotoSubForm(Form):
     portrait_consent = BooleanField("Iedereen die herkenbaar is, geeft toestemming om de foto te publiceren")
 
 
-class _StoryFields(FlaskForm):
+class _StoryFields(BaseForm):
     title = StringField("Titel", validators=[DataRequired("Geef het verhaal een titel."),
                                              Length(max=200, message="Maximaal 200 tekens.")])
     summary = TextAreaField("Korte samenvatting", validators=[
@@ -114,13 +100,13 @@ for _i in range(1, PHOTO_SLOTS + 1):
     setattr(StaffNewForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
 
 
-class AddPhotoForm(FlaskForm):
+class AddPhotoForm(BaseForm):
     """Add one photo to an existing story."""
 
     photo = FormField(PhotoSubForm, label="Foto toevoegen")
 
 
-class ResidentReviseForm(FlaskForm):
+class ResidentReviseForm(BaseForm):
     """The resident revises a returned story."""
 
     title = StringField("Titel", validators=[DataRequired("Geef het verhaal een titel."), Length(max=200)])
@@ -130,33 +116,33 @@ class ResidentReviseForm(FlaskForm):
                                                     Length(max=20000)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(BaseForm):
     visibility = RadioField("Zichtbaarheid", choices=[(v.value, v.label) for v in Visibility],
                             validators=[InputRequired("Kies wie het verhaal mag lezen.")])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     remarks = TextAreaField("Opmerkingen voor de schrijver", validators=[
         DataRequired("Schrijf op wat er moet veranderen."), Length(max=4000)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField("Reden van afwijzing", validators=[
         DataRequired("Geef een reden voor de afwijzing."), Length(max=4000)])
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(BaseForm):
     names = TextAreaField("Namen die uit het verhaal moeten verdwijnen", validators=[
         Optional(), Length(max=2000)],
         description="Eén naam per regel of gescheiden door komma's. Ze worden overal vervangen "
                     "door [naam]; de naam van de verteller verdwijnt ook.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A bare POST with only the CSRF token (withdraw, delete, submit)."""
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     """The archive's search box (GET, no CSRF)."""
 
     class Meta:

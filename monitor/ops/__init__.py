@@ -12,10 +12,8 @@ def init_app(app: Flask) -> None:
     """Register the operations commands, the built-in start-up task and the proxy fix."""
     from .. import ratelimit
     from .cli import backup_command, maintenance_command, restore_command
-    from .forms import harden_forms
     from .hardening import register as register_hardening
 
-    harden_forms()
     register_hardening(app)
 
     for command in (backup_command, restore_command, maintenance_command):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
+from wtforms import HiddenField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from ..forms import BaseForm, NlDateField, NlIntegerField, NlRadioField, NlSelectField, optional_int
 from ..http import parse_int
 from .instruments import (
     NOT_APPLICABLE,
@@ -24,67 +24,13 @@ from .instruments import (
 from .models import CLOSING_REASON_LABELS, MeasurementKind
 from .reports import GROUPINGS
 
-INVALID_CHOICE = "Kies een van de mogelijkheden."
-
-
-def optional_int(value):
-    """Coerce a form value to int; empty means ``None``; garbage becomes ``-1`` (invalid)."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-class NlSelectField(SelectField):
-    """A select whose invalid-choice message is Dutch."""
-
-    def pre_validate(self, form) -> None:
-        if self.data is None and not self.flags.required:
-            return
-        if not any(self.data == value for value, *_ in self.iter_choices()):
-            raise ValidationError(INVALID_CHOICE)
-
-
-class NlRadioField(RadioField):
-    """Radio buttons whose invalid-choice message is Dutch."""
-
-    def pre_validate(self, form) -> None:
-        if not any(self.data == value for value, *_ in self.iter_choices()):
-            raise ValidationError(INVALID_CHOICE)
-
-
-class NlDateField(DateField):
-    """A date field accepting dd-mm-jjjj or the browser's jjjj-mm-dd, with a Dutch error."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Vul een geldige datum in (dd-mm-jjjj).") from None
-
-
-class NlIntegerField(IntegerField):
-    """An integer field with a Dutch message for non-numbers."""
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Vul een getal in.") from None
-
 
 def _required_date(form, field) -> None:
     if field.data is None and not field.errors:
         raise ValidationError("Vul een datum in (dd-mm-jjjj).")
 
 
-class ClientForm(FlaskForm):
+class ClientForm(BaseForm):
     birth_year = NlIntegerField(
         "Geboortejaar", validators=[Optional(), NumberRange(1900, date.today().year,
                                                           "Vul een geboortejaar in tussen 1900 en nu.")],
@@ -95,7 +41,7 @@ class ClientForm(FlaskForm):
     buurt_id = NlSelectField("Buurt", coerce=optional_int, description="Mag leeg blijven.")
 
 
-class TrajectoryForm(FlaskForm):
+class TrajectoryForm(BaseForm):
     service_type_id = NlSelectField("Soort dienstverlening", coerce=optional_int)
     worker_id = NlSelectField("Verantwoordelijk sociaal werker", coerce=optional_int)
     instrument = NlRadioField(
@@ -113,13 +59,13 @@ class TrajectoryForm(FlaskForm):
             raise ValidationError("Kies een soort dienstverlening.")
 
 
-class CloseForm(FlaskForm):
+class CloseForm(BaseForm):
     ended_on = NlDateField("Einddatum", validators=[_required_date], default=date.today)
     closing_reason = NlRadioField(
         "Reden van afsluiten", choices=[(r.value, label) for r, label in CLOSING_REASON_LABELS.items()])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     """Only the CSRF token: confirms a delete."""
 
 
@@ -129,7 +75,7 @@ def measurement_form(trajectory):
     Every ZRM domain defaults to "niet besproken"; none is required.
     """
 
-    class MeasurementForm(FlaskForm):
+    class MeasurementForm(BaseForm):
         kind = NlRadioField("Soort meting", choices=[(k.value, k.label) for k in MeasurementKind])
         measured_on = NlDateField("Datum van de meting", validators=[_required_date],
                                   default=date.today)
@@ -172,14 +118,14 @@ def scores_from(form, trajectory) -> tuple[int | None, dict[str, int | None]]:
     return None, scores
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField("CSV-bestand met metingen")
     # The checked file's text travels back with the confirmation (nothing is stored
     # between preview and import).
     content = HiddenField()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """The report filter; submitted with GET, so without a CSRF token."""
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -19,20 +18,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..admin.forms import MultiCheckboxField
 from ..catalogues import Quality
+from ..forms import BaseForm, MultiCheckboxField, optional_int
 from .models import TargetKind
 from .services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS, MAX_LINKS_PER_BATCH
-
-
-def coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 CHOOSE_FROM_LIST = "Kies alleen uit de getoonde mogelijkheden."
 
@@ -83,28 +72,28 @@ class WholeNumber(IntegerField):
             self.data = None
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An action button: only the CSRF token."""
 
 
-class NewPlanForm(FlaskForm):
+class NewPlanForm(BaseForm):
     buurt_id = Choice("Buurt", coerce=int, validators=[DataRequired("Kies een buurt.")])
     year = WholeNumber("Jaar", validators=[
         InputRequired("Vul een jaar in."),
         NumberRange(2000, 2100, "Vul een jaar tussen 2000 en 2100 in.")])
 
 
-class QualitiesForm(FlaskForm):
+class QualitiesForm(BaseForm):
     quality_ids = CheckboxList("Beoogde kwaliteiten", coerce=int)
 
 
-class OrganisationQualitiesForm(FlaskForm):
+class OrganisationQualitiesForm(BaseForm):
     organisation_id = Choice("Uitvoerende organisatie", coerce=int,
                                   validators=[DataRequired("Kies een organisatie.")])
     quality_ids = CheckboxList("Kwaliteiten die de organisatie wil realiseren", coerce=int)
 
 
-class OwnQualityForm(FlaskForm):
+class OwnQualityForm(BaseForm):
     name = StringField("Naam van de eigen kwaliteit",
                        validators=[DataRequired("Vul een naam in."), Length(max=200)])
     description = TextAreaField(
@@ -113,7 +102,7 @@ class OwnQualityForm(FlaskForm):
         description="Beschrijf hoe de buurt eruitziet als deze kwaliteit gerealiseerd is.")
 
 
-class StakeholderForm(FlaskForm):
+class StakeholderForm(BaseForm):
     organisation_id = Choice("Organisatie", coerce=int, validators=[Optional()])
     name = StringField("Stakeholdergroep", validators=[DataRequired("Vul een naam in."),
                                                        Length(max=120)],
@@ -123,21 +112,21 @@ class StakeholderForm(FlaskForm):
     out_of_reach = BooleanField("Deze groep is nu nog buiten bereik (ambitie)")
 
 
-class MonitoredForm(FlaskForm):
+class MonitoredForm(BaseForm):
     pairs = CheckboxList("Gemonitorde combinaties")
 
 
-class TargetForm(FlaskForm):
+class TargetForm(BaseForm):
     kind = Choice("Soort", choices=[(k.value, k.label) for k in TargetKind])
     text = TextAreaField("Omschrijving", validators=[DataRequired("Vul een omschrijving in."),
                                                      Length(max=2000)])
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(BaseForm):
     period_id = Choice("Periode", coerce=int, validators=[DataRequired("Kies een periode.")])
 
 
-class LinksForm(FlaskForm):
+class LinksForm(BaseForm):
     stakeholder_id = Choice("Stakeholdergroep", coerce=int,
                                  validators=[DataRequired("Kies een groep.")])
     count = WholeNumber("Aantal links", default=3, validators=[
@@ -152,7 +141,7 @@ class LinksForm(FlaskForm):
 SCORE_CHOICES = [("", "— geen oordeel —")] + [(str(i), str(i)) for i in range(1, 11)]
 
 
-class JudgementBaseForm(FlaskForm):
+class JudgementBaseForm(BaseForm):
     """Base of the per-group judgement form; fields are added per quality."""
 
     qualities: list[Quality] = []
@@ -188,7 +177,7 @@ def judgement_form(qualities: list[Quality], **kwargs) -> JudgementBaseForm:
 
     for quality in qualities:
         setattr(JudgementForm, f"score_{quality.id}", SelectField(
-            f"Cijfer voor {quality.name}", choices=SCORE_CHOICES, coerce=coerce_optional_int,
+            f"Cijfer voor {quality.name}", choices=SCORE_CHOICES, coerce=optional_int,
             validate_choice=False, validators=[Optional(), NumberRange(1, 10, "Kies een cijfer van 1 tot en met 10.")],
             description="1 = heel slecht, 10 = uitstekend."))
         setattr(JudgementForm, f"motivation_{quality.id}", TextAreaField(

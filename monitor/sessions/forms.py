@@ -1,27 +1,25 @@
 """Forms of the monitorgesprek module (shape only)."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..admin.forms import MultiCheckboxField, coerce_optional_int
+from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, optional_int
 from .models import PARTICIPANT_LABELS, InitiativeStatus, ReportScope
 
 
-class NewSessionForm(FlaskForm):
+class NewSessionForm(BaseForm):
     wijk_id = SelectField("Wijk", coerce=int, validators=[DataRequired("Kies een wijk.")])
     period_id = SelectField("Periode", coerce=int, validators=[DataRequired("Kies een periode.")])
 
 
-class SessionDetailsForm(FlaskForm):
+class SessionDetailsForm(BaseForm):
     scheduled_at = DateTimeLocalField("Datum en tijd", format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                       description="Bijvoorbeeld 14-05-2026 15:00.")
     place = StringField("Plaats", validators=[Optional(), Length(max=200)])
@@ -32,41 +30,41 @@ class SessionDetailsForm(FlaskForm):
                                          description="Eén vraag per regel.")
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(BaseForm):
     name = StringField("Naam of omschrijving", validators=[DataRequired("Vul een naam in."), Length(max=200)])
     kind = SelectField("Rol in het gesprek", choices=[(k.value, v) for k, v in PARTICIPANT_LABELS.items()])
     organisation = StringField("Organisatie", validators=[Optional(), Length(max=200)])
 
 
-class StoryChoiceForm(FlaskForm):
-    story_id = SelectField("Verhaal", coerce=coerce_optional_int,
+class StoryChoiceForm(BaseForm):
+    story_id = SelectField("Verhaal", coerce=optional_int,
                            validators=[DataRequired("Kies een verhaal.")])
     storyteller_present = BooleanField("De verteller is aanwezig")
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(BaseForm):
     held_on = DateField("Gehouden op", validators=[DataRequired("Vul de datum van het gesprek in.")])
     present_ids = MultiCheckboxField("Aanwezig", coerce=int)
     policy_signals = TextAreaField("Signalen voor beleid", validators=[Optional(), Length(max=10000)])
-    most_significant_story_id = SelectField("Meest betekenisvolle verhaal", coerce=coerce_optional_int,
+    most_significant_story_id = SelectField("Meest betekenisvolle verhaal", coerce=optional_int,
                                             validators=[Optional()])
     most_significant_why = TextAreaField("Waarom dit verhaal?", validators=[Optional(), Length(max=5000)],
                                          description="Dit wordt via de persoonlijke link teruggekoppeld aan de verteller.")
     dissenting_views = TextAreaField("Andere geluiden", validators=[Optional(), Length(max=5000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     description = TextAreaField("Actie", validators=[DataRequired("Beschrijf de actie."), Length(max=2000)])
     owner = StringField("Eigenaar", validators=[DataRequired("Wie pakt dit op?"), Length(max=200)])
     due_on = DateField("Uiterlijk", validators=[Optional()])
 
 
-class ActionDoneForm(FlaskForm):
+class ActionDoneForm(BaseForm):
     done_on = DateField("Afgerond op", validators=[DataRequired("Vul een datum in.")])
     follow_up = TextAreaField("Wat is ervan gekomen?", validators=[Optional(), Length(max=2000)])
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(BaseForm):
     buurt_id = SelectField("Buurt", coerce=int, validators=[DataRequired("Kies een buurt.")])
     title = StringField("Naam van het initiatief", validators=[DataRequired("Vul een naam in."), Length(max=200)])
     description = TextAreaField("Wat doen de bewoners?", validators=[Optional(), Length(max=5000)])
@@ -76,12 +74,12 @@ class InitiativeForm(FlaskForm):
     started_on = DateField("Sinds", validators=[DataRequired("Vul een geldige startdatum in.")])
     ended_on = DateField("Tot", validators=[Optional()])
     status = SelectField("Status", choices=[(s.value, s.label) for s in InitiativeStatus])
-    supported_by_id = SelectField("Ondersteund door", coerce=coerce_optional_int, validators=[Optional()])
+    supported_by_id = SelectField("Ondersteund door", coerce=optional_int, validators=[Optional()])
     quality_ids = MultiCheckboxField("Kwaliteiten", coerce=int)
 
 
-class ReportForm(FlaskForm):
-    year = IntegerField("Jaar", validators=[DataRequired("Vul een jaar in."), NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
+class ReportForm(BaseForm):
+    year = NlIntegerField("Jaar", validators=[DataRequired("Vul een jaar in."), NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
     subject = SelectField("Wijk of organisatie", validators=[DataRequired("Kies een wijk of organisatie.")],
                           description="Een jaarrapportage per wijk of per organisatie.")
 
@@ -91,6 +89,6 @@ class ReportForm(FlaskForm):
         return ReportScope(scope).value, int(ident)
 
 
-class ReportTextForm(FlaskForm):
+class ReportTextForm(BaseForm):
     introduction = TextAreaField("Inleiding", validators=[Optional(), Length(max=20000)])
     conclusions = TextAreaField("Conclusies", validators=[Optional(), Length(max=20000)])
