@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from flask import request
 
+from .extensions import db
+
 _INTEGER = re.compile(r"-?[0-9]{1,12}")
 MAX_ID = 2**31 - 1
 
@@ -32,3 +34,17 @@ def arg_int(name: str, default: int | None = None, *, minimum: int | None = None
     """The integer query argument ``name`` (or from ``source``), else ``default``."""
     values = request.args if source is None else source
     return parse_int(values.get(name), default, minimum=minimum, maximum=maximum)
+
+
+def get_or_404(model, object_id: int):
+    """Load a record by id or answer 404 (the first step of every view that loads one).
+
+    :raise 404: when no such row exists.
+    """
+    return db.get_or_404(model, object_id)
+
+
+def form_status() -> int:
+    """The status of a page that shows a form: 400 when a submitted form comes back
+    with errors (a POST that did not redirect), 200 when it is first shown."""
+    return 400 if request.method == "POST" else 200

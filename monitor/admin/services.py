@@ -279,6 +279,3 @@ def list_buurten() -> list[Buurt]:
     return list(db.session.scalars(sa.select(Buurt).join(Wijk).order_by(Wijk.name, Buurt.name)))
 
 
-def get_or_404(model, object_id: int):
-    """Load a record or answer 404."""
-    return db.get_or_404(model, object_id)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
+from ..http import form_status, get_or_404
 from ..models import Buurt, Organisation, Period, User, Wijk
 from ..periods import all_periods
 from ..permissions import requires
@@ -19,8 +20,6 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
 
-def _status(form) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 @bp.route("/")
@@ -76,14 +75,14 @@ def user_new():
             once.flash_secret(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
                               "(wordt maar één keer getoond).", "ok")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), _status(form)
+    return render_template("admin/user_form.html", form=form, user=None), form_status()
 
 
 @bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
 @requires("admin.manage")
 def user_edit(user_id: int):
     """Edit an account's details, role and scope."""
-    user = services.get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     form = _user_form(user)
     del form.password
     if form.validate_on_submit():
@@ -96,14 +95,14 @@ def user_edit(user_id: int):
         else:
             flash(f"Account van {user.name} opgeslagen.", "ok")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), _status(form)
+    return render_template("admin/user_form.html", form=form, user=user), form_status()
 
 
 @bp.route("/gebruikers/<int:user_id>/actief", methods=["POST"])
 @requires("admin.manage")
 def user_toggle(user_id: int):
     """Activate or deactivate an account."""
-    user = services.get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     try:
         services.set_user_active(user, not user.active, current_user)
     except DomainError as err:
@@ -117,7 +116,7 @@ def user_toggle(user_id: int):
 @requires("admin.manage")
 def user_reset_password(user_id: int):
     """Give the account a new initial password."""
-    user = services.get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     password = services.reset_password(user)
     once.flash_secret(f"Nieuw eerste wachtwoord voor {user.name}: {password} "
                       "(wordt maar één keer getoond).", "ok")
@@ -128,7 +127,7 @@ def user_reset_password(user_id: int):
 @requires("admin.manage")
 def user_reset_mfa(user_id: int):
     """Remove the account's second factor (lost phone); audited, sessions end."""
-    user = services.get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     try:
         services.reset_mfa(user, current_user)
     except DomainError as err:
@@ -153,7 +152,7 @@ def organisations():
 @requires("admin.manage")
 def organisation_edit(org_id: int | None):
     """Create or edit an organisation."""
-    org = services.get_or_404(Organisation, org_id) if org_id else None
+    org = get_or_404(Organisation, org_id) if org_id else None
     form = OrganisationForm(obj=org)
     # Inactive wijken stay listed while the organisation still has them, so saving the
     # page does not silently drop them.
@@ -173,7 +172,7 @@ def organisation_edit(org_id: int | None):
             flash("Organisatie opgeslagen.", "ok")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, obj=org,
-                           back=url_for("admin.organisations")), _status(form)
+                           back=url_for("admin.organisations")), form_status()
 
 
 @bp.route("/wijken")
@@ -189,7 +188,7 @@ def wijken():
 @requires("admin.manage")
 def wijk_edit(wijk_id: int | None):
     """Create or edit a wijk."""
-    wijk = services.get_or_404(Wijk, wijk_id) if wijk_id else None
+    wijk = get_or_404(Wijk, wijk_id) if wijk_id else None
     form = WijkForm(obj=wijk)
     if form.validate_on_submit():
         try:
@@ -200,7 +199,7 @@ def wijk_edit(wijk_id: int | None):
             flash("Wijk opgeslagen.", "ok")
             return redirect(url_for("admin.wijken"))
     return render_template("admin/simple_form.html", form=form, obj=wijk,
-                           title="Wijk", back=url_for("admin.wijken")), _status(form)
+                           title="Wijk", back=url_for("admin.wijken")), form_status()
 
 
 @bp.route("/buurten/nieuw", methods=["GET", "POST"], defaults={"buurt_id": None})
@@ -208,7 +207,7 @@ def wijk_edit(wijk_id: int | None):
 @requires("admin.manage")
 def buurt_edit(buurt_id: int | None):
     """Create or edit a buurt."""
-    buurt = services.get_or_404(Buurt, buurt_id) if buurt_id else None
+    buurt = get_or_404(Buurt, buurt_id) if buurt_id else None
     form = BuurtForm(obj=buurt)
     form.wijk_id.choices = [(w.id, w.name) for w in services.list_wijken(active_only=True)]
     # type=int: "²".isdigit() is true but int("²") fails; a bad value is simply ignored.
@@ -224,7 +223,7 @@ def buurt_edit(buurt_id: int | None):
             flash("Buurt opgeslagen.", "ok")
             return redirect(url_for("admin.wijken"))
     return render_template("admin/simple_form.html", form=form, obj=buurt,
-                           title="Buurt", back=url_for("admin.wijken")), _status(form)
+                           title="Buurt", back=url_for("admin.wijken")), form_status()
 
 
 _TOGGLE_MODELS = {"organisatie": (Organisation, "admin.organisations"),
@@ -236,7 +235,7 @@ _TOGGLE_MODELS = {"organisatie": (Organisation, "admin.organisations"),
 def toggle_active(kind: str, object_id: int):
     """Deactivate or reactivate an organisation, wijk or buurt (never delete)."""
     model, back = _TOGGLE_MODELS[kind]
-    obj = services.get_or_404(model, object_id)
+    obj = get_or_404(model, object_id)
     services.set_active(obj, not obj.active)
     flash(f"{obj.name} is {'weer actief' if obj.active else 'gedeactiveerd'}.", "ok")
     return redirect(url_for(back))
@@ -255,7 +254,7 @@ def periods():
 @requires("admin.manage")
 def period_edit(period_id: int):
     """Change a period's deadline and lock date."""
-    period = services.get_or_404(Period, period_id)
+    period = get_or_404(Period, period_id)
     form = PeriodForm(obj=period)
     if form.validate_on_submit():
         try:
@@ -266,7 +265,7 @@ def period_edit(period_id: int):
             flash(f"Periode {period.label} opgeslagen.", "ok")
             return redirect(url_for("admin.periods"))
     return render_template("admin/simple_form.html", form=form, obj=period,
-                           title=f"Periode {period.label}", back=url_for("admin.periods")), _status(form)
+                           title=f"Periode {period.label}", back=url_for("admin.periods")), form_status()
 
 
 @bp.route("/audit")

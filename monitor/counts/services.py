@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +25,7 @@ from ..models import (
     Wijk,
 )
 from ..timeutil import utcnow
+from ..tokens import hash_token
 from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
 from .models import (
     ApiToken,
@@ -519,8 +519,6 @@ def _store_mapping(organisation: Organisation, mapping: dict[str, str]) -> None:
 
 # --- API tokens ---------------------------------------------------------------------------
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_token(organisation: Organisation, name: str, by: User) -> tuple[ApiToken, str]:
@@ -567,8 +565,6 @@ def find_period(period_id: int) -> Period | None:
     return db.session.get(Period, period_id)
 
 
-def get_or_404(model, object_id: int):
-    return db.get_or_404(model, object_id)
 
 
 def welfare_organisations() -> list[Organisation]:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import arg_int
+from ..http import arg_int, form_status, get_or_404
 from ..models import Organisation, Period, Role, Wijk
 from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
@@ -34,8 +34,6 @@ from .models import ApiToken, CountReturn
 bp = Blueprint("counts", __name__, url_prefix="/tellen")
 
 
-def _status() -> int:
-    return 400 if request.method == "POST" else 200
 
 
 
@@ -54,7 +52,7 @@ def index():
 def _own_org() -> Organisation:
     if current_user.organisation_id is None:
         abort(403)
-    return services.get_or_404(Organisation, current_user.organisation_id)
+    return get_or_404(Organisation, current_user.organisation_id)
 
 
 @bp.route("/mijn-opgaven")
@@ -67,8 +65,8 @@ def board():
 
 
 def _load_entry(period_id: int, wijk_id: int) -> tuple[Organisation, Period, Wijk]:
-    period = services.get_or_404(Period, period_id)
-    wijk = services.get_or_404(Wijk, wijk_id)
+    period = get_or_404(Period, period_id)
+    wijk = get_or_404(Wijk, wijk_id)
     org = _own_org()
     require_object("counts.enter", SimpleNamespace(organisation_id=org.id, wijk_id=wijk.id))
     return org, period, wijk
@@ -148,7 +146,7 @@ def _as_text(value) -> str:
 @requires("counts.read_return")
 def detail(return_id: int):
     """One return with its figures, its workflow actions and its audit trail."""
-    ret = services.get_or_404(CountReturn, return_id)
+    ret = get_or_404(CountReturn, return_id)
     require_object("counts.read_return", ret)
     catalogue = services.catalogue_for(ret.period)
     return render_template("counts/detail.html", ret=ret, figures=services.figures_of(ret), catalogue=catalogue,
@@ -160,7 +158,7 @@ def detail(return_id: int):
 @requires("counts.enter")
 def submit(return_id: int):
     """Submit a saved return as it is."""
-    ret = services.get_or_404(CountReturn, return_id)
+    ret = get_or_404(CountReturn, return_id)
     require_object("counts.enter", ret)
     try:
         services.submit_return(ret)
@@ -175,7 +173,7 @@ def submit(return_id: int):
 
 
 def _decide(return_id: int, action: str):
-    ret = services.get_or_404(CountReturn, return_id)
+    ret = get_or_404(CountReturn, return_id)
     form = ReasonForm()
     try:
         if action == "approve":
@@ -353,7 +351,7 @@ def catalogues():
 def catalogue_edit(kind: str, entry_id: int | None):
     """Add or change a catalogue entry (the code stays fixed once created)."""
     model = services.CATALOGUE_MODELS[kind]
-    entry = services.get_or_404(model, entry_id) if entry_id else None
+    entry = get_or_404(model, entry_id) if entry_id else None
     form = CatalogueForm(obj=entry)
     if entry is None and request.method == "GET":
         form.valid_from.data = date(date.today().year, 1, 1)
@@ -372,7 +370,7 @@ def catalogue_edit(kind: str, entry_id: int | None):
             return redirect(url_for("counts.catalogues"))
     title = "Specialisme" if kind == "specialismen" else "Soort dienstverlening"
     return render_template("counts/simple_form.html", form=form, title=title, obj=entry,
-                           back=url_for("counts.catalogues")), _status()
+                           back=url_for("counts.catalogues")), form_status()
 
 
 @bp.route("/begroting", methods=["GET", "POST"])
@@ -387,7 +385,7 @@ def planned():
     if not request.args or not chooser.validate():
         chooser = PlanYearForm(data={"organisatie": orgs[0].id, "jaar": date.today().year})
         chooser.organisatie.choices = [(o.id, o.name) for o in orgs]
-    org = services.get_or_404(Organisation, chooser.organisatie.data)
+    org = get_or_404(Organisation, chooser.organisatie.data)
     year = chooser.jaar.data
     specs = services.catalogue_entries(services.Specialism)
     current = services.planned_hours(org.id, year)
@@ -403,7 +401,7 @@ def planned():
             flash(f"Begrote uren van {org.name} voor {year} opgeslagen.", "ok")
             return redirect(url_for("counts.planned", organisatie=org.id, jaar=year))
     return render_template("counts/planned.html", chooser=chooser, org=org, year=year, specs=specs,
-                           form=form), _status()
+                           form=form), form_status()
 
 
 @bp.route("/api-sleutels", methods=["GET", "POST"])
@@ -414,7 +412,7 @@ def tokens():
     form.organisation_id.choices = [(o.id, o.name) for o in services.welfare_organisations() if o.active]
     plain = None
     if form.validate_on_submit():
-        org = services.get_or_404(Organisation, form.organisation_id.data)
+        org = get_or_404(Organisation, form.organisation_id.data)
         try:
             token, plain = services.create_token(org, form.name.data, current_user)
         except DomainError as err:
@@ -429,7 +427,7 @@ def tokens():
 @requires("counts.tokens")
 def token_revoke(token_id: int):
     """Revoke an API key at once."""
-    token = services.get_or_404(ApiToken, token_id)
+    token = get_or_404(ApiToken, token_id)
     services.revoke_token(token)
     flash(f"API-sleutel {token.prefix}… van {token.organisation.name} is ingetrokken.", "ok")
     return redirect(url_for("counts.tokens"))
@@ -451,7 +449,7 @@ def import_upload():
             show_error(form, err)
         else:
             return redirect(url_for("counts.import_map", token=token))
-    return render_template("counts/import_upload.html", form=form, org=org, targets=imports.import_targets()), _status()
+    return render_template("counts/import_upload.html", form=form, org=org, targets=imports.import_targets()), form_status()
 
 
 @bp.route("/import/<token>", methods=["GET", "POST"])

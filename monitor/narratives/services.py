@@ -30,6 +30,7 @@ from ..extensions import db
 from ..models import Buurt, Period, Role, User, Wijk
 from ..permissions import STAFF, wijk_ids_in_scope
 from ..timeutil import utcnow
+from ..tokens import hash_token
 from . import indexing
 from .indexing import (  # noqa: F401  (re-exported for the CLI, the seed and the tests)
     IndexReport,
@@ -400,8 +401,6 @@ def _new_reference() -> str:
             return ref
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _normalise_tags(tags: str) -> str:
@@ -463,7 +462,7 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                   contributed_publicly=True, visibility=Visibility.OPENBAAR,
                   consent_given=True, consent_method=ConsentMethod.ONLINE,
                   consent_date=date.today(), consent_recorded_by="De inwoner zelf, via het online formulier",
-                  withdrawal_token_hash=_hash_token(token), submitted_at=utcnow())
+                  withdrawal_token_hash=hash_token(token), submitted_at=utcnow())
     data.teller = Teller.INWONER.value
     _apply_data(story, data)
     prepared = _prepare_photos(photo_inputs)
@@ -603,7 +602,7 @@ def story_for_token(token: str) -> Story | None:
     """The story whose withdrawal token is ``token`` (compared as a hash)."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(sa.select(Story).where(Story.withdrawal_token_hash == _hash_token(token)))
+    return db.session.scalar(sa.select(Story).where(Story.withdrawal_token_hash == hash_token(token)))
 
 
 def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Story:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import arg_int
+from ..http import arg_int, form_status
 from ..permissions import public, require_object, requires
 from . import services
 from .forms import (
@@ -45,8 +45,6 @@ RECEIPT_KEY = "narratives_receipt"
 
 
 
-def _status(form=None) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _fill_choices(form) -> None:
@@ -198,7 +196,7 @@ def contribute():
         # A stamp is good for one submission: the form shown again gets a new one.
         form.started.data = services.renewed_stamp(form.started.data or "")
     return render_template("narratives/contribute.html", form=form,
-                           slots=_photo_slots()), _status(form)
+                           slots=_photo_slots()), form_status()
 
 
 @bp.route("/vertel/ontvangen")
@@ -283,7 +281,7 @@ def new():
             flash(f"Verhaal {item.reference} opgeslagen als concept.", "ok")
             return redirect(url_for("narratives.edit", story_id=item.id))
     return render_template("narratives/story_form.html", form=form, story=None,
-                           slots=_photo_slots()), _status(form)
+                           slots=_photo_slots()), form_status()
 
 
 @bp.route("/verhaal/<int:story_id>/bewerken", methods=["GET", "POST"])
@@ -309,7 +307,7 @@ def edit(story_id: int):
             return redirect(url_for("narratives.edit", story_id=item.id))
     return render_template("narratives/story_form.html", form=form, story=item,
                            photo_form=AddPhotoForm(prefix="nieuw"), confirm=ConfirmForm(),
-                           slots=[]), _status(form)
+                           slots=[]), form_status()
 
 
 @bp.route("/verhaal/<int:story_id>/fotos", methods=["POST"])

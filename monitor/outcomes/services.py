@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, current_app, has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import selectinload
 
 from .. import audit, erasure
@@ -41,15 +41,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud sa
 
 # --- loading ----------------------------------------------------------------------------
 
-def get_or_404(model, object_id: int):
-    """Load ``model`` by id or abort with 404.
-
-    :raise 404: when no such row exists.
-    """
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def add_months(day: date, months: int) -> date:

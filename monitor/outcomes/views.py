@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..formerrors import show_error
+from ..http import form_status, get_or_404
 from ..models import Role
 from ..permissions import require_object, requires
 from . import importer, services
@@ -34,14 +35,12 @@ def attribution() -> dict:
 
 
 
-def _status() -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _load_client(client_id: int, perm: str = "outcomes.client_view",
                  logged_as: str | None = None) -> Client:
     """Load → 404, check the organisation → 403; a GET of a form is logged as a view."""
-    client = services.get_or_404(Client, client_id)
+    client = get_or_404(Client, client_id)
     require_object(perm, client)
     if logged_as and request.method == "GET":
         services.view_client(client, current_user, logged_as)
@@ -49,7 +48,7 @@ def _load_client(client_id: int, perm: str = "outcomes.client_view",
 
 
 def _load_trajectory(trajectory_id: int, logged_as: str) -> Trajectory:
-    trajectory = services.get_or_404(Trajectory, trajectory_id)
+    trajectory = get_or_404(Trajectory, trajectory_id)
     require_object("outcomes.client_edit", trajectory)
     if request.method == "GET":
         services.view_client(trajectory.client, current_user, logged_as)
@@ -92,7 +91,7 @@ def client_new():
             flash(f"Cliënt geregistreerd met code {client.code}. Noteer deze code in uw eigen "
                   "dossier; namen worden hier nooit opgeslagen.", "ok")
             return redirect(url_for("outcomes.client", client_id=client.id))
-    return render_template("outcomes/client_form.html", form=form, client=None), _status()
+    return render_template("outcomes/client_form.html", form=form, client=None), form_status()
 
 
 @bp.route("/clienten/<int:client_id>")
@@ -121,7 +120,7 @@ def client_edit(client_id: int):
         else:
             flash("Gegevens opgeslagen.", "ok")
             return redirect(url_for("outcomes.client", client_id=client.id))
-    return render_template("outcomes/client_form.html", form=form, client=client), _status()
+    return render_template("outcomes/client_form.html", form=form, client=client), form_status()
 
 
 # --- trajectories -----------------------------------------------------------------------
@@ -149,7 +148,7 @@ def trajectory_new(client_id: int):
         else:
             flash("Traject geopend. Leg nu de beginmeting vast.", "ok")
             return redirect(url_for("outcomes.measurement_new", trajectory_id=trajectory.id))
-    return render_template("outcomes/trajectory_form.html", form=form, client=client), _status()
+    return render_template("outcomes/trajectory_form.html", form=form, client=client), form_status()
 
 
 @bp.route("/trajecten/<int:trajectory_id>/afsluiten", methods=["GET", "POST"])
@@ -167,7 +166,7 @@ def trajectory_close(trajectory_id: int):
         else:
             flash("Traject afgesloten.", "ok")
             return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
-    return render_template("outcomes/close_form.html", form=form, trajectory=trajectory), _status()
+    return render_template("outcomes/close_form.html", form=form, trajectory=trajectory), form_status()
 
 
 # --- measurements -----------------------------------------------------------------------
@@ -190,14 +189,14 @@ def measurement_new(trajectory_id: int):
             flash(f"{measurement.kind.label} opgeslagen.", "ok")
             return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
     return render_template("outcomes/measurement_form.html", form=form,
-                           trajectory=trajectory), _status()
+                           trajectory=trajectory), form_status()
 
 
 @bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["POST"])
 @requires("outcomes.client_edit")
 def measurement_delete(measurement_id: int):
     """Remove a measurement entered by mistake."""
-    measurement = services.get_or_404(Measurement, measurement_id)
+    measurement = get_or_404(Measurement, measurement_id)
     require_object("outcomes.client_edit", measurement)
     form = DeleteForm()
     if not form.validate_on_submit():

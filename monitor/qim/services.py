@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Buurt, Organisation, OrganisationKind, Period, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..timeutil import utcnow
+from ..tokens import hash_token
 from .models import (
     Judgement,
     JudgementRound,
@@ -65,9 +66,6 @@ class LinkRefused(DomainError):
 
 # --- loading and listing ------------------------------------------------------------------
 
-def get_or_404(model, object_id: int):
-    """Load a record or answer 404."""
-    return db.get_or_404(model, object_id)
 
 
 def buurten_in_scope(user: User) -> list[Buurt]:
@@ -546,8 +544,6 @@ def judging_groups(plan: QimPlan) -> list[Stakeholder]:
     return [s for s in plan.stakeholders if s.id in ids]
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_links(rnd: JudgementRound, stakeholder: Stakeholder, count: int, days: int,
@@ -569,7 +565,7 @@ def create_links(rnd: JudgementRound, stakeholder: Stakeholder, count: int, days
     for _ in range(count):
         token = secrets.token_urlsafe(32)
         db.session.add(ResponseLink(round_id=rnd.id, stakeholder_id=stakeholder.id,
-                                    token_hash=_hash_token(token), expires_at=expires,
+                                    token_hash=hash_token(token), expires_at=expires,
                                     created_by_id=user.id if user else None))
         tokens.append(token)
     audit.record("qim.links_create", rnd, new={"groep": stakeholder.name, "aantal": count,
@@ -628,7 +624,7 @@ def link_for_token(token: str, address: str) -> ResponseLink:
     link = None
     if 20 <= len(token) <= 100:
         link = db.session.scalar(sa.select(ResponseLink).where(
-            ResponseLink.token_hash == _hash_token(token)))
+            ResponseLink.token_hash == hash_token(token)))
     problem = None
     if link is None:
         problem = LinkRefused("Deze link bestaat niet. Controleer of u de hele link heeft "

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..catalogues import city_qualities
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import arg_int
+from ..http import arg_int, form_status, get_or_404
 from ..models import Buurt, Organisation, Period, Role, Wijk
 from ..periods import all_periods, period_containing
 from ..permissions import can as _can_user
@@ -42,8 +42,6 @@ def can(name: str, obj=None) -> bool:
 
 
 
-def _status() -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _arg_int(name: str) -> int | None:
@@ -51,7 +49,7 @@ def _arg_int(name: str) -> int | None:
 
 
 def _load_plan(plan_id: int, permission: str = "qim.view") -> QimPlan:
-    plan = services.get_or_404(QimPlan, plan_id)
+    plan = get_or_404(QimPlan, plan_id)
     require_object(permission, plan)
     return plan
 
@@ -100,7 +98,7 @@ def plan_new():
             for message in errors:
                 flash(message, "error")
         return redirect(url_for("qim.index"))
-    buurt = services.get_or_404(Buurt, form.buurt_id.data)
+    buurt = get_or_404(Buurt, form.buurt_id.data)
     require_object("qim.plan_manage", buurt)
     try:
         plan = services.create_plan(buurt, form.year.data, current_user)
@@ -116,7 +114,7 @@ def plan_new():
 @requires("qim.view")
 def buurt(buurt_id: int):
     """A buurt's plans, rounds and trend over periods."""
-    buurt = services.get_or_404(Buurt, buurt_id)
+    buurt = get_or_404(Buurt, buurt_id)
     periods, trend = results.buurt_trend(buurt.id)
     if not can("qim.motivations", buurt):
         results.protect_trend(trend)
@@ -204,7 +202,7 @@ def step1(plan_id: int):
             flash("Stap 1 is opgeslagen.", "ok")
             return redirect(url_for("qim.plan", plan_id=plan.id))
     return _step_page(plan, 1, form=form, own_form=OwnQualityForm(formdata=None),
-                      qualities=services.available_qualities(plan)), _status()
+                      qualities=services.available_qualities(plan)), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/1/eigen-kwaliteit", methods=["POST"])
@@ -261,7 +259,7 @@ def step2(plan_id: int):
             flash(f"Stakeholdergroep '{form.name.data.strip()}' toegevoegd.", "ok")
             return redirect(url_for("qim.step2", plan_id=plan.id))
     groups = [s for s in plan.stakeholders if s.organisation_id is None]
-    return _step_page(plan, 2, form=form, groups=groups, confirm=ConfirmForm()), _status()
+    return _step_page(plan, 2, form=form, groups=groups, confirm=ConfirmForm()), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/3", methods=["GET", "POST"])
@@ -298,7 +296,7 @@ def step3(plan_id: int):
             by_org.setdefault(pq.organisation.name, []).append(pq.quality.name)
     return _step_page(plan, 3, form=form, organisation=org, by_org=by_org,
                       qualities=services.available_qualities(plan),
-                      choose_org=current_user.role != Role.SOCIAAL_WERKER), _status()
+                      choose_org=current_user.role != Role.SOCIAAL_WERKER), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/4", methods=["GET", "POST"])
@@ -330,7 +328,7 @@ def step4(plan_id: int):
                 return redirect(url_for("qim.step4", plan_id=plan.id, organisatie=org.id))
     groups = [s for s in plan.stakeholders if s.organisation_id is not None]
     return _step_page(plan, 4, form=form, groups=groups, confirm=ConfirmForm(),
-                      choose_org=current_user.role != Role.SOCIAAL_WERKER), _status()
+                      choose_org=current_user.role != Role.SOCIAAL_WERKER), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stakeholders/<int:stakeholder_id>/verwijderen",
@@ -339,7 +337,7 @@ def step4(plan_id: int):
 def stakeholder_remove(plan_id: int, stakeholder_id: int):
     """Remove a stakeholder group from a concept plan."""
     plan = _load_plan(plan_id, "qim.plan_contribute")
-    stakeholder = services.get_or_404(Stakeholder, stakeholder_id)
+    stakeholder = get_or_404(Stakeholder, stakeholder_id)
     if stakeholder.plan_id != plan.id:
         abort(404)
     if stakeholder.organisation_id is None:
@@ -379,7 +377,7 @@ def step5(plan_id: int):
             flash("Stap 5 is opgeslagen: de gemonitorde set staat vast in dit concept.", "ok")
             return redirect(url_for("qim.plan", plan_id=plan.id))
     return _step_page(plan, 5, form=form, qualities=qualities,
-                      selected=set(form.pairs.data or [])), _status()
+                      selected=set(form.pairs.data or [])), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/6", methods=["GET", "POST"])
@@ -394,7 +392,7 @@ def step6(plan_id: int):
         services.add_target(plan, form.kind.data, form.text.data)
         flash("Toegevoegd aan stap 6.", "ok")
         return redirect(url_for("qim.step6", plan_id=plan.id))
-    return _step_page(plan, 6, form=form, confirm=ConfirmForm()), _status()
+    return _step_page(plan, 6, form=form, confirm=ConfirmForm()), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/6/afgerond", methods=["POST"])
@@ -416,7 +414,7 @@ def step6_done(plan_id: int):
 def target_remove(plan_id: int, target_id: int):
     """Remove a step 6 entry."""
     plan = _load_plan(plan_id, "qim.plan_manage")
-    target = services.get_or_404(PlanTarget, target_id)
+    target = get_or_404(PlanTarget, target_id)
     if target.plan_id != plan.id:
         abort(404)
     if not plan.is_concept:
@@ -430,7 +428,7 @@ def target_remove(plan_id: int, target_id: int):
 # --- rounds, links and entered judgements -------------------------------------------------
 
 def _load_round(round_id: int, permission: str = "qim.round_manage") -> JudgementRound:
-    rnd = services.get_or_404(JudgementRound, round_id)
+    rnd = get_or_404(JudgementRound, round_id)
     require_object(permission, rnd)
     return rnd
 
@@ -443,7 +441,7 @@ def round_open(plan_id: int):
     form = OpenRoundForm()
     form.period_id.choices = [(p.id, p.label) for p in services.periods_of_year(plan.year)]
     if form.validate_on_submit():
-        period = services.get_or_404(Period, form.period_id.data)
+        period = get_or_404(Period, form.period_id.data)
         try:
             rnd = services.open_round(plan, period, current_user)
         except DomainError as err:
@@ -487,7 +485,7 @@ def links_create(round_id: int):
     form = LinksForm()
     form.stakeholder_id.choices = [(s.id, s.name) for s in services.judging_groups(rnd.plan)]
     if form.validate_on_submit():
-        stakeholder = services.get_or_404(Stakeholder, form.stakeholder_id.data)
+        stakeholder = get_or_404(Stakeholder, form.stakeholder_id.data)
         try:
             tokens = services.create_links(rnd, stakeholder, form.count.data, form.days.data,
                                            current_user)
@@ -504,7 +502,7 @@ def links_create(round_id: int):
 @requires("qim.round_manage")
 def link_revoke(link_id: int):
     """Revoke a personal link that has not been used."""
-    link = services.get_or_404(ResponseLink, link_id)
+    link = get_or_404(ResponseLink, link_id)
     require_object("qim.round_manage", link.round)
     if ConfirmForm().validate_on_submit():
         try:
@@ -550,7 +548,7 @@ def judgements_enter(round_id: int):
                   "invoeren.", "ok")
             return redirect(url_for("qim.judgements_enter", round_id=rnd.id, groep=group.id))
     return render_template("qim/enter.html", rnd=rnd, group=group, form=form,
-                           qualities=qualities), _status()
+                           qualities=qualities), form_status()
 
 
 # --- results ------------------------------------------------------------------------------
@@ -564,7 +562,7 @@ def _n_labels(stats_list: list, suppress: bool = False) -> list[str]:
 @requires("qim.view")
 def round_results(round_id: int):
     """Results of a round: per quality, per stakeholder group and overall."""
-    rnd = services.get_or_404(JudgementRound, round_id)
+    rnd = get_or_404(JudgementRound, round_id)
     suppress = not can("qim.motivations", rnd)
     rows = results.round_results(rnd)
     if suppress:
@@ -605,14 +603,14 @@ def _wijk_n_labels(data: results.WijkResults | None, suppress: bool) -> dict[int
 def _period_arg() -> Period | None:
     period_id = _arg_int("periode")
     if period_id:
-        period = services.get_or_404(Period, period_id)
+        period = get_or_404(Period, period_id)
         return period
     return period_containing(date.today())
 
 
 def _wijk_figures(wijk_id: int) -> dict:
     """What the wijk page and its presentation view both show, for the chosen period."""
-    wijk = services.get_or_404(Wijk, wijk_id)
+    wijk = get_or_404(Wijk, wijk_id)
     period = _period_arg()
     if period is None:
         abort(404)
@@ -668,4 +666,4 @@ def answer(token: str):
         else:
             return render_template("qim/answer_thanks.html", buurt=rnd.plan.buurt)
     return render_template("qim/answer.html", form=form, rnd=rnd, group=group,
-                           qualities=qualities, buurt=rnd.plan.buurt), _status()
+                           qualities=qualities, buurt=rnd.plan.buurt), form_status()

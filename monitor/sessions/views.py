@@ -7,11 +7,11 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..admin.services import get_or_404, list_buurten, list_organisations, list_wijken
+from ..admin.services import list_buurten, list_organisations, list_wijken
 from ..catalogues import city_qualities
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import arg_int
+from ..http import arg_int, get_or_404
 from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
