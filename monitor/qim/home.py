@@ -6,7 +6,7 @@ from flask import url_for
 
 from ..models import Role, User
 from ..registry import HomeSection, HomeTask
-from .services import contribution_tasks, coordinator_tasks
+from .services.tasks import contribution_tasks, coordinator_tasks
 
 
 def qim_section(user: User) -> HomeSection | None:
