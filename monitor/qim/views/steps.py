@@ -8,7 +8,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...formerrors import show_error
 from ...http import form_status, get_or_404
-from ...models import Organisation, Role
+from ...models import Organisation
 from ...permissions import require_object, requires
 from .. import services
 from ..forms import (
@@ -21,6 +21,7 @@ from ..forms import (
     TargetForm,
 )
 from ..models import PlanTarget, QimPlan, Stakeholder
+from ..permissions import acts_for_own_organisation, may_change_group
 from .common import _arg_int, _load_plan, _read_only, bp
 
 # --- steps 1 to 6 -------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def own_quality(plan_id: int):
 
 def _organisation_for(plan: QimPlan, requested: int | None) -> Organisation | None:
     """Sociaal werkers act for their own organisation; the municipality chooses one."""
-    if current_user.role == Role.SOCIAAL_WERKER:
+    if acts_for_own_organisation(current_user):
         return current_user.organisation
     orgs = services.executing_organisations()
     for org in orgs:
@@ -116,7 +117,7 @@ def step3(plan_id: int):
     """Step 3: the qualities each executing organisation wants to realise."""
     plan = _load_plan(plan_id, "qim.plan_contribute")
     form = OrganisationQualitiesForm()
-    orgs = ([current_user.organisation] if current_user.role == Role.SOCIAAL_WERKER
+    orgs = ([current_user.organisation] if acts_for_own_organisation(current_user)
             else services.executing_organisations())
     form.organisation_id.choices = [(o.id, o.name) for o in orgs]
     form.quality_ids.choices = [(q.id, q.name) for q in services.available_qualities(plan)]
@@ -144,7 +145,7 @@ def step3(plan_id: int):
             by_org.setdefault(pq.organisation.name, []).append(pq.quality.name)
     return _step_page(plan, 3, form=form, organisation=org, by_org=by_org,
                       qualities=services.available_qualities(plan),
-                      choose_org=current_user.role != Role.SOCIAAL_WERKER), form_status()
+                      choose_org=not acts_for_own_organisation(current_user)), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stap/4", methods=["GET", "POST"])
@@ -153,7 +154,7 @@ def step4(plan_id: int):
     """Step 4: each organisation's stakeholder groups, including those out of reach."""
     plan = _load_plan(plan_id, "qim.plan_contribute")
     form = StakeholderForm()
-    orgs = ([current_user.organisation] if current_user.role == Role.SOCIAAL_WERKER
+    orgs = ([current_user.organisation] if acts_for_own_organisation(current_user)
             else services.executing_organisations())
     form.organisation_id.choices = [(o.id, o.name) for o in orgs]
     if request.method == "GET":
@@ -176,7 +177,7 @@ def step4(plan_id: int):
                 return redirect(url_for("qim.step4", plan_id=plan.id, organisatie=org.id))
     groups = [s for s in plan.stakeholders if s.organisation_id is not None]
     return _step_page(plan, 4, form=form, groups=groups, confirm=ConfirmForm(),
-                      choose_org=current_user.role != Role.SOCIAAL_WERKER), form_status()
+                      choose_org=not acts_for_own_organisation(current_user)), form_status()
 
 
 @bp.route("/plannen/<int:plan_id>/stakeholders/<int:stakeholder_id>/verwijderen",
@@ -190,8 +191,7 @@ def stakeholder_remove(plan_id: int, stakeholder_id: int):
         abort(404)
     if stakeholder.organisation_id is None:
         require_object("qim.plan_manage", plan)
-    elif current_user.role == Role.SOCIAAL_WERKER and (
-            stakeholder.organisation_id != current_user.organisation_id):
+    elif not may_change_group(current_user, stakeholder):
         abort(403)
     if not plan.is_concept:
         return _read_only(plan)
