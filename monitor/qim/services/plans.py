@@ -227,7 +227,8 @@ def create_plan(buurt: Buurt, year: int, user: User | None) -> QimPlan:
     summary = (f"QIM-plan {buurt.name} {year} gestart als kopie van {previous.year}"
                if previous else f"QIM-plan {buurt.name} {year} gestart")
     db.session.flush()
-    audit.record("qim.plan_create", plan, new=_plan_snapshot(plan), summary=summary)
+    audit.record("qim.plan_create", plan, new=_plan_snapshot(plan), summary=summary,
+                 actor=user)
     db.session.commit()
     return plan
 
@@ -249,7 +250,7 @@ def new_version(plan: QimPlan, user: User | None) -> QimPlan:
     _copy_content(plan, revision)
     db.session.flush()
     audit.record("qim.plan_new_version", revision, new={"version": revision.version},
-                 summary=f"Nieuwe versie {revision.version} van {plan}")
+                 summary=f"Nieuwe versie {revision.version} van {plan}", actor=user)
     db.session.commit()
     return revision
 
@@ -270,13 +271,13 @@ def settle(plan: QimPlan, user: User | None) -> None:
         if other.id != plan.id and other.status == PlanStatus.VASTGESTELD:
             other.status = PlanStatus.VERVANGEN
             audit.record("qim.plan_replace", other, old={"status": "vastgesteld"},
-                         new={"status": "vervangen"})
+                         new={"status": "vervangen"}, actor=user)
     plan.status = PlanStatus.VASTGESTELD
     plan.settled_at = utcnow()
     plan.settled_by_id = user.id if user else None
     audit.record("qim.plan_settle", plan, old={"status": "concept"},
                  new={"status": "vastgesteld", **_plan_snapshot(plan)},
-                 summary=f"{plan} vastgesteld")
+                 summary=f"{plan} vastgesteld", actor=user)
     db.session.commit()
 
 

@@ -73,7 +73,8 @@ def open_round(plan: QimPlan, period: Period, user: User | None) -> JudgementRou
     db.session.add(rnd)
     db.session.flush()
     audit.record("qim.round_open", rnd, new={"plan": plan.id, "periode": period.label},
-                 summary=f"Oordeelronde {plan.buurt.name} {period.label} geopend")
+                 summary=f"Oordeelronde {plan.buurt.name} {period.label} geopend",
+                 actor=user)
     db.session.commit()
     return rnd
 
@@ -113,7 +114,7 @@ def create_links(rnd: JudgementRound, stakeholder: Stakeholder, count: int, days
         tokens.append(token)
     audit.record("qim.links_create", rnd, new={"groep": stakeholder.name, "aantal": count,
                                                "geldig_dagen": days},
-                 summary=f"{count} persoonlijke link(s) gemaakt")
+                 summary=f"{count} persoonlijke link(s) gemaakt", actor=user)
     db.session.commit()
     return tokens
 
@@ -155,7 +156,7 @@ def enter_judgements(rnd: JudgementRound, stakeholder: Stakeholder, answers: Ans
     audit.record("qim.judgements_enter", rnd,
                  new={"groep": stakeholder.name,
                       "oordelen": {str(q): clean[q][0] for q in sorted(clean)}},
-                 summary="Oordelen ingevoerd door buurtcoördinator")
+                 summary="Oordelen ingevoerd door buurtcoördinator", actor=user)
     db.session.commit()
     return len(clean)
 
