@@ -10,7 +10,7 @@ from .permissions import sees_contribution_tasks, sees_coordination_tasks
 from .services.tasks import contribution_tasks, coordinator_tasks
 
 
-def qim_section(user: User) -> HomeSection | None:
+def home_section(user: User) -> HomeSection | None:
     """For buurtcoördinatoren: concept plans to settle, open rounds still lacking judgements.
     For sociaal werkers: concept plans awaiting their organisation's steps 3 and 4."""
     if sees_contribution_tasks(user):
