@@ -41,12 +41,12 @@ def init_app(app: Flask) -> None:
         models,  # noqa: F401  (tables known to migrations)
         permissions,  # noqa: F401  (policy entries)
     )
-    from .home import qim_section
+    from .home import home_section
     from .seed import seed_demo_qim
     from .views import bp
 
     app.register_blueprint(bp)
     add_nav(app, "Kwaliteiten (QIM)", "qim.index", "qim.view", 30)
-    add_home_section(app, qim_section)
+    add_home_section(app, home_section)
     add_demo_seeder(app, 40, "QIM-plannen en oordelen", seed_demo_qim)
     dossier.register(app)

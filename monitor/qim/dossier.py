@@ -12,7 +12,7 @@ from .results import protect_wijk, rounds_lacking_judgements, wijk_results
 
 def register(app: Flask) -> None:
     """Add the QIM section to the monitorgesprek."""
-    add_dossier_section(app, 30, "qim", qim_section)
+    add_dossier_section(app, 30, "qim", dossier_section)
 
 
 def _stats_text(stats) -> str:
@@ -23,7 +23,7 @@ def _stats_text(stats) -> str:
     return f"{format_number(stats.mean, 1)} (n={stats.n})"
 
 
-def qim_section(wijk: Wijk, period: Period) -> Section:
+def dossier_section(wijk: Wijk, period: Period) -> Section:
     """Part 1: the stakeholders' judgements per quality, per buurt and for the wijk."""
     results = wijk_results(wijk.id, period.id)
     protect_wijk(results)  # the dossier goes to everyone at the table

@@ -21,7 +21,7 @@ from wtforms.validators import (
 from ..catalogues import Quality
 from ..forms import BaseForm, MultiCheckboxField, optional_int
 from .models import TargetKind
-from .services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS, MAX_LINKS_PER_BATCH
+from .services.rounds import DEFAULT_LINK_DAYS, MAX_LINK_DAYS, MAX_LINKS_PER_BATCH
 
 CHOOSE_FROM_LIST = "Kies alleen uit de getoonde mogelijkheden."
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..models import Role, User
+from ..models import User
 from ..registry import HomeSection, HomeTask
-from .services import contribution_tasks, coordinator_tasks
+from .permissions import sees_contribution_tasks, sees_coordination_tasks
+from .services.tasks import contribution_tasks, coordinator_tasks
 
 
-def qim_section(user: User) -> HomeSection | None:
+def home_section(user: User) -> HomeSection | None:
     """For buurtcoördinatoren: concept plans to settle, open rounds still lacking judgements.
     For sociaal werkers: concept plans awaiting their organisation's steps 3 and 4."""
-    if user.role == Role.SOCIAAL_WERKER:
+    if sees_contribution_tasks(user):
         tasks = [
             HomeTask(
                 title=f"QIM-plan {plan.buurt.name} {plan.year}: stap 3 en 4 voor "
@@ -25,7 +26,7 @@ def qim_section(user: User) -> HomeSection | None:
         ]
         return HomeSection("Kwaliteiten (QIM)", tasks,
                            "Er wachten geen QIM-plannen op uw organisatie.", order=40)
-    if user.role != Role.BUURTCOORDINATOR:
+    if not sees_coordination_tasks(user):
         return None
     plans, rounds = coordinator_tasks(user)
     tasks = [

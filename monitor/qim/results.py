@@ -222,7 +222,7 @@ class MissingRound:
 def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound]:
     """Buurten of a wijk with a settled plan for the period's year whose round is not
     opened yet, or whose monitored pairs have no judgement yet."""
-    from .services import missing_pairs
+    from .services.rounds import missing_pairs
 
     wijk = db.session.get(Wijk, wijk_id)
     period = db.session.get(Period, period_id)

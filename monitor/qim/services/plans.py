@@ -1,40 +1,31 @@
-"""QIM use cases: the six-step plan, settling and versions, rounds, links and judgements."""
+"""QIM plans: loading and listing, the six steps, settling, versions and next year's copy."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
-from .. import audit, ratelimit
-from ..catalogues import Quality, SocietalGoal, city_qualities
-from ..errors import DomainError, NotAllowed
-from ..extensions import db
-from ..models import Buurt, Organisation, OrganisationKind, Period, User, Wijk
-from ..permissions import wijk_ids_in_scope
-from ..timeutil import utcnow
-from ..tokens import hash_token
-from .models import (
-    Judgement,
-    JudgementRound,
-    JudgementSource,
+from ... import audit
+from ...catalogues import Quality, SocietalGoal, city_qualities
+from ...errors import DomainError, NotAllowed
+from ...extensions import db
+from ...models import Buurt, Organisation, OrganisationKind, User, Wijk
+from ...permissions import wijk_ids_in_scope
+from ...timeutil import utcnow
+from ..models import (
     MonitoredPair,
     PlanQuality,
     PlanStatus,
     PlanTarget,
     QimPlan,
-    ResponseLink,
     Stakeholder,
     TargetKind,
 )
 
 logger = logging.getLogger(__name__)
+
 
 STEPS = {
     1: ("Kwaliteiten van de opdrachtgever",
@@ -51,17 +42,6 @@ STEPS = {
         "Aanvullende strategische doelen, financiële kaders of indicatieve streefgetallen."),
 }
 REQUIRED_STEPS = (1, 2, 3, 4, 5)
-MAX_LINKS_PER_BATCH = 50
-MAX_LINK_DAYS = 90
-DEFAULT_LINK_DAYS = 28
-
-
-class LinkRefused(DomainError):
-    """A public link cannot be used; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 410) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 # --- loading and listing ------------------------------------------------------------------
@@ -247,7 +227,8 @@ def create_plan(buurt: Buurt, year: int, user: User | None) -> QimPlan:
     summary = (f"QIM-plan {buurt.name} {year} gestart als kopie van {previous.year}"
                if previous else f"QIM-plan {buurt.name} {year} gestart")
     db.session.flush()
-    audit.record("qim.plan_create", plan, new=_plan_snapshot(plan), summary=summary)
+    audit.record("qim.plan_create", plan, new=_plan_snapshot(plan), summary=summary,
+                 actor=user)
     db.session.commit()
     return plan
 
@@ -269,7 +250,7 @@ def new_version(plan: QimPlan, user: User | None) -> QimPlan:
     _copy_content(plan, revision)
     db.session.flush()
     audit.record("qim.plan_new_version", revision, new={"version": revision.version},
-                 summary=f"Nieuwe versie {revision.version} van {plan}")
+                 summary=f"Nieuwe versie {revision.version} van {plan}", actor=user)
     db.session.commit()
     return revision
 
@@ -290,13 +271,13 @@ def settle(plan: QimPlan, user: User | None) -> None:
         if other.id != plan.id and other.status == PlanStatus.VASTGESTELD:
             other.status = PlanStatus.VERVANGEN
             audit.record("qim.plan_replace", other, old={"status": "vastgesteld"},
-                         new={"status": "vervangen"})
+                         new={"status": "vervangen"}, actor=user)
     plan.status = PlanStatus.VASTGESTELD
     plan.settled_at = utcnow()
     plan.settled_by_id = user.id if user else None
     audit.record("qim.plan_settle", plan, old={"status": "concept"},
                  new={"status": "vastgesteld", **_plan_snapshot(plan)},
-                 summary=f"{plan} vastgesteld")
+                 summary=f"{plan} vastgesteld", actor=user)
     db.session.commit()
 
 
@@ -475,297 +456,3 @@ def set_step6_done(plan: QimPlan, done: bool) -> None:
         audit.record("qim.step6_done", plan, old={"stap6": plan.step6_done}, new={"stap6": done})
         plan.step6_done = done
     db.session.commit()
-
-
-# --- judgement rounds ---------------------------------------------------------------------
-
-def rounds_of_buurt(buurt_id: int) -> list[JudgementRound]:
-    """Every round of a buurt (all plan versions), newest period first."""
-    return list(db.session.scalars(
-        sa.select(JudgementRound).join(QimPlan).join(Period, JudgementRound.period_id == Period.id)
-        .where(QimPlan.buurt_id == buurt_id)
-        .order_by(Period.year.desc(), Period.tertial.desc())))
-
-
-def round_for(buurt_id: int, period_id: int) -> JudgementRound | None:
-    """The round of a buurt in a period, whichever plan version it was opened under."""
-    return db.session.scalar(
-        sa.select(JudgementRound).join(QimPlan)
-        .where(QimPlan.buurt_id == buurt_id, JudgementRound.period_id == period_id))
-
-
-def periods_of_year(year: int) -> list[Period]:
-    """The three periods of a year."""
-    return list(db.session.scalars(
-        sa.select(Period).where(Period.year == year).order_by(Period.tertial)))
-
-
-def open_round(plan: QimPlan, period: Period, user: User | None) -> JudgementRound:
-    """Open a judgement round for a settled plan in a period of the plan's year.
-
-    :raise DomainError: plan not settled, period of another year, or a round exists.
-    """
-    if plan.status != PlanStatus.VASTGESTELD:
-        raise NotAllowed("Een oordeelronde kan alleen voor een vastgesteld plan worden geopend.")
-    if period.year != plan.year:
-        raise DomainError(f"Kies een periode in {plan.year}.", "period_id")
-    if round_for(plan.buurt_id, period.id) is not None:
-        raise DomainError(f"Voor {plan.buurt.name} is er al een oordeelronde in {period.label}.",
-                          "period_id")
-    rnd = JudgementRound(plan=plan, period=period, opened_by_id=user.id if user else None)
-    db.session.add(rnd)
-    db.session.flush()
-    audit.record("qim.round_open", rnd, new={"plan": plan.id, "periode": period.label},
-                 summary=f"Oordeelronde {plan.buurt.name} {period.label} geopend")
-    db.session.commit()
-    return rnd
-
-
-def close_round(rnd: JudgementRound, open_again: bool = False) -> None:
-    """Close a round (links stop working) or open it again."""
-    if open_again == rnd.is_open:
-        return
-    old = {"gesloten": rnd.closed_at}
-    rnd.closed_at = None if open_again else utcnow()
-    audit.record("qim.round_reopen" if open_again else "qim.round_close", rnd, old=old,
-                 new={"gesloten": rnd.closed_at})
-    db.session.commit()
-
-
-def monitored_qualities(plan: QimPlan, stakeholder: Stakeholder) -> list[Quality]:
-    """The qualities a stakeholder group judges in a plan (step 5), in catalogue order."""
-    qualities = [m.quality for m in plan.monitored if m.stakeholder_id == stakeholder.id]
-    return sorted(qualities, key=lambda q: (q.buurt_id is not None, q.position, q.id))
-
-
-def judging_groups(plan: QimPlan) -> list[Stakeholder]:
-    """The stakeholder groups that judge at least one quality in the plan."""
-    ids = {m.stakeholder_id for m in plan.monitored}
-    return [s for s in plan.stakeholders if s.id in ids]
-
-
-
-
-def create_links(rnd: JudgementRound, stakeholder: Stakeholder, count: int, days: int,
-                 user: User | None) -> list[str]:
-    """Make ``count`` personal links for a stakeholder group; returns the tokens (shown once).
-
-    :raise DomainError: round closed, group not judging in this plan, or out-of-range input.
-    """
-    if not rnd.is_open:
-        raise NotAllowed("Deze oordeelronde is gesloten; open haar eerst opnieuw.")
-    if stakeholder.plan_id != rnd.plan_id or not monitored_qualities(rnd.plan, stakeholder):
-        raise DomainError("Deze groep beoordeelt in dit plan geen kwaliteiten.", "stakeholder_id")
-    if not 1 <= count <= MAX_LINKS_PER_BATCH:
-        raise DomainError(f"Maak tussen 1 en {MAX_LINKS_PER_BATCH} links tegelijk.", "count")
-    if not 1 <= days <= MAX_LINK_DAYS:
-        raise DomainError(f"Een link is tussen 1 en {MAX_LINK_DAYS} dagen geldig.", "days")
-    expires = utcnow() + timedelta(days=days)
-    tokens = []
-    for _ in range(count):
-        token = secrets.token_urlsafe(32)
-        db.session.add(ResponseLink(round_id=rnd.id, stakeholder_id=stakeholder.id,
-                                    token_hash=hash_token(token), expires_at=expires,
-                                    created_by_id=user.id if user else None))
-        tokens.append(token)
-    audit.record("qim.links_create", rnd, new={"groep": stakeholder.name, "aantal": count,
-                                               "geldig_dagen": days},
-                 summary=f"{count} persoonlijke link(s) gemaakt")
-    db.session.commit()
-    return tokens
-
-
-def links_of_round(rnd: JudgementRound) -> list[ResponseLink]:
-    """The links of a round, by group and creation."""
-    return list(db.session.scalars(
-        sa.select(ResponseLink).where(ResponseLink.round_id == rnd.id)
-        .order_by(ResponseLink.stakeholder_id, ResponseLink.id)))
-
-
-def revoke_link(link: ResponseLink) -> None:
-    """Revoke an unused link. :raise NotAllowed: the link was already used."""
-    if link.spent:
-        raise NotAllowed("Deze link is al gebruikt en kan niet meer worden ingetrokken.")
-    if link.revoked_at is not None:
-        return
-    link.revoked_at = utcnow()
-    audit.record("qim.link_revoke", link, new={"ingetrokken": link.revoked_at})
-    db.session.commit()
-
-
-THROTTLE_BUCKET = "qim.link_failures"
-
-
-def _address_hash(address: str) -> str:
-    key = current_app.config["SECRET_KEY"]
-    return hashlib.sha256(f"{key}:{address}".encode()).hexdigest()
-
-
-def link_for_token(token: str, address: str) -> ResponseLink:
-    """The usable link behind ``token``; failures are counted for throttling.
-
-    Guessing is throttled per address: at most ``QIM_LINK_MAX_FAILURES`` failed uses per
-    fixed window of ``QIM_LINK_WINDOW_MINUTES``. Each use first reserves one failure in
-    the atomic counter of ``monitor.ratelimit`` (so simultaneous guesses cannot all slip
-    under the limit) and gives it back when the link works; a refusal during the
-    throttle is given back too, so hammering cannot extend it.
-
-    :raise LinkRefused: unknown (404), used, revoked, expired or closed round (410),
-        or too many failures from this address (429).
-    """
-    config = current_app.config
-    window = 60 * config["QIM_LINK_WINDOW_MINUTES"]
-    key, now = _address_hash(address), time.time()
-    if not ratelimit.hit(THROTTLE_BUCKET, key, config["QIM_LINK_MAX_FAILURES"], window,
-                         now=now):
-        ratelimit.release(THROTTLE_BUCKET, key, window, now=now)
-        raise LinkRefused("U heeft te vaak een ongeldige link geprobeerd. Wacht een kwartier "
-                          "en probeer het dan opnieuw.", 429)
-    link = None
-    if 20 <= len(token) <= 100:
-        link = db.session.scalar(sa.select(ResponseLink).where(
-            ResponseLink.token_hash == hash_token(token)))
-    problem = None
-    if link is None:
-        problem = LinkRefused("Deze link bestaat niet. Controleer of u de hele link heeft "
-                              "overgenomen.", 404)
-    elif link.spent:
-        problem = LinkRefused("Deze link is al gebruikt: met elke persoonlijke link kan één keer "
-                              "een oordeel worden gegeven. Uw antwoorden zijn eerder al "
-                              "ontvangen.")
-    elif link.revoked_at is not None:
-        problem = LinkRefused("Deze link is ingetrokken en kan niet meer worden gebruikt.")
-    elif link.expires_at <= utcnow():
-        problem = LinkRefused("Deze link is verlopen en kan niet meer worden gebruikt.")
-    elif not link.round.is_open:
-        problem = LinkRefused("Deze oordeelronde is gesloten; er kunnen geen oordelen meer "
-                              "worden gegeven.")
-    if problem is not None:
-        raise problem  # the reserved failure stays counted
-    ratelimit.release(THROTTLE_BUCKET, key, window, now=now)
-    return link
-
-
-Answers = dict[int, tuple[int, str]]
-
-
-def _validate_answers(qualities: list[Quality], answers: Answers) -> Answers:
-    allowed = {q.id for q in qualities}
-    clean = {qid: a for qid, a in answers.items() if a[0] is not None}
-    if not clean:
-        raise DomainError("Geef voor minstens één kwaliteit een cijfer.")
-    for qid, (score, _motivation) in clean.items():
-        if qid not in allowed:
-            raise DomainError("Deze kwaliteit hoort niet bij deze groep.")
-        if not 1 <= int(score) <= 10:
-            raise DomainError("Een cijfer ligt tussen 1 en 10.", f"score_{qid}")
-    return clean
-
-
-def submit_response(token: str, answers: Answers, address: str) -> int:
-    """Store a stakeholder's answers given through a link, and spend the link.
-
-    The judgements carry no reference to the link (nor a time); the link is marked
-    spent in the same transaction with a guarded update, so two simultaneous
-    submissions cannot both succeed.
-
-    :raise LinkRefused: the link cannot be used. :raise DomainError: bad answers.
-    """
-    link = link_for_token(token, address)
-    rnd, stakeholder = link.round, link.stakeholder
-    clean = _validate_answers(monitored_qualities(rnd.plan, stakeholder), answers)
-    spent = db.session.execute(
-        sa.update(ResponseLink)
-        .where(ResponseLink.id == link.id, ResponseLink.spent.is_(False),
-               ResponseLink.revoked_at.is_(None), ResponseLink.expires_at > utcnow())
-        .values(spent=True).execution_options(synchronize_session=False))
-    if spent.rowcount != 1:
-        db.session.rollback()
-        raise LinkRefused("Deze link is al gebruikt of niet meer geldig.")
-    for qid in sorted(clean):
-        score, motivation = clean[qid]
-        db.session.add(Judgement(round_id=rnd.id, quality_id=qid, stakeholder_id=stakeholder.id,
-                                 score=int(score), motivation=(motivation or "").strip(),
-                                 source=JudgementSource.LINK))
-    event = audit.record("qim.response", rnd, actor_label="stakeholder (persoonlijke link)",
-                         new={"groep": stakeholder.name, "aantal_oordelen": len(clean)},
-                         summary="Oordelen ontvangen via persoonlijke link")
-    event.ip_address = None  # the respondent's address is not kept
-    db.session.commit()
-    return len(clean)
-
-
-def enter_judgements(rnd: JudgementRound, stakeholder: Stakeholder, answers: Answers,
-                     user: User) -> int:
-    """The buurtcoördinator enters one stakeholder's judgements (e.g. from a meeting).
-
-    :raise DomainError: round closed, group not in plan, or bad answers.
-    """
-    if not rnd.is_open:
-        raise NotAllowed("Deze oordeelronde is gesloten; open haar eerst opnieuw.")
-    if stakeholder.plan_id != rnd.plan_id:
-        raise DomainError("Deze groep hoort niet bij het plan van deze ronde.")
-    clean = _validate_answers(monitored_qualities(rnd.plan, stakeholder), answers)
-    for qid in sorted(clean):
-        score, motivation = clean[qid]
-        db.session.add(Judgement(round_id=rnd.id, quality_id=qid, stakeholder_id=stakeholder.id,
-                                 score=int(score), motivation=(motivation or "").strip(),
-                                 source=JudgementSource.COORDINATOR, entered_by_id=user.id))
-    audit.record("qim.judgements_enter", rnd,
-                 new={"groep": stakeholder.name,
-                      "oordelen": {str(q): clean[q][0] for q in sorted(clean)}},
-                 summary="Oordelen ingevoerd door buurtcoördinator")
-    db.session.commit()
-    return len(clean)
-
-
-def judgement_counts(rnd: JudgementRound) -> dict[tuple[int, int], int]:
-    """Number of judgements per (stakeholder_id, quality_id) in a round."""
-    rows = db.session.execute(
-        sa.select(Judgement.stakeholder_id, Judgement.quality_id, sa.func.count(Judgement.id))
-        .where(Judgement.round_id == rnd.id)
-        .group_by(Judgement.stakeholder_id, Judgement.quality_id))
-    return {(s, q): n for s, q, n in rows}
-
-
-def missing_pairs(rnd: JudgementRound) -> list[MonitoredPair]:
-    """Monitored pairs of the round's plan without any judgement yet."""
-    counts = judgement_counts(rnd)
-    return [m for m in rnd.plan.monitored if counts.get((m.stakeholder_id, m.quality_id), 0) == 0]
-
-
-def coordinator_tasks(user: User) -> tuple[list[QimPlan], list[tuple[JudgementRound, int]]]:
-    """Concept plans to settle and open rounds still missing judgements, in the user's wijken."""
-    scope = wijk_ids_in_scope(user)
-    plan_query = (sa.select(QimPlan).join(Buurt).where(QimPlan.status == PlanStatus.CONCEPT)
-                  .order_by(QimPlan.year, Buurt.name))
-    round_query = (sa.select(JudgementRound).join(QimPlan).join(Buurt)
-                   .where(JudgementRound.closed_at.is_(None)).order_by(Buurt.name))
-    if scope is not None:
-        plan_query = plan_query.where(Buurt.wijk_id.in_(scope or {-1}))
-        round_query = round_query.where(Buurt.wijk_id.in_(scope or {-1}))
-    plans = list(db.session.scalars(plan_query))
-    rounds = []
-    for rnd in db.session.scalars(round_query):
-        missing = len(missing_pairs(rnd))
-        if missing:
-            rounds.append((rnd, missing))
-    return plans, rounds
-
-
-
-def contribution_tasks(user: User) -> list[QimPlan]:
-    """Concept plans in a sociaal werker's wijken where their organisation has recorded
-    neither qualities (step 3) nor stakeholders (step 4) yet."""
-    if user.organisation_id is None:
-        return []
-    scope = wijk_ids_in_scope(user)
-    query = (sa.select(QimPlan).join(Buurt).where(QimPlan.status == PlanStatus.CONCEPT)
-             .order_by(QimPlan.year, Buurt.name))
-    if scope is not None:
-        query = query.where(Buurt.wijk_id.in_(scope or {-1}))
-    return [
-        plan for plan in db.session.scalars(query)
-        if not any(pq.organisation_id == user.organisation_id for pq in plan.qualities)
-        and not any(s.organisation_id == user.organisation_id for s in plan.stakeholders)
-    ]
