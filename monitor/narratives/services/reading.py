@@ -11,26 +11,23 @@ from flask import abort
 
 from ...catalogues import Quality
 from ...extensions import db
-from ...models import Buurt, Period, Role, Wijk
-from ...permissions import STAFF
+from ...models import Buurt, Period, Wijk
+from ...permissions import can
 from ..models import Story, StoryStatus, Visibility
+from ..permissions import READ_INTERN, READ_RAAD, may_moderate
 
 
 def visibilities_for(user: Any) -> list[str]:
-    """The visibility levels ``user`` may read (anonymous visitors: openbaar only)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
-        return [Visibility.OPENBAAR.value]
-    if user.role in STAFF:
-        return [v.value for v in Visibility]
-    if user.role == Role.RAADSLID:
-        return [Visibility.OPENBAAR.value, Visibility.RAAD.value]
-    return [Visibility.OPENBAAR.value]
-
-
-def may_moderate(user: Any, story: Story) -> bool:
-    """A buurtcoördinator of the story's wijk."""
-    return (getattr(user, "is_authenticated", False) and user.role == Role.BUURTCOORDINATOR
-            and story.wijk_id in user.wijk_ids)
+    """The visibility levels ``user`` may read: *openbaar* for everyone (anonymous
+    visitors too), *raad* and *intern* for holders of ``narratives.read_raad`` and
+    ``narratives.read_intern``.
+    """
+    levels = [Visibility.OPENBAAR.value]
+    if can(user, READ_RAAD):
+        levels.append(Visibility.RAAD.value)
+    if can(user, READ_INTERN):
+        levels.append(Visibility.INTERN.value)
+    return levels
 
 
 def can_read(user: Any, story: Story) -> bool:
