@@ -48,7 +48,7 @@ def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput]) 
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
-        audit.record("story.create", story, new=audit.snapshot(story, STORY_FIELDS))
+        audit.record("story.create", story, actor=author, new=audit.snapshot(story, STORY_FIELDS))
     except BaseException:
         db.session.rollback()
         _remove_files(written)
@@ -84,7 +84,7 @@ def update_story(story: Story, data: StoryData, by: User) -> Story:
         story.consent_date = data.consent_date or story.consent_date
     indexing.touch(story)
     before, after = audit.changes(old, audit.snapshot(story, STORY_FIELDS + consent_fields))
-    audit.record("story.update", story, old=before, new=after)
+    audit.record("story.update", story, actor=by, old=before, new=after)
     indexing.queue_index(story.id)
     db.session.commit()
     _sync_index()
@@ -99,7 +99,7 @@ def add_photos(story: Story, photo_inputs: list[PhotoInput], by: User | None = N
         _attach_photos(story, prepared, written)
         indexing.touch(story)
         indexing.queue_index(story.id)
-        audit.record("story.photo_add", story, new={"photos": len(prepared)})
+        audit.record("story.photo_add", story, actor=by, new={"photos": len(prepared)})
     except BaseException:
         db.session.rollback()
         _remove_files(written)
@@ -117,7 +117,7 @@ def remove_photo(photo: StoryPhoto, by: User) -> Story:
     _erase_photo_keys([key])
     indexing.touch(story)
     indexing.queue_index(story.id)
-    audit.record("story.photo_remove", story, old={"photo": photo.id, "alt_text": photo.alt_text})
+    audit.record("story.photo_remove", story, actor=by, old={"photo": photo.id, "alt_text": photo.alt_text})
     db.session.commit()
     _remove_files([key])
     _sync_index()
@@ -135,7 +135,7 @@ def submit(story: Story, by: User) -> Story:
     story.status = StoryStatus.INGEDIEND
     story.submitted_at = utcnow()
     indexing.touch(story)
-    audit.record("story.submit", story, old={"status": old}, new={"status": story.status})
+    audit.record("story.submit", story, actor=by, old={"status": old}, new={"status": story.status})
     db.session.commit()
     return story
 
@@ -168,7 +168,7 @@ def publish(story: Story, by: User, visibility: str) -> Story:
     story.published_by_id = by.id
     story.moderation_remarks = ""
     indexing.touch(story)
-    audit.record("story.publish", story, old=old, new=audit.snapshot(story, ("status", "visibility")))
+    audit.record("story.publish", story, actor=by, old=old, new=audit.snapshot(story, ("status", "visibility")))
     indexing.queue_index(story.id)
     db.session.commit()
     _sync_index()
@@ -183,7 +183,7 @@ def return_story(story: Story, by: User, remarks: str) -> Story:
     story.status = StoryStatus.TERUGGESTUURD
     story.moderation_remarks = remarks.strip()
     indexing.touch(story)
-    audit.record("story.return", story, old={"status": StoryStatus.INGEDIEND},
+    audit.record("story.return", story, actor=by, old={"status": StoryStatus.INGEDIEND},
                  new={"status": story.status, "remarks": story.moderation_remarks})
     db.session.commit()
     return story
@@ -199,7 +199,7 @@ def reject(story: Story, by: User, reason: str) -> Story:
     story.status = StoryStatus.AFGEWEZEN
     story.rejection_reason = reason.strip()
     indexing.touch(story)
-    audit.record("story.reject", story, old={"status": old},
+    audit.record("story.reject", story, actor=by, old={"status": old},
                  new={"status": story.status, "reason": story.rejection_reason})
     indexing.queue_index(story.id)
     db.session.commit()
@@ -248,7 +248,7 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     # Earlier audit events (and copies elsewhere) held the names: erased there too. The
     # names themselves are not written to the audit trail.
     erasure.erase("Story", story.id)
-    audit.record("story.anonymise", story, new={"replaced": replaced, "names": len(names)})
+    audit.record("story.anonymise", story, actor=by, new={"replaced": replaced, "names": len(names)})
     indexing.queue_index(story.id)
     db.session.commit()
     _sync_index()
@@ -260,7 +260,7 @@ def delete_story(story: Story, by: User) -> None:
     keys = [p.file_key for p in story.photos]
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
-    audit.record("story.delete", story, old={"reference": reference, "status": story.status})
+    audit.record("story.delete", story, actor=by, old={"reference": reference, "status": story.status})
     db.session.delete(story)
     db.session.flush()
     erasure.erase("Story", story_id)  # after the delete: copies elsewhere see it gone
