@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..models import Role, User
+from ..models import User
 from ..registry import HomeSection, HomeTask
 from ..timeutil import format_date
 from . import services
+from .permissions import has_moderation_queue, has_returned_stories
 
 
 def moderation_section(user: User) -> HomeSection | None:
     """Buurtcoördinatoren: stories of their wijken waiting for moderation."""
-    if user.role != Role.BUURTCOORDINATOR:
+    if not has_moderation_queue(user):
         return None
     tasks = [
         HomeTask(title=f"Modereren: {s.title}",
@@ -28,7 +29,7 @@ def moderation_section(user: User) -> HomeSection | None:
 
 def returned_section(user: User) -> HomeSection | None:
     """Sociaal werkers: their stories a coordinator sent back with remarks."""
-    if user.role != Role.SOCIAAL_WERKER:
+    if not has_returned_stories(user):
         return None
     tasks = [
         HomeTask(title=f"Teruggestuurd: {s.title}",

@@ -1,18 +1,34 @@
-"""Permissions of the story archive (deny by default; object rules per wijk/author)."""
+"""Permissions of the story archive (deny by default; object rules per wijk/author).
+
+The reading rules of :mod:`monitor.narratives.services.reading` and the home-page
+tasks ask the rules here; no other module of the archive compares roles itself.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..models import Role, User
-from ..permissions import STAFF, define, in_own_wijk
+from ..permissions import STAFF, can, define, in_own_wijk
+
+WRITERS = frozenset({Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR})
+MODERATORS = frozenset({Role.BUURTCOORDINATOR})
+# Writers whose returned stories are a task on their home page; coordinators, who
+# moderate, have the moderation queue there instead.
+RETURNED_TO = frozenset({Role.SOCIAAL_WERKER})
+
+WRITE = "narratives.write"
+EDIT = "narratives.edit"
+MODERATE = "narratives.moderate"
+READ_RAAD = "narratives.read_raad"
+READ_INTERN = "narratives.read_intern"
 
 
 def _may_edit(user: User, story: Any) -> bool:
     """Authors edit their own unpublished stories; coordinators every story of their wijk."""
     from .models import StoryStatus
 
-    if user.role == Role.BUURTCOORDINATOR and in_own_wijk(user, story):
+    if user.role in MODERATORS and in_own_wijk(user, story):
         return story.status != StoryStatus.INGETROKKEN
     return (story.author_id == user.id and story.status in (
         StoryStatus.CONCEPT, StoryStatus.TERUGGESTUURD))
@@ -22,15 +38,30 @@ def _may_moderate(user: User, story: Any) -> bool:
     return in_own_wijk(user, story)
 
 
-WRITERS = {Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR}
-
-define("narratives.write", WRITERS, "Verhalen schrijven en indienen voor moderatie",
+define(WRITE, WRITERS, "Verhalen schrijven en indienen voor moderatie",
        check=lambda user, story: in_own_wijk(user, story))
-define("narratives.edit", WRITERS, "Een verhaal bewerken (eigen concept, of als moderator)",
+define(EDIT, WRITERS, "Een verhaal bewerken (eigen concept, of als moderator)",
        check=_may_edit)
-define("narratives.moderate", {Role.BUURTCOORDINATOR},
+define(MODERATE, MODERATORS,
        "Verhalen van de eigen wijk modereren: publiceren, terugsturen, afwijzen, anonimiseren, intrekken",
        check=_may_moderate)
-define("narratives.read_raad", STAFF | {Role.RAADSLID},
+define(READ_RAAD, STAFF | {Role.RAADSLID},
        "Verhalen met zichtbaarheid 'raad' lezen")
-define("narratives.read_intern", STAFF, "Verhalen met zichtbaarheid 'intern' lezen")
+define(READ_INTERN, STAFF, "Verhalen met zichtbaarheid 'intern' lezen")
+
+
+# --- named rules for the services and the home page ------------------------------------
+
+def may_moderate(user: Any, story: Any) -> bool:
+    """A buurtcoördinator of the story's wijk (``narratives.moderate`` on the story)."""
+    return can(user, MODERATE, story)
+
+
+def has_moderation_queue(user: User) -> bool:
+    """Whether the home page shows ``user`` the stories waiting for moderation."""
+    return user.role in MODERATORS
+
+
+def has_returned_stories(user: User) -> bool:
+    """Whether the home page shows ``user`` their stories a coordinator sent back."""
+    return user.role in RETURNED_TO

@@ -17,6 +17,7 @@ from ..models import Buurt, User, Wijk
 from ..timeutil import utcnow
 from . import services
 from .models import ConsentMethod, Story, StoryForm, StoryStatus, Teller, Visibility
+from .services import photo_files
 
 SEED = 20180401  # the day the Meent's ontmoetingscentrum opened (source 000)
 
@@ -208,7 +209,7 @@ def seed_demo_stories(echo: Callable[[str], None]) -> None:
                 for i in range(photo_count)
             ]
             written: list[str] = []
-            services._attach_photos(story, services._prepare_photos(inputs), written)
+            photo_files._attach_photos(story, photo_files._prepare_photos(inputs), written)
             created.append(story)
     db.session.flush()
     published = [s for s in created if s.status == StoryStatus.GEPUBLICEERD]
