@@ -33,3 +33,8 @@ define("counts.export_raw", {Role.ADMIN, Role.ACCOUNTHOUDER},
 define("counts.catalogue", {Role.ADMIN}, "De catalogi specialismen en soorten dienstverlening beheren")
 define("counts.plan", {Role.ADMIN, Role.ACCOUNTHOUDER}, "Begrote uren per week per specialisme beheren")
 define("counts.tokens", {Role.ADMIN, Role.ACCOUNTHOUDER}, "API-sleutels van organisaties beheren")
+
+
+def enters_returns(user: User) -> bool:
+    """A social worker of an organisation: the one who enters that organisation's returns."""
+    return user.role == Role.SOCIAAL_WERKER and user.organisation_id is not None
