@@ -24,7 +24,7 @@ def create_token(organisation: Organisation, name: str, by: User) -> tuple[ApiTo
                      prefix=plain[:10], created_by=by)
     db.session.add(token)
     audit.record("api_token.create", token, new={"organisation": organisation.name, "name": token.name,
-                                                 "prefix": token.prefix})
+                                                 "prefix": token.prefix}, actor=by)
     db.session.commit()
     return token, plain
 

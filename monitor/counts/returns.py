@@ -188,7 +188,7 @@ def save_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dic
 # --- workflow --------------------------------------------------------------------------
 
 def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary: str, *,
-                reason: str | None = None, actor_label: str | None = None) -> None:
+                reason: str | None = None, actor_label: str | None = None, actor: User | None = None) -> None:
     old = {"status": ret.status.value}
     new: dict[str, Any] = {"status": new_status.value}
     if reason is not None:
@@ -196,7 +196,7 @@ def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary
         new["return_reason"] = reason
         ret.return_reason = reason
     ret.status = new_status
-    audit.record(action, ret, old=old, new=new, summary=summary, actor_label=actor_label)
+    audit.record(action, ret, old=old, new=new, summary=summary, actor=actor, actor_label=actor_label)
 
 
 def _label(ret: CountReturn) -> str:
@@ -219,7 +219,7 @@ def send_back(ret: CountReturn, reason: str, by: User) -> None:
     if not reason.strip():
         raise DomainError("Schrijf op wat er moet worden aangepast.", "reason")
     _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.send_back",
-                f"Opgave {_label(ret)} teruggestuurd", reason=reason.strip())
+                f"Opgave {_label(ret)} teruggestuurd", reason=reason.strip(), actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
     db.session.commit()
 
@@ -228,7 +228,8 @@ def approve(ret: CountReturn, by: User) -> None:
     """Approve a submitted return. :raise NotAllowed:"""
     if ret.status != ReturnStatus.INGEDIEND:
         raise NotAllowed("Alleen een ingediende opgave kan worden goedgekeurd.")
-    _transition(ret, ReturnStatus.GOEDGEKEURD, "count_return.approve", f"Opgave {_label(ret)} goedgekeurd")
+    _transition(ret, ReturnStatus.GOEDGEKEURD, "count_return.approve", f"Opgave {_label(ret)} goedgekeurd",
+                actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
     db.session.commit()
 
@@ -248,7 +249,7 @@ def reopen(ret: CountReturn, reason: str, by: User) -> None:
     if not reason.strip():
         raise DomainError("Geef de reden voor het heropenen.", "reason")
     _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.reopen",
-                f"Opgave {_label(ret)} heropend", reason=reason.strip())
+                f"Opgave {_label(ret)} heropend", reason=reason.strip(), actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
     db.session.commit()
 

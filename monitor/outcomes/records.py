@@ -119,7 +119,7 @@ def register_client(user: User, *, birth_year: int | None, wijk_id: int | None,
     db.session.flush()
     log_access(user, client, "cliënt geregistreerd")
     audit.record("outcomes.client_create", client, new={"organisation_id": client.organisation_id},
-                 summary=f"Cliënt #{client.id} geregistreerd")
+                 summary=f"Cliënt #{client.id} geregistreerd", actor=user)
     db.session.commit()
     return client
 
@@ -139,7 +139,7 @@ def update_client(client: Client, user: User, *, birth_year: int | None, wijk_id
     log_access(user, client, "gegevens gewijzigd")
     # Which fields changed, not their values: the audit log is read outside the organisation.
     audit.record("outcomes.client_update", client, new={"gewijzigd": changed},
-                 summary=f"Gegevens van cliënt #{client.id} gewijzigd")
+                 summary=f"Gegevens van cliënt #{client.id} gewijzigd", actor=user)
     db.session.commit()
     return client
 
@@ -196,7 +196,7 @@ def open_trajectory(client: Client, user: User, *, service_type_id: int,
     audit.record("outcomes.trajectory_open", trajectory,
                  new=audit.snapshot(trajectory, ("client_id", "instrument", "zrm_version",
                                                  "service_type_id", "worker_id", "started_on")),
-                 summary=f"Traject geopend voor cliënt #{client.id}")
+                 summary=f"Traject geopend voor cliënt #{client.id}", actor=user)
     db.session.commit()
     return trajectory
 
@@ -226,7 +226,7 @@ def close_trajectory(trajectory: Trajectory, user: User, *, ended_on: date,
     log_access(user, trajectory.client, "traject afgesloten")
     audit.record("outcomes.trajectory_close", trajectory,
                  old={"ended_on": None}, new={"ended_on": ended_on, "closing_reason": reason_},
-                 summary=f"Traject van cliënt #{trajectory.client_id} afgesloten")
+                 summary=f"Traject van cliënt #{trajectory.client_id} afgesloten", actor=user)
     db.session.commit()
     return trajectory
 
@@ -316,7 +316,7 @@ def record_measurement(trajectory: Trajectory, user: User, *, kind: str, measure
     audit.record("outcomes.measurement_create", measurement,
                  new={"trajectory_id": trajectory.id, "kind": kind_, "measured_on": measured_on,
                       "domeinen": len(scores)},
-                 summary=f"{kind_.label} vastgelegd voor cliënt #{trajectory.client_id}")
+                 summary=f"{kind_.label} vastgelegd voor cliënt #{trajectory.client_id}", actor=user)
     db.session.commit()
     return measurement
 
@@ -333,6 +333,6 @@ def delete_measurement(measurement: Measurement, user: User) -> Trajectory:
     log_access(user, trajectory.client, "meting verwijderd")
     audit.record("outcomes.measurement_delete", object_type="Measurement",
                  object_id=measurement_id, old=old,
-                 summary=f"Meting van cliënt #{trajectory.client_id} verwijderd")
+                 summary=f"Meting van cliënt #{trajectory.client_id} verwijderd", actor=user)
     db.session.commit()
     return trajectory

@@ -63,11 +63,12 @@ def save_initiative(initiative: Initiative | None, *, buurt_id: int, title: str,
     db.session.flush()
     new = audit.snapshot(initiative, INITIATIVE_FIELDS)
     if creating:
-        audit.record("initiative.create", initiative, new=new, summary=initiative.title)
+        audit.record("initiative.create", initiative, new=new, summary=initiative.title, actor=by)
     else:
         before, after = audit.changes(old, new)
         if after:
-            audit.record("initiative.update", initiative, old=before, new=after, summary=initiative.title)
+            audit.record("initiative.update", initiative, old=before, new=after, summary=initiative.title,
+                         actor=by)
     db.session.commit()
     return initiative
 

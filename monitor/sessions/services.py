@@ -125,7 +125,7 @@ def open_session(wijk: Wijk, period: Period, by: User) -> MonitorSession:
                              pinned_sections=[], hidden_sections=[])
     db.session.add(session)
     audit.record("session.create", session, new={"wijk": wijk.name, "period": period.label},
-                 summary=f"Monitorgesprek {wijk.name} {period.label}")
+                 summary=f"Monitorgesprek {wijk.name} {period.label}", actor=by)
     db.session.commit()
     return session
 
@@ -286,7 +286,7 @@ def issue_dossier(session: MonitorSession, by: User) -> Dossier:
     db.session.add(dossier)
     session.status = SessionStatus.DOSSIER_UITGEGEVEN
     audit.record("session.dossier_issue", session, new={"version": version},
-                 summary=f"Dossier versie {version} uitgegeven")
+                 summary=f"Dossier versie {version} uitgegeven", actor=by)
     db.session.commit()
     return dossier
 
