@@ -220,3 +220,19 @@ define("account.manage_own", ALL_ROLES, "Het eigen wachtwoord wijzigen")
 define("admin.manage", {Role.ADMIN}, "Gebruikers, organisaties, wijken, buurten en perioden beheren")
 define("admin.audit", {Role.ADMIN}, "Het auditlogboek inzien")
 define("policy.view", STAFF | {Role.RAADSLID}, "Het rechtenoverzicht lezen")
+
+
+# --- rules about accounts (the admin's set-up tasks) ----------------------------------
+
+def oversees_accounts(user: User) -> bool:
+    """The admin is told which accounts cannot work yet."""
+    return user.role == Role.ADMIN
+
+
+def incomplete_scope(user: User) -> str | None:
+    """Why an account cannot work (its organisation or wijken are missing), or ``None``."""
+    if user.role == Role.SOCIAAL_WERKER and user.organisation_id is None:
+        return "sociaal werker zonder organisatie"
+    if user.role in (Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR) and not user.wijken:
+        return f"{user.role.label.lower()} zonder wijk"
+    return None

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from .. import disclosure
 from ..disclosure import Shown
 from ..extensions import db
-from ..models import Organisation, Period, Role, ServiceType, Specialism, User, Wijk
+from ..models import Organisation, Period, ServiceType, Specialism, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..templating import format_number, format_percent
 from .figures import weeks_in
 from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+from .permissions import sees_small_counts
 from .publication import Counts
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
@@ -26,7 +27,7 @@ ORDINAL = Period.year * 3 + Period.tertial - 1
 
 def restricted(user: User) -> bool:
     """Viewers who never see individual returns get small counts of persons as "<5"."""
-    return user.role not in (Role.ADMIN, Role.ACCOUNTHOUDER)
+    return not sees_small_counts(user)
 
 
 @dataclass

@@ -6,15 +6,16 @@ from datetime import date
 
 from flask import url_for
 
-from ..models import Role, User
+from ..models import User
 from ..registry import HomeSection, HomeTask
 from ..timeutil import format_date
 from . import services
+from .permissions import enters_returns, reviews_returns
 
 
 def returns_section(user: User) -> HomeSection | None:
     """Social workers: their organisation's returns in their wijken that need something."""
-    if user.role != Role.SOCIAAL_WERKER or user.organisation_id is None:
+    if not enters_returns(user):
         return None
     today = date.today()
     tasks = []
@@ -41,7 +42,7 @@ def returns_section(user: User) -> HomeSection | None:
 
 def approval_section(user: User) -> HomeSection | None:
     """Accounthouders: submitted returns awaiting approval."""
-    if user.role != Role.ACCOUNTHOUDER:
+    if not reviews_returns(user):
         return None
     tasks = [HomeTask(f"{r.organisation.name}: {r.wijk.name}, {r.period.label}",
                       url_for("counts.detail", return_id=r.id),

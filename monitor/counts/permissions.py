@@ -33,3 +33,23 @@ define("counts.export_raw", {Role.ADMIN, Role.ACCOUNTHOUDER},
 define("counts.catalogue", {Role.ADMIN}, "De catalogi specialismen en soorten dienstverlening beheren")
 define("counts.plan", {Role.ADMIN, Role.ACCOUNTHOUDER}, "Begrote uren per week per specialisme beheren")
 define("counts.tokens", {Role.ADMIN, Role.ACCOUNTHOUDER}, "API-sleutels van organisaties beheren")
+
+
+def enters_returns(user: User) -> bool:
+    """A social worker of an organisation: the one who enters that organisation's returns."""
+    return user.role == Role.SOCIAAL_WERKER and user.organisation_id is not None
+
+
+def is_return_worker(user: User) -> bool:
+    """Social workers work on their own returns (Tellen opens on their board)."""
+    return user.role == Role.SOCIAAL_WERKER
+
+
+def reviews_returns(user: User) -> bool:
+    """Accounthouders review submitted returns (their home page lists those waiting)."""
+    return user.role == Role.ACCOUNTHOUDER
+
+
+def sees_small_counts(user: User) -> bool:
+    """Viewers who see individual returns also see small counts of persons unprotected."""
+    return user.role in (Role.ADMIN, Role.ACCOUNTHOUDER)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int, form_status, get_or_404
-from ..models import Organisation, Period, Role, Wijk
+from ..models import Organisation, Period, Wijk
 from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
@@ -30,6 +30,7 @@ from .forms import (
     return_form,
 )
 from .models import ApiToken, CountReturn
+from .permissions import is_return_worker
 
 bp = Blueprint("counts", __name__, url_prefix="/tellen")
 
@@ -42,7 +43,7 @@ bp = Blueprint("counts", __name__, url_prefix="/tellen")
 @requires("counts.index")
 def index():
     """What Tellen offers this person."""
-    if current_user.role == Role.SOCIAAL_WERKER:
+    if is_return_worker(current_user):
         return redirect(url_for("counts.board"))
     return render_template("counts/index.html")
 

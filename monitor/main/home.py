@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask import url_for
 
 from ..extensions import db
-from ..models import Role, User
+from ..models import User
 from ..periods import next_deadline
+from ..permissions import incomplete_scope, oversees_accounts
 from ..registry import HomeSection, HomeTask
 from ..timeutil import format_date
 
@@ -35,18 +36,14 @@ def period_section(user: User) -> HomeSection | None:
 
 def setup_section(user: User) -> HomeSection | None:
     """For the admin: accounts that cannot work because their scope is incomplete."""
-    if user.role != Role.ADMIN:
+    if not oversees_accounts(user):
         return None
     users = db.session.scalars(
         sa.select(User).where(User.active.is_(True)).order_by(User.name)
     ).all()
     tasks = []
     for other in users:
-        problem = None
-        if other.role == Role.SOCIAAL_WERKER and other.organisation_id is None:
-            problem = "sociaal werker zonder organisatie"
-        elif other.role in (Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR) and not other.wijken:
-            problem = f"{other.role.label.lower()} zonder wijk"
+        problem = incomplete_scope(other)
         if problem:
             tasks.append(HomeTask(
                 title=f"{other.name}: {problem}",

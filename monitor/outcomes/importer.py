@@ -214,6 +214,6 @@ def apply(user: User, text: str) -> ImportPreview:
         log_access(user, client, "metingen geïmporteerd")
     audit.record("outcomes.import", object_type="Organisation", object_id=user.organisation_id,
                  new={"measurements": len(preview.rows), "clients": len(clients)},
-                 summary=f"{len(preview.rows)} metingen geïmporteerd voor {len(clients)} cliënten")
+                 summary=f"{len(preview.rows)} metingen geïmporteerd voor {len(clients)} cliënten", actor=user)
     db.session.commit()
     return preview

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Role
+from ..models import Role, User
 from ..permissions import ALL_ROLES, define, in_own_organisation
 
 # Client records are health and social data: only social workers, and only of the
@@ -26,3 +26,14 @@ REPORT = define(
     "outcomes.report", ALL_ROLES,
     "Geaggregeerde uitkomsten (ZRM, participatieladder) tegen de streefwaarden lezen",
 )
+
+
+def sees_unsuppressed(user: User, organisation_id: int | None) -> bool:
+    """Outcome figures are unsuppressed only for a social worker of the organisation shown."""
+    return (user.role == Role.SOCIAAL_WERKER and user.organisation_id is not None
+            and organisation_id == user.organisation_id)
+
+
+def reports_on_own_organisation(user: User) -> bool:
+    """A social worker's outcome report starts with the own organisation's figures."""
+    return user.role == Role.SOCIAAL_WERKER

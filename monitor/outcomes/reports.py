@@ -1,4 +1,6 @@
-"""Outcomes against the targets: definitions, Wilson intervals, aggregation, suppression.
+"""Outcomes against the targets: definitions, Wilson intervals, observations, aggregation.
+
+The disclosure control for outsiders (publication unit, tables) lives in :mod:`.publication`.
 
 Definitions (also shown on the report page, see :data:`DEFINITIONS`):
 
@@ -28,11 +30,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from .. import disclosure
-from ..disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL, Dim
+from ..disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Wijk
 from .instruments import TARGET_SHARE, all_domain_codes, domain_name, domain_versions
 from .models import Client, DomainScore, Instrument, Measurement, MeasurementKind, OutcomeFact, Trajectory
+from .publication import outsider_cell, outsider_selection, protect_year, publication_unit  # noqa: F401 (re-exported)
 
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -304,65 +307,10 @@ def protected_cell(table: disclosure.Table, **levels) -> OutcomeCell:
     return cell
 
 
-def _tertial(day: date) -> int:
-    return (day.month - 1) // 4 + 1
-
-
-def publication_unit(first: date, last: date) -> tuple[int, int | None] | None:
-    """(year, tertial or ``None`` for the whole year) when the range is one, else ``None``.
-
-    Outsiders only get whole tertials or whole years: a free range could be subtracted
-    from an overlapping one.
-    """
-    if first.year != last.year or first.day != 1:
-        return None
-    t1, t2 = _tertial(first), _tertial(last)
-    starts = {1: 1, 2: 5, 3: 9}
-    ends = {1: date(first.year, 4, 30), 2: date(first.year, 8, 31), 3: date(first.year, 12, 31)}
-    if first.month != starts[t1] or last != ends[t2]:
-        return None
-    if t1 == t2:
-        return first.year, t1
-    if (t1, t2) == (1, 3):
-        return first.year, None
-    return None
-
-
-def _table_key(o: Observation) -> tuple:
-    return (o.organisation_id, o.wijk_id if o.wijk_id is not None else "onbekend",
-            o.service_type_id, _tertial(o.reference_date), "vooruit" if o.improved else "niet_vooruit")
-
-
-def outsider_cell(key: tuple) -> bool:
-    """Outsiders see one organisation, one wijk or one service type at a time."""
-    return sum(level is not TOTAL for level in key[:3]) <= 1
-
-
 def publication_tables(year: int) -> dict[str, disclosure.Table]:
     """Per indicator the protected publication table of ``year`` (every observation of it)."""
     observations = collect_observations(Filters(first=date(year, 1, 1), last=date(year, 12, 31)))
-    atoms: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
-    for o in observations:
-        atoms[o.indicator][_table_key(o)] += 1
-    tables = {}
-    for indicator, cells in atoms.items():
-        key = (indicator, year, tuple(sorted(cells.items(), key=repr)))
-        found = _cache.get(key)
-        if found is None:
-            leaves = [tuple(sorted({k[i] for k in cells}, key=repr)) for i in range(3)]
-            dims = (Dim("organisatie", leaves[0], owner=True), Dim("wijk", leaves[1]),
-                    Dim("dienst", leaves[2]),
-                    Dim("tertiaal", (1, 2, 3), groups=(frozenset({1, 2}), frozenset({2, 3}))),
-                    Dim("uitkomst", ("vooruit", "niet_vooruit")))
-            found = disclosure.protect(dims, dict(cells), outsider_cell)
-            if len(_cache) > 512:
-                _cache.clear()
-            _cache[key] = found
-        tables[indicator] = found
-    return tables
-
-
-_cache: dict[tuple, disclosure.Table] = {}
+    return protect_year(year, observations)
 
 
 def suppress_outcomes(pairs: Sequence[tuple[int, int]], suppress: bool) -> list[OutcomeCell]:
@@ -459,29 +407,14 @@ def build_report(observations: Iterable[Observation], filters: Filters, grouping
     return report
 
 
-DIM_OF_GROUPING = {"wijk": "wijk", "organisatie": "organisatie", "dienst": "dienst"}
-
-
 def _protected_report(report: OutcomeReport, by_indicator, labels, order) -> OutcomeReport:
     """The report as outsiders see it: cells of the year's publication tables."""
-    filters = report.filters
-    unit = publication_unit(filters.first, filters.last)
-    if unit is None:
-        report.refusal = ("Buiten de eigen organisatie tonen wij uitkomsten per heel tertiaal of per "
-                          "heel jaar: kies als begin en eind hetzelfde tertiaal, of januari tot en met "
-                          "december van één jaar.")
+    selection = outsider_selection(report.filters, report.grouping)
+    if selection.refusal:
+        report.refusal = selection.refusal
         return report
-    year, tertial = unit
-    tables = publication_tables(year)
-    fixed = {"organisatie": filters.organisation_id, "wijk": filters.wijk_id,
-             "dienst": filters.service_type_id, "tertiaal": tertial}
-    dim = DIM_OF_GROUPING.get(report.grouping)
-    used = {k for k in ("organisatie", "wijk", "dienst") if fixed[k] is not None} | ({dim} if dim else set())
-    if len(used) > 1:
-        report.refusal = ("Buiten de eigen organisatie tonen wij uitkomsten per wijk, per organisatie of "
-                          "per soort dienstverlening, niet voor combinaties daarvan: kies één indeling "
-                          "zonder filter op een ander kenmerk.")
-        return report
+    tables = publication_tables(selection.year)
+    fixed, dim = selection.fixed, selection.dim
     for key in order:
         table = tables.get(key)
         groups = by_indicator.get(key)

@@ -8,7 +8,6 @@ from flask_login import current_user
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import form_status, get_or_404
-from ..models import Role
 from ..permissions import require_object, requires
 from . import importer, services
 from .forms import (
@@ -23,6 +22,7 @@ from .forms import (
 )
 from .instruments import LADDER_ATTRIBUTION, ZRM_ATTRIBUTION
 from .models import Client, Measurement, Trajectory
+from .permissions import reports_on_own_organisation
 from .reports import DEFINITIONS, GROUPINGS, Filters, period_bounds
 
 bp = Blueprint("outcomes", __name__, url_prefix="/uitkomsten")
@@ -258,7 +258,7 @@ def report():
         form.first.data = first.id
     if form.last.data is None and last is not None:
         form.last.data = last.id
-    if not request.args and current_user.role == Role.SOCIAAL_WERKER:
+    if not request.args and reports_on_own_organisation(current_user):
         # A social worker starts with the own organisation's (unsuppressed) figures.
         form.organisation_id.data = current_user.organisation_id
     valid = form.validate() if request.args else True

@@ -44,10 +44,10 @@ def init_app(app: Flask) -> None:
 
 def home_section(user) -> HomeSection | None:
     """Coordinators: sessions of the coming month to prepare, and overdue actions."""
-    from ..models import Role
     from ..periods import next_deadline
     from ..permissions import can, wijk_ids_in_scope
     from .models import SessionStatus
+    from .permissions import opens_sessions
     from .services import open_actions_for, sessions_overview
 
     if not can(user, "sessions.prepare"):
@@ -59,7 +59,7 @@ def home_section(user) -> HomeSection | None:
     tasks = []
     for wijk in wijken:
         session = cells.get((wijk.id, period.id))
-        if user.role == Role.BUURTCOORDINATOR or session is not None:
+        if opens_sessions(user) or session is not None:
             if session is None:
                 tasks.append(HomeTask(f"Monitorgesprek {wijk.name} ({period.label}) voorbereiden",
                                       url_for("sessions.index", jaar=period.year),

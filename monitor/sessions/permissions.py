@@ -21,6 +21,11 @@ def may_view_session(user: User, obj: Any) -> bool:
     return True
 
 
+def opens_sessions(user: User) -> bool:
+    """Buurtcoördinatoren open their wijk's sessions: they are reminded of those not yet created."""
+    return user.role == Role.BUURTCOORDINATOR
+
+
 define("sessions.view", ALL_ROLES, "Uitgegeven monitorgesprekken en hun dossiers lezen (eigen wijk voor werkers en "
        "coördinatoren; in voorbereiding alleen wie het voorbereidt)", check=may_view_session)
 define("sessions.prepare", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},

@@ -1,0 +1,171 @@
+"""The stories of a monitorgesprek: candidates, their section, and their copies redacted or erased."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Period, Wijk
+from ..registry import Section, registry
+from .models import AnnualReport, Dossier, MonitorSession, SessionStory
+
+WITHDRAWN_TEXT = "Dit verhaal is ingetrokken door de verteller."
+UNAVAILABLE_TEXT = "Dit verhaal is niet meer beschikbaar."
+PRESENT_SUFFIX = " (de verteller is aanwezig)"
+
+
+def unavailable_stories(story_ids) -> dict[int, str]:
+    """Which of ``story_ids`` the dossier's audience may no longer see, with the text shown instead.
+
+    Withdrawn, deleted, unpublished, or narrowed below *openbaar* (the dossier goes to
+    everyone at the table): asked of the registered :class:`~monitor.registry.StorySource`
+    (``published``, and ``withdrawn`` for the wording); without an archive nothing is
+    unavailable.
+    """
+    ids = {i for i in story_ids if i is not None}
+    source = registry().story_source
+    if not ids or source is None:
+        return {}
+    gone = ids - set(source.published(ids))
+    if not gone:
+        return {}
+    withdrawn = set(source.withdrawn(gone)) if source.withdrawn else gone
+    return {i: WITHDRAWN_TEXT if i in withdrawn else UNAVAILABLE_TEXT for i in gone}
+
+
+def redact_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Frozen sections as they may be shown now: stories no longer available are blanked out."""
+    gone = unavailable_stories(i for s in sections for i in s.get("refs", []))
+    if not gone:
+        return sections
+    result = []
+    for section in sections:
+        refs = section.get("refs", [])
+        if any(r in gone for r in refs):
+            items = [gone.get(ref, item) for item, ref in zip(section["items"], refs, strict=False)]
+            section = {**section, "items": items}
+        result.append(section)
+    return result
+
+
+def redact_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A dossier snapshot with stories no longer available blanked out."""
+    return {**snapshot, "sections": redact_sections(snapshot.get("sections", []))}
+
+
+def redact_compiled(compiled: dict[str, Any]) -> dict[str, Any]:
+    """An annual report with stories no longer available blanked out (titles and minutes included)."""
+    ids = [s.get("id") for s in compiled.get("stories", [])]
+    for session in compiled.get("sessions", []):
+        most = (session.get("minutes") or {}).get("most_significant") or {}
+        ids.append(most.get("id"))
+    gone = unavailable_stories(ids)
+    sessions = []
+    for session in compiled.get("sessions", []):
+        session = dict(session)
+        if session.get("dossier"):
+            session["dossier"] = {**session["dossier"], "sections": redact_sections(session["dossier"]["sections"])}
+        minutes = session.get("minutes")
+        if minutes and minutes.get("most_significant") and minutes["most_significant"].get("id") in gone:
+            text = gone[minutes["most_significant"]["id"]]
+            session["minutes"] = {**minutes, "most_significant": {**minutes["most_significant"],
+                                                                  "title": text, "why": "", "dissent": ""}}
+        sessions.append(session)
+    stories = [{**s, "title": gone[s["id"]]} if s.get("id") in gone else s for s in compiled.get("stories", [])]
+    return {**compiled, "sessions": sessions, "stories": stories}
+
+
+def erase_story_copies(object_type: str, object_id: Any) -> None:
+    """Eraser (:mod:`monitor.erasure`): rewrite the copies of an erased story's title.
+
+    Chosen stories, every dossier version and compiled annual reports quote the title. An
+    anonymised story's copies get its new title; a withdrawn or deleted story's the text
+    shown instead. Runs in the erasing service's transaction.
+    """
+    if object_type != "Story":
+        return
+    story_id = int(object_id)
+    source = registry().story_source
+    title = source.title(story_id) if source and source.title else None
+    if title is None:
+        withdrawn_check = source.withdrawn if source else None
+        gone_text = WITHDRAWN_TEXT if withdrawn_check is None or story_id in withdrawn_check({story_id}) \
+            else UNAVAILABLE_TEXT
+    else:
+        gone_text = ""
+
+    def item_text(item: str) -> str:
+        if title is None:
+            return gone_text
+        return title + (PRESENT_SUFFIX if item.endswith(PRESENT_SUFFIX) else "")
+
+    for chosen in db.session.scalars(sa.select(SessionStory).where(SessionStory.story_id == story_id)):
+        chosen.story_title = (title if title is not None else gone_text)[:300]
+
+    def rewrite_sections(sections: list[dict[str, Any]]) -> bool:
+        changed = False
+        for section in sections:
+            refs = section.get("refs", [])
+            for index, ref in enumerate(refs):
+                if ref == story_id and index < len(section.get("items", [])):
+                    section["items"][index] = item_text(section["items"][index])
+                    changed = True
+        return changed
+
+    for dossier in db.session.scalars(sa.select(Dossier)):
+        snapshot = copy.deepcopy(dossier.snapshot)
+        if rewrite_sections(snapshot.get("sections", [])):
+            dossier.snapshot = snapshot  # a new object: JSON columns do not track in place
+    for report in db.session.scalars(sa.select(AnnualReport).where(AnnualReport.compiled.is_not(None))):
+        compiled = copy.deepcopy(report.compiled)
+        changed = False
+        for session in compiled.get("sessions", []):
+            if session.get("dossier"):
+                changed |= rewrite_sections(session["dossier"].get("sections", []))
+            most = (session.get("minutes") or {}).get("most_significant")
+            if most and most.get("id") == story_id:
+                most["title"] = title if title is not None else gone_text
+                if title is None:
+                    most["why"] = most["dissent"] = ""
+                changed = True
+        for story in compiled.get("stories", []):
+            if story.get("id") == story_id:
+                story["title"] = title if title is not None else gone_text
+                changed = True
+        if changed:
+            report.compiled = compiled
+
+
+def story_candidates(wijk: Wijk, period: Period) -> list[dict[str, Any]]:
+    """Published stories of the wijk, from the story archive when it is installed.
+
+    Each is ``{"id", "title", "summary"}``; the archive registers the
+    :class:`~monitor.registry.StorySource` (``monitor.registry.set_story_source``).
+    """
+    source = registry().story_source
+    return list(source.candidates(wijk, period)) if source else []
+
+
+def stories_section_for(session_stories: list[SessionStory]) -> Section:
+    """Part 2: the chosen stories (one no longer open to everyone shows only that it is gone)."""
+    gone = unavailable_stories(s.story_id for s in session_stories)
+    items = [gone.get(s.story_id) or
+             s.story_title + (PRESENT_SUFFIX if s.storyteller_present else "")
+             for s in session_stories]
+    missing = [] if items else ["Er is nog geen verhaal gekozen voor deel 2."]
+    if gone:
+        missing.append(f"{len(gone)} gekozen verha{'al is' if len(gone) == 1 else 'len zijn'} niet "
+                       "(meer) openbaar en komt niet in het dossier; kies zo nodig een ander verhaal.")
+    return Section(key="stories", title="Het verhaal", part=2, items=items,
+                   refs=[s.story_id for s in session_stories],
+                   empty_text="Er is nog geen verhaal gekozen.", missing=missing)
+
+
+def stories_section(wijk: Wijk, period: Period) -> Section:
+    """Part 2 provider: the stories chosen for this wijk's session of the period."""
+    session = db.session.scalar(sa.select(MonitorSession).where(
+        MonitorSession.wijk_id == wijk.id, MonitorSession.period_id == period.id))
+    return stories_section_for(session.stories if session else [])
