@@ -9,6 +9,7 @@ import tarfile
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -16,6 +17,9 @@ from monitor.models import AuditEvent, User, Wijk
 
 from ..conftest import BACKEND, login
 from .conftest import database_is_empty, table_rows, upload_files
+
+# Back-ups read the database file or pg_dump it: only committed rows are in them.
+pytestmark = pytest.mark.real_db
 
 
 def _backup(app, path: Path):
