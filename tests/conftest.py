@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import Rule
 
 from monitor import create_app
 from monitor.config import normalise_database_url
@@ -31,6 +32,25 @@ from . import dbtx
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
+def _cache_url_builders() -> None:
+    """Most of ``create_app``'s time is werkzeug compiling a URL builder per route (AST
+    to bytecode). Every test makes an app with the same routes, so compile each builder
+    once per run: the function depends only on the rule's parts and defaults (converters
+    are looked up on the rule when it runs)."""
+    original = Rule._compile_builder
+    cache: dict = {}
+
+    def compile_builder(self, append_unknown=True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               append_unknown)
+        if key not in cache:
+            cache[key] = original(self, append_unknown)
+        return cache[key]
+
+    Rule._compile_builder = compile_builder
+
+
+_cache_url_builders()
 PASSWORD = "correct-paard-batterij-niet"
 BACKEND = "postgresql" if TEST_DATABASE_URL.startswith("postgres") else "sqlite"
 
