@@ -27,7 +27,7 @@ from monitor.narratives.models import Story, StoryIndexOp, StoryPhoto, StoryStat
 from .conftest import image_bytes, wijk_id
 
 # Child processes (a killed worker, the maintenance command) open the database themselves.
-pytestmark = pytest.mark.real_db
+pytestmark = [pytest.mark.real_db, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).with_name("flask")

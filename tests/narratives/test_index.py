@@ -47,6 +47,7 @@ def _publisher(config: dict, user_id: int, story_ids: list[int], barrier, withdr
         db.engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.real_db
 def test_index_is_consistent_after_concurrent_publishing_from_several_processes(
         narr_app, make_story, make_user):

@@ -19,7 +19,7 @@ from ..conftest import BACKEND, login
 from .conftest import database_is_empty, table_rows, upload_files
 
 # Back-ups read the database file or pg_dump it: only committed rows are in them.
-pytestmark = pytest.mark.real_db
+pytestmark = [pytest.mark.real_db, pytest.mark.slow]
 
 
 def _backup(app, path: Path):
