@@ -221,6 +221,10 @@ def test_backup_while_writes_go_on_is_a_consistent_snapshot(filled_app, make_tar
                         actor_label="schrijver", action="test.write", summary=str(len(written)),
                         created_at=sa.func.current_timestamp()).returning(AuditEvent.id)).scalar_one()
                 written.append(new_id)
+                # Leave the lock free for a moment: a writer that takes it back at once
+                # starves the back-up's own commit past SQLite's 5 s busy timeout
+                # ("database is locked").
+                stop.wait(0.002)
 
     thread = threading.Thread(target=writer)
     thread.start()
