@@ -16,6 +16,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -51,6 +53,25 @@ def _cache_url_builders() -> None:
 
 
 _cache_url_builders()
+
+
+class _SharedTemplateBytecode(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory for the whole run: each test's app has its own
+    environment and would otherwise compile every template it renders again. Jinja checks
+    the source's checksum, so a changed template is compiled anew."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _SharedTemplateBytecode()}
 PASSWORD = "correct-paard-batterij-niet"
 BACKEND = "postgresql" if TEST_DATABASE_URL.startswith("postgres") else "sqlite"
 
