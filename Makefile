@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export MONITOR_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test test-sqlite test-postgresql bench
+.PHONY: run test install install-test test-sqlite test-postgresql test-fast bench
 
 ## run: install everything, migrate, load the Hilversum demo data and start the app
 run: install
@@ -26,6 +26,10 @@ test: install-test
 test-sqlite:
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
+
+## test-fast: the inner loop on SQLite (no slow, browser or soak tests)
+test-fast:
+	$(BIN)/pytest -m "not slow and not browser"
 
 test-postgresql:
 	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
 from monitor import create_app
 from monitor.extensions import db
 
+from . import dbtx
 from .conftest import BACKEND, base_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,10 +43,8 @@ def live_app(database_uri: str, tmp: Path) -> Flask:
     app = create_app(base_config(tmp / "instance", uri))
     if BACKEND == "postgresql":
         with app.app_context():
-            tables = [t.name for t in db.metadata.sorted_tables]
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                     + " RESTART IDENTITY CASCADE"))
+            dbtx.empty_tables(db)
+        dbtx.Baseline.dirty()
     return app
 
 

@@ -2,7 +2,10 @@
 
 Set ``TEST_DATABASE_URL`` to run the whole suite on PostgreSQL. The schema is built
 once per session by running the migrations from empty, so every run also proves the
-migrations; each test then starts from empty tables.
+migrations; the reference data are seeded once on top of it. Each test then runs in a
+transaction on one shared connection that is rolled back afterwards (``tests/dbtx.py``);
+tests marked ``real_db`` (several connections, threads, processes, a live server) get
+their own committed database instead, reset per test as before.
 """
 
 from __future__ import annotations
@@ -13,17 +16,62 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import Rule
 
 from monitor import create_app
 from monitor.config import normalise_database_url
 from monitor.extensions import db
 from monitor.models import Organisation, Role, User, Wijk
 
+from . import dbtx
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _cache_url_builders() -> None:
+    """Most of ``create_app``'s time is werkzeug compiling a URL builder per route (AST
+    to bytecode). Every test makes an app with the same routes, so compile each builder
+    once per run: the function depends only on the rule's parts and defaults (converters
+    are looked up on the rule when it runs)."""
+    original = Rule._compile_builder
+    cache: dict = {}
+
+    def compile_builder(self, append_unknown=True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               append_unknown)
+        if key not in cache:
+            cache[key] = original(self, append_unknown)
+        return cache[key]
+
+    Rule._compile_builder = compile_builder
+
+
+_cache_url_builders()
+
+
+class _SharedTemplateBytecode(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory for the whole run: each test's app has its own
+    environment and would otherwise compile every template it renders again. Jinja checks
+    the source's checksum, so a changed template is compiled anew."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _SharedTemplateBytecode()}
 PASSWORD = "correct-paard-batterij-niet"
 BACKEND = "postgresql" if TEST_DATABASE_URL.startswith("postgres") else "sqlite"
 
@@ -55,9 +103,17 @@ def _migrate(database_uri: str, instance: Path) -> None:
         db.engine.dispose()
 
 
+def _sqlite_file(uri: str) -> Path:
+    return Path(re.sub(r"^sqlite:///", "", uri))
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the schema once by migrating from empty; yield the URI tests use."""
+    """Build the schema once by migrating from empty; yield the URI tests use.
+
+    SQLite: an empty migrated template file that fixtures copy. PostgreSQL: the test
+    database itself; a fixture that empties or fills it calls ``dbtx.Baseline.dirty()``.
+    """
     instance = tmp_path_factory.mktemp("migrate-instance")
     if BACKEND == "postgresql":
         uri = normalise_database_url(TEST_DATABASE_URL)
@@ -75,41 +131,101 @@ def database_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _empty_tables(app: Flask) -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    dbtx.empty_tables(db)
+    dbtx.Baseline.dirty()
 
 
-@pytest.fixture
-def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
-    """A fresh app with empty tables plus the reference data (places, organisations, periods)."""
-    instance = tmp_path / "instance"
+@pytest.fixture(scope="session")
+def seeded_uri(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated database plus the reference data, committed once per run.
+
+    SQLite: a second template (copied for the shared connection and for real_db tests).
+    """
+    instance = tmp_path_factory.mktemp("seed-instance")
     if BACKEND == "sqlite":
-        template = Path(re.sub(r"^sqlite:///", "", database_uri))
-        target = tmp_path / "test.sqlite"
-        shutil.copyfile(template, target)
-        uri = f"sqlite:///{target}"
+        seeded = tmp_path_factory.mktemp("seeded") / "seeded.sqlite"
+        shutil.copyfile(_sqlite_file(database_uri), seeded)
+        uri = f"sqlite:///{seeded}"
     else:
         uri = database_uri
     app = create_app(base_config(instance, uri))
     with app.app_context():
         if BACKEND == "postgresql":
-            _empty_tables(app)
-        from monitor.catalogues import seed_catalogue
-        from monitor.periods import ensure_periods
-        from monitor.seed import seed_catalogues, seed_organisations, seed_places
-
-        seed_places()
-        seed_organisations()
-        seed_catalogue()
-        seed_catalogues()
-        ensure_periods(2020, 2027)
-        db.session.commit()
-    yield app
-    with app.app_context():
+            dbtx.empty_tables(db)
+        dbtx.seed_reference_data(db)
         db.session.remove()
         db.engine.dispose()
+    dbtx.Baseline.clean = True
+    return uri
+
+
+@pytest.fixture(scope="session")
+def shared_connection(seeded_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's one connection (``tests/dbtx.py``); yields the URI the test apps use."""
+    if BACKEND == "sqlite":
+        shared = tmp_path_factory.mktemp("shared") / "shared.sqlite"
+        shutil.copyfile(_sqlite_file(seeded_uri), shared)
+        uri = f"sqlite:///{shared}"
+    else:
+        uri = seeded_uri
+    dbtx.install(db)
+    dbtx.SHARED.open(uri)
+    yield uri
+    dbtx.SHARED.close()
+
+
+def _restore_baseline(seeded_uri: str, instance: Path) -> None:
+    """PostgreSQL: empty tables plus reference data again, after a fixture committed."""
+    app = create_app(base_config(instance, seeded_uri))
+    with app.app_context():
+        dbtx.empty_tables(db)
+        dbtx.seed_reference_data(db)
+        db.session.remove()
+        db.engine.dispose()
+    dbtx.Baseline.clean = True
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on empty tables plus the reference data (places, organisations, periods).
+
+    By default the test runs inside a transaction rolled back afterwards. With
+    ``@pytest.mark.real_db`` it gets a database of its own whose commits are real
+    (a copy of the seeded file on SQLite; emptied and reseeded tables on PostgreSQL).
+    """
+    instance = tmp_path / "instance"
+    seeded_uri = request.getfixturevalue("seeded_uri")
+    if request.node.get_closest_marker("real_db"):
+        if BACKEND == "sqlite":
+            target = tmp_path / "test.sqlite"
+            shutil.copyfile(_sqlite_file(seeded_uri), target)
+            uri = f"sqlite:///{target}"
+        else:
+            _restore_baseline(seeded_uri, tmp_path / "reset-instance")
+            dbtx.Baseline.dirty()
+            uri = seeded_uri
+        app = create_app(base_config(instance, uri))
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        return
+    if not dbtx.Baseline.clean:
+        _restore_baseline(seeded_uri, tmp_path / "reset-instance")
+    uri = request.getfixturevalue("shared_connection")
+    dbtx.SHARED.begin_test()
+    try:
+        app = create_app(base_config(instance, uri))
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if dbtx.SHARED.violations:
+            pytest.fail(f"{dbtx.SHARED.violations[0]}; on one shared connection this test "
+                        "behaves differently from production: mark it @pytest.mark.real_db",
+                        pytrace=False)
+    finally:
+        dbtx.SHARED.end_test()
 
 
 @pytest.fixture

@@ -193,6 +193,7 @@ def test_period_labels_follow_the_session_months(app):
         assert periods[1].ordinal - periods[0].ordinal == 1
 
 
+@pytest.mark.slow
 def test_seed_demo_creates_hilversum_and_is_idempotent(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output

@@ -69,6 +69,7 @@ def slow_hash_user(app, make_user):
     return make_user(Role.ACCOUNTHOUDER)
 
 
+@pytest.mark.real_db
 def test_concurrent_wrong_sign_ins_from_one_address_never_pass_the_limit(app, slow_hash_user):
     statuses = _concurrently(app, 12, lambda c, i: attempt(c, slow_hash_user.email, WRONG))
     assert set(statuses) <= {401, 429}, statuses
@@ -82,6 +83,7 @@ def test_concurrent_wrong_sign_ins_from_one_address_never_pass_the_limit(app, sl
     assert attempt(app.test_client(), slow_hash_user.email, PASSWORD).status_code == 429
 
 
+@pytest.mark.real_db
 def test_concurrent_wrong_sign_ins_from_many_addresses_never_pass_the_account_limit(app, slow_hash_user):
     app.config["LOGIN_ACCOUNT_MAX_FAILURES"] = 5
     statuses = _concurrently(app, 16, lambda c, i: attempt(c, slow_hash_user.email, WRONG, f"198.51.100.{i}"))

@@ -6,6 +6,7 @@ silently when a service changes. No timings here (those are in ``bench/``).
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 
@@ -44,6 +45,7 @@ def return_content() -> list[tuple]:
     return [(r.organisation_id, r.wijk_id, r.period_id, sorted(figures_of(r).items())) for r in rets]
 
 
+@pytest.mark.real_db  # the generator runs ANALYZE on an autocommit connection
 def test_generated_data_is_valid(app, tiny):
     with app.app_context():
         stats = gen.generate(tiny, seed=7, show=False, echo=lambda s: None)
@@ -122,6 +124,7 @@ def test_same_seed_same_data(app, tiny):
         assert db.session.scalar(sa.select(sa.func.count(Measurement.id))) >= 2 * tiny.clients
 
 
+@pytest.mark.real_db  # the generator runs ANALYZE on an autocommit connection
 def test_outcome_rows_match_per_trajectory_rules(app, tiny):
     """The row-based report query (issue 8) counts what ``observations_for`` counts per trajectory."""
     from collections import Counter

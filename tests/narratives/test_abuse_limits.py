@@ -63,6 +63,7 @@ def png(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_public_form_limit_per_address_ends_by_itself(narr_app, client, public_form):
     narr_app.config.update(NARRATIVES_MAX_PER_HOUR=1, NARRATIVES_MAX_PER_DAY=10)
     assert _post(client, public_form()).status_code == 302
@@ -72,6 +73,7 @@ def test_public_form_limit_per_address_ends_by_itself(narr_app, client, public_f
     assert _post(client, public_form()).status_code == 302  # an hour later it is open again
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_every_attempt_counts_before_any_photo_is_decoded(narr_app, client, public_form, decodes):
     """Issue 12: attempts that failed after their photos were decoded were never counted,
     so one address could make the worker decode photos without end."""
@@ -98,6 +100,7 @@ def test_photo_count_is_capped_before_any_photo_is_decoded(narr_app, client, pub
     assert decodes == []
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_decoded_pixels_are_checked_from_the_headers_before_decoding(narr_app, client, public_form,
                                                                      decodes):
     """Three ~170 KB PNGs of 40 Mpx each cost 4–7 s CPU and ~1 GB (issue 12): the pixels
@@ -130,6 +133,7 @@ def test_decoded_pixels_are_checked_from_the_headers_before_decoding(narr_app, c
     assert decodes == [(1700, 1700), (2016, 1512)]
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_the_fill_time_stamp_is_good_for_one_submission(narr_app, client, public_form):
     data = public_form()
     assert _post(client, dict(data)).status_code == 302
@@ -140,6 +144,7 @@ def test_the_fill_time_stamp_is_good_for_one_submission(narr_app, client, public
         assert db.session.scalar(sa.select(sa.func.count(Story.id))) == 1
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_after_a_refusal_the_form_carries_a_new_stamp_that_works(narr_app, client, public_form):
     response = _post(client, public_form(photos=[(b"geen foto", "a.jpg", "Iets")]))
     assert response.status_code == 400
@@ -147,6 +152,7 @@ def test_after_a_refusal_the_form_carries_a_new_stamp_that_works(narr_app, clien
     assert _post(client, public_form(started=fresh)).status_code == 302
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_photos_are_capped_per_request_in_number_and_size(narr_app, client, public_form):
     narr_app.config["NARRATIVES_MAX_PHOTOS"] = 2
     three = [(image_bytes(), f"{i}.jpg", f"Foto {i}") for i in range(3)]

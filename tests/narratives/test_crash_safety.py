@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from monitor import search
@@ -24,6 +25,9 @@ from monitor.models import Role
 from monitor.narratives.models import Story, StoryIndexOp, StoryPhoto, StoryStatus
 
 from .conftest import image_bytes, wijk_id
+
+# Child processes (a killed worker, the maintenance command) open the database themselves.
+pytestmark = [pytest.mark.real_db, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).with_name("flask")

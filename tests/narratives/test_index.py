@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from whoosh import index as whoosh_index
 
@@ -46,6 +47,8 @@ def _publisher(config: dict, user_id: int, story_ids: list[int], barrier, withdr
         db.engine.dispose()
 
 
+@pytest.mark.slow
+@pytest.mark.real_db
 def test_index_is_consistent_after_concurrent_publishing_from_several_processes(
         narr_app, make_story, make_user):
     coordinator = make_user(Role.BUURTCOORDINATOR, wijken=["Oost"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -17,6 +18,9 @@ from monitor.narratives.models import Story
 
 from ..browserkit import serve
 from .conftest import image_bytes
+
+# Threads behind a live server, each with its own connection.
+pytestmark = pytest.mark.real_db
 
 SENDERS = 8
 

@@ -98,6 +98,7 @@ def test_byte_limit_and_empty_file():
         _process(b"")
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_html_renamed_to_jpg_through_the_public_form_keeps_input_and_writes_nothing(
         narr_app, client, public_form):
     data = public_form(title="Mijn titel blijft staan", photos=[
@@ -133,6 +134,7 @@ def test_alt_text_and_portrait_consent_are_required(narr_app, client, public_for
         assert photo.alt_text == "Twee mensen op een bankje"
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_half_written_upload_leaves_no_orphan_file_and_no_record(narr_app, client, public_form,
                                                                    monkeypatch):
     real_store = photos.store
@@ -161,6 +163,7 @@ def test_half_written_upload_leaves_no_orphan_file_and_no_record(narr_app, clien
         assert db.session.scalar(sa.select(sa.func.count(StoryPhoto.id))) == 0
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_failed_commit_removes_the_files_already_written(narr_app, public_form, monkeypatch):
     database = db
     with narr_app.test_request_context("/"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from monitor import create_app
@@ -56,6 +57,7 @@ def test_minimum_fill_time_and_forged_stamp(narr_app, client, public_form):
     assert _count(narr_app) == 0
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_rate_limit_per_address_holds_across_app_instances(narr_app, client, public_form,
                                                            tmp_path):
     narr_app.config["NARRATIVES_MAX_PER_HOUR"] = 2
@@ -99,6 +101,7 @@ def test_receipt_is_shown_once_and_private_page_needs_the_token(narr_app, client
     assert client.post("/verhalen/mijn/verkeerd-token/intrekken").status_code == 404
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_malformed_input_gets_messages_not_errors(narr_app, client, public_form):
     for overrides in ({"wijk_id": ""}, {"wijk_id": "abc"}, {"wijk_id": "999999"},
                       {"buurt_id": "999999"}, {"quality_ids": ["x"]}, {"quality_ids": ["999999"]},

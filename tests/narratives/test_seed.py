@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -11,6 +12,7 @@ from monitor.narratives.models import Story, StoryPhoto, StoryStatus
 from monitor.narratives.seed import SITUATIONS, seed_demo_stories
 
 
+@pytest.mark.slow
 def test_seed_demo_stories_is_idempotent_and_indexed(app, client):
     from monitor.seed import seed_demo_users
 

@@ -58,6 +58,8 @@ def _get(port: int, path: str, **headers) -> int:
         return 0  # not listening yet
 
 
+@pytest.mark.slow
+@pytest.mark.real_db
 def test_tokens_in_paths_queries_and_referrers_are_scrubbed_from_the_access_log(gunicorn_with_access_log):
     port, access = gunicorn_with_access_log
     withdrawal, answer, upload, param = (secrets.token_urlsafe(32) for _ in range(4))

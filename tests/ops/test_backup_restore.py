@@ -9,6 +9,7 @@ import tarfile
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -17,6 +18,9 @@ from monitor.registry import add_after_restore, registry
 
 from ..conftest import BACKEND, login
 from .conftest import database_is_empty, table_rows, upload_files
+
+# Back-ups read the database file or pg_dump it: only committed rows are in them.
+pytestmark = [pytest.mark.real_db, pytest.mark.slow]
 
 
 def _backup(app, path: Path):
@@ -218,6 +222,10 @@ def test_backup_while_writes_go_on_is_a_consistent_snapshot(filled_app, make_tar
                         actor_label="schrijver", action="test.write", summary=str(len(written)),
                         created_at=sa.func.current_timestamp()).returning(AuditEvent.id)).scalar_one()
                 written.append(new_id)
+                # Leave the lock free for a moment: a writer that takes it back at once
+                # starves the back-up's own commit past SQLite's 5 s busy timeout
+                # ("database is locked").
+                stop.wait(0.002)
 
     thread = threading.Thread(target=writer)
     thread.start()

@@ -17,6 +17,9 @@ import pytest
 
 from ..conftest import BACKEND
 
+# gunicorn's workers are other processes on the database.
+pytestmark = [pytest.mark.real_db, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 TASK_LINE = "Start-up task rate-limits opruimen"

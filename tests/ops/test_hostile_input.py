@@ -355,6 +355,7 @@ def fuzz(session: Session, route: Route) -> None:
 SUBJECTS = [None, *Role]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", SUBJECTS, ids=["anoniem", *[r.value for r in Role]])
 def test_hostile_input_never_breaks_a_route(app, make_user, role):
     address = f"10.9.{SUBJECTS.index(role)}.1"

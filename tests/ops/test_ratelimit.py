@@ -63,6 +63,7 @@ def test_long_or_odd_keys_are_hashed_consistently(app):
     assert stored.startswith("sha256:") and len(stored) == 71 and count == 3
 
 
+@pytest.mark.real_db
 def test_a_count_survives_the_callers_rollback(app):
     with app.app_context():
         db.session.add(Wijk(name="Wordt teruggedraaid"))
@@ -110,6 +111,7 @@ def _worker(uri: str, instance: Path, hits: int) -> None:
         os._exit(code)  # leave the parent's inherited resources alone
 
 
+@pytest.mark.real_db
 def test_counts_are_exact_across_processes(app, tmp_path):
     """Four processes (like gunicorn workers) hit one key 15 times each: exactly 25 pass."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -39,6 +40,7 @@ def _failures(app) -> int:
             RateLimitCounter.bucket == THROTTLE_BUCKET)) or 0
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_link_throttle_is_shared_by_workers_and_always_ends(app, tmp_path):
     app.config.update(QIM_LINK_MAX_FAILURES=3, QIM_LINK_WINDOW_MINUTES=15)
     for i in range(3):
@@ -57,6 +59,7 @@ def test_link_throttle_is_shared_by_workers_and_always_ends(app, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.real_db
 def test_simultaneous_guesses_are_throttled_exactly(app):
     """Issue 12: the failures were counted, then recorded, per request, so guesses sent at
     the same moment all passed the check. Now exactly ``QIM_LINK_MAX_FAILURES`` are tried."""
@@ -82,6 +85,7 @@ def test_simultaneous_guesses_are_throttled_exactly(app):
     assert _failures(app) == 3
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_working_links_are_not_counted_as_failures(app, login_as, make_plan):
     """Many stakeholders behind one address (a community centre) are not throttled."""
     from .test_rounds_and_links import _make_links, _open_round

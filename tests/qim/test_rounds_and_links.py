@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -37,6 +38,7 @@ def _make_links(client, app, round_id: int, group: str, count: int = 3, days: in
     return tokens
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_full_story_six_steps_round_links_three_answers_results_and_refused_reuse(app, login_as):
     """The issue's first 'done when' item, through the routes only."""
     coordinator = login_as(Role.BUURTCOORDINATOR)
@@ -158,6 +160,7 @@ def test_revoked_link_is_refused_and_used_link_cannot_be_revoked(app, login_as, 
         assert links[1].revoked_at is None and links[1].spent
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_closed_round_refuses_links_and_entries(app, login_as, make_plan):
     plan_id = make_plan("Geuzenbuurt", 2026)
     client = login_as(Role.BUURTCOORDINATOR)
@@ -179,6 +182,7 @@ def test_closed_round_refuses_links_and_entries(app, login_as, make_plan):
     assert app.test_client().get(f"/qim/oordeel/{token}").status_code == 200
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_unknown_token_is_404_and_guessing_is_throttled(app, login_as, make_plan):
     app.config["QIM_LINK_MAX_FAILURES"] = 5
     guesser = app.test_client()
@@ -194,6 +198,7 @@ def test_unknown_token_is_404_and_guessing_is_throttled(app, login_as, make_plan
     assert other.status_code == 404
 
 
+@pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 def test_answer_needs_a_score_and_a_motivation_in_dutch(app, login_as, make_plan):
     plan_id = make_plan("Geuzenbuurt", 2026)
     client = login_as(Role.BUURTCOORDINATOR)

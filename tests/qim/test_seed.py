@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -42,6 +43,7 @@ def _wipe() -> None:
     db.session.commit()
 
 
+@pytest.mark.slow
 def test_seed_demo_holds_two_years_of_settled_plans_and_judgements(app, runner):
     this_year = date.today().year
     with app.app_context():

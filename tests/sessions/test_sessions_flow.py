@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -201,6 +202,7 @@ def test_annual_report_compiles_and_exports(app, login_as, figures, stories):
         "year": "2026", "subject": "onzin"}).status_code == 400
 
 
+@pytest.mark.slow
 def test_qim_judgements_appear_in_the_session(app, login_as, runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -45,7 +45,8 @@ from monitor.narratives.models import Story, StoryPhoto, StoryStatus
 
 from ..conftest import BACKEND, PASSWORD
 
-pytestmark = pytest.mark.soak
+# gunicorn workers on the database: committed data, long.
+pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.real_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
