@@ -12,7 +12,7 @@ from flask import Flask
 from .config import DEFAULTS, config_from_env, load_or_create_secret_key
 
 # Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
-# home-page tasks and demo data. Order is the order of the navigation; "monitor.sessions"
+# home-page tasks and demo data. Order is the order of the navigation; "monitor.meetings"
 # stays last: it assembles sections from the modules registered before it.
 FEATURES = (
     "monitor.auth",
@@ -23,7 +23,7 @@ FEATURES = (
     "monitor.outcomes",
     "monitor.narratives",
     "monitor.ops",
-    "monitor.sessions",
+    "monitor.meetings",
 )
 
 

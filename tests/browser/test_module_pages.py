@@ -36,7 +36,7 @@ def demo_server(database_uri, tmp_path_factory):
         from monitor.models import Organisation
         from monitor.outcomes.models import Client
         from monitor.qim.models import QimPlan
-        from monitor.sessions.models import MonitorSession
+        from monitor.meetings.models import MonitorSession
 
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
         ids = {

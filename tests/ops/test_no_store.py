@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor.models import Role
 
 from ..counts.test_api import bearer, create_token
-from ..sessions.test_sessions_flow import open_session
+from ..meetings.test_meetings_flow import open_session
 
 
 def test_exports_pdfs_and_api_answers_are_never_cached(app, login_as, client):

@@ -17,7 +17,7 @@ def may_view_session(user: User, obj: Any) -> bool:
     from .models import MonitorSession, SessionStatus
 
     if isinstance(obj, MonitorSession) and obj.status == SessionStatus.VOORBEREIDING:
-        return can(user, "sessions.prepare", obj)
+        return can(user, "meetings.prepare", obj)
     return True
 
 
@@ -26,9 +26,9 @@ def opens_sessions(user: User) -> bool:
     return user.role == Role.BUURTCOORDINATOR
 
 
-define("sessions.view", ALL_ROLES, "Uitgegeven monitorgesprekken en hun dossiers lezen (eigen wijk voor werkers en "
+define("meetings.view", ALL_ROLES, "Uitgegeven monitorgesprekken en hun dossiers lezen (eigen wijk voor werkers en "
        "coördinatoren; in voorbereiding alleen wie het voorbereidt)", check=may_view_session)
-define("sessions.prepare", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},
+define("meetings.prepare", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},
        "Een monitorgesprek voorbereiden, het dossier uitgeven en het verslag vastleggen", check=in_own_wijk)
 define("initiatives.view", ALL_ROLES, "Buurtinitiatieven bekijken")
 define("initiatives.manage", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR, Role.SOCIAAL_WERKER},

@@ -10,7 +10,7 @@ from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.models import Story
 
-from .test_sessions_flow import open_session
+from .test_meetings_flow import open_session
 
 
 def test_resident_hears_why_their_story_mattered_and_can_still_withdraw(app, narr_app, public_form, login_as):

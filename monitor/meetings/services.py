@@ -227,7 +227,7 @@ def missing_visible_to(user: Any, session: MonitorSession, sections) -> list[str
     """
     from ..permissions import can
 
-    if not can(user, "sessions.prepare", session):
+    if not can(user, "meetings.prepare", session):
         return []
     needs = {e.key: e.missing_permission for e in registry().dossier_sections if e.missing_permission}
     visible = []

@@ -33,8 +33,8 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_eraser(app, "sessions: copies of story titles", erase_story_copies)
-    add_nav(app, "Monitorgesprekken", "sessions.index", "sessions.view", 50)
+    add_eraser(app, "meetings: copies of story titles", erase_story_copies)
+    add_nav(app, "Monitorgesprekken", "meetings.index", "meetings.view", 50)
     add_dossier_section(app, 80, "initiatives", initiatives_section)
     add_dossier_section(app, 90, "actions", actions_section)
     add_dossier_section(app, 200, "stories", stories_section)
@@ -50,7 +50,7 @@ def home_section(user) -> HomeSection | None:
     from .permissions import opens_sessions
     from .services import open_actions_for, sessions_overview
 
-    if not can(user, "sessions.prepare"):
+    if not can(user, "meetings.prepare"):
         return None
     period = next_deadline(date.today())
     if period is None:
@@ -62,14 +62,14 @@ def home_section(user) -> HomeSection | None:
         if opens_sessions(user) or session is not None:
             if session is None:
                 tasks.append(HomeTask(f"Monitorgesprek {wijk.name} ({period.label}) voorbereiden",
-                                      url_for("sessions.index", jaar=period.year),
+                                      url_for("meetings.index", jaar=period.year),
                                       "Nog niet aangemaakt.", "warning"))
             elif session.status == SessionStatus.VOORBEREIDING:
                 tasks.append(HomeTask(f"Dossier {wijk.name} ({period.label}) uitgeven",
-                                      url_for("sessions.prepare", session_id=session.id),
+                                      url_for("meetings.prepare", session_id=session.id),
                                       "Het gesprek is in voorbereiding."))
         overdue = [a for a in open_actions_for(wijk.id, period) if a.due_on and a.due_on < date.today()]
         if overdue:
             tasks.append(HomeTask(f"{len(overdue)} verlopen actie(s) in {wijk.name}",
-                                  url_for("sessions.index", jaar=period.year), urgency="error"))
+                                  url_for("meetings.index", jaar=period.year), urgency="error"))
     return HomeSection("Monitorgesprekken", tasks, "Alle gesprekken van deze periode zijn voorbereid.", order=50)

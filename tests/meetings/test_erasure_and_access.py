@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Role
-from monitor.sessions.models import AnnualReport, Dossier, SessionStory
+from monitor.meetings.models import AnnualReport, Dossier, SessionStory
 
 from ..narratives.conftest import make_story  # noqa: F401  (fixture)
 from .conftest import pdf_text, wijk_id
-from .test_sessions_flow import open_session
+from .test_meetings_flow import open_session
 
 
 def _stored_copies(app) -> str:

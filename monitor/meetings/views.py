@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import SessionStatus
 
-bp = Blueprint("sessions", __name__, url_prefix="/monitorgesprekken")
+bp = Blueprint("meetings", __name__, url_prefix="/monitorgesprekken")
 
 
 
@@ -43,7 +43,7 @@ def _scoped_wijken() -> list[Wijk]:
 
 
 @bp.route("/")
-@requires("sessions.view")
+@requires("meetings.view")
 def index():
     """All sessions of a year: wijk × period, with their status."""
     year = arg_int("jaar", date.today().year, minimum=2000, maximum=2100)
@@ -51,12 +51,12 @@ def index():
     form = NewSessionForm()
     form.wijk_id.choices = [(w.id, w.name) for w in wijken]
     form.period_id.choices = [(p.id, p.label) for p in all_periods() if abs(p.year - year) <= 1]
-    return render_template("sessions/index.html", year=year, wijken=wijken, periods=periods,
+    return render_template("meetings/index.html", year=year, wijken=wijken, periods=periods,
                            cells=cells, form=form)
 
 
 @bp.route("/nieuw", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def create():
     """Open (or find) the session of a wijk in a period."""
     form = NewSessionForm()
@@ -64,12 +64,12 @@ def create():
     form.period_id.choices = [(p.id, p.label) for p in all_periods()]
     if not form.validate_on_submit():
         flash("Kies een wijk en een periode.", "error")
-        return redirect(url_for("sessions.index"))
+        return redirect(url_for("meetings.index"))
     wijk = get_or_404(Wijk, form.wijk_id.data)
-    require_object("sessions.prepare", wijk)
+    require_object("meetings.prepare", wijk)
     period = get_or_404(Period, form.period_id.data)
     session = services.open_session(wijk, period, current_user)
-    return redirect(url_for("sessions.prepare", session_id=session.id))
+    return redirect(url_for("meetings.prepare", session_id=session.id))
 
 
 def _load(session_id: int, permission: str):
@@ -88,7 +88,7 @@ def _story_form(session) -> StoryChoiceForm:
 
 
 def _render_prepare(session, form, status=200):
-    may_prepare = can(current_user, "sessions.prepare", session)
+    may_prepare = can(current_user, "meetings.prepare", session)
     if session.status == SessionStatus.GEHOUDEN and session.current_dossier:
         # After the meeting the page shows what was discussed: the issued figures.
         sections = [Section.from_dict(s) for s in
@@ -97,7 +97,7 @@ def _render_prepare(session, form, status=200):
         sections = services.sections_for(session, include_hidden=may_prepare)
     hidden = session.hidden_sections or []
     return render_template(
-        "sessions/prepare.html", session=session, form=form, may_prepare=may_prepare,
+        "meetings/prepare.html", meeting=session, form=form, may_prepare=may_prepare,
         sections=sections,
         missing=services.missing_visible_to(current_user, session, [s for s in sections if s.key not in hidden]),
         unavailable=services.unavailable_stories(s.story_id for s in session.stories),
@@ -108,18 +108,18 @@ def _render_prepare(session, form, status=200):
 
 
 @bp.route("/<int:session_id>")
-@requires("sessions.view")
+@requires("meetings.view")
 def prepare(session_id: int):
     """The session page: details, participants, assembled sections, story, dossier."""
-    session = _load(session_id, "sessions.view")
+    session = _load(session_id, "meetings.view")
     return _render_prepare(session, SessionDetailsForm(obj=session))
 
 
 @bp.route("/<int:session_id>", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def details(session_id: int):
     """Save date, place, facilitator, introduction and questions."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     form = SessionDetailsForm()
     if form.validate_on_submit():
         try:
@@ -131,15 +131,15 @@ def details(session_id: int):
             show_error(form, err)
         else:
             flash("Gegevens van het gesprek opgeslagen.", "ok")
-            return redirect(url_for("sessions.prepare", session_id=session.id))
+            return redirect(url_for("meetings.prepare", session_id=session.id))
     return _render_prepare(session, form, 400)
 
 
 @bp.route("/<int:session_id>/deelnemers", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def participant_add(session_id: int):
     """Invite a participant."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     form = ParticipantForm(prefix="p")
     if form.validate_on_submit():
         try:
@@ -151,42 +151,42 @@ def participant_add(session_id: int):
             flash(f"{form.name.data} is toegevoegd aan de genodigden.", "ok")
     else:
         flash("Vul de naam van de deelnemer in.", "error")
-    return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#deelnemers")
 
 
 @bp.route("/<int:session_id>/deelnemers/<int:participant_id>/verwijderen", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def participant_remove(session_id: int, participant_id: int):
     """Remove a participant."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     try:
         services.remove_participant(session, participant_id)
     except DomainError as err:
         flash(err.message, "error")
     else:
         flash("Deelnemer verwijderd.", "ok")
-    return redirect(url_for("sessions.prepare", session_id=session.id) + "#deelnemers")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#deelnemers")
 
 
 @bp.route("/<int:session_id>/secties/<key>/<any(pin, hide, reset):action>", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def section_display(session_id: int, key: str, action: str):
     """Pin, hide or reset a section."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     if len(key) > 40:
         abort(404)
     try:
         services.set_section_display(session, key, action)
     except DomainError as err:
         flash(err.message, "error")
-    return redirect(url_for("sessions.prepare", session_id=session.id) + "#onderdelen")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#onderdelen")
 
 
 @bp.route("/<int:session_id>/verhalen", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def story_add(session_id: int):
     """Choose a story for part two."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     form = _story_form(session)
     if form.validate_on_submit():
         try:
@@ -197,33 +197,33 @@ def story_add(session_id: int):
             flash("Het verhaal is gekozen voor deel 2.", "ok")
     else:
         flash("Kies een gepubliceerd verhaal uit deze wijk.", "error")
-    return redirect(url_for("sessions.prepare", session_id=session.id) + "#verhaal")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#verhaal")
 
 
 @bp.route("/<int:session_id>/verhalen/<int:chosen_id>/verwijderen", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def story_remove(session_id: int, chosen_id: int):
     """Remove a chosen story."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     try:
         services.remove_story(session, chosen_id)
     except DomainError as err:
         flash(err.message, "error")
-    return redirect(url_for("sessions.prepare", session_id=session.id) + "#verhaal")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#verhaal")
 
 
 @bp.route("/<int:session_id>/dossier", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def dossier_issue(session_id: int):
     """Freeze the figures and issue the dossier."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     try:
         dossier = services.issue_dossier(session, current_user)
     except DomainError as err:
         flash(err.message, "error")
-        return redirect(url_for("sessions.prepare", session_id=session.id))
+        return redirect(url_for("meetings.prepare", session_id=session.id))
     flash(f"Dossier versie {dossier.version} is uitgegeven; de cijfers liggen nu vast.", "ok")
-    return redirect(url_for("sessions.dossier", session_id=session.id))
+    return redirect(url_for("meetings.dossier", session_id=session.id))
 
 
 def _dossier_or_404(session, version):
@@ -235,21 +235,21 @@ def _dossier_or_404(session, version):
 
 @bp.route("/<int:session_id>/dossier")
 @bp.route("/<int:session_id>/dossier/v<int:version>")
-@requires("sessions.view")
+@requires("meetings.view")
 def dossier(session_id: int, version: int | None = None):
     """The issued dossier, printable."""
-    session = _load(session_id, "sessions.view")
+    session = _load(session_id, "meetings.view")
     issued = _dossier_or_404(session, version)
-    return render_template("sessions/dossier.html", session=session, dossier=issued,
+    return render_template("meetings/dossier.html", meeting=session, dossier=issued,
                            data=services.dossier_for(current_user, issued))
 
 
 @bp.route("/<int:session_id>/dossier.pdf")
 @bp.route("/<int:session_id>/dossier/v<int:version>.pdf")
-@requires("sessions.view")
+@requires("meetings.view")
 def dossier_pdf(session_id: int, version: int | None = None):
     """The issued dossier as PDF."""
-    session = _load(session_id, "sessions.view")
+    session = _load(session_id, "meetings.view")
     issued = _dossier_or_404(session, version)
     pdf = export.dossier_pdf(services.dossier_for(current_user, issued), issued.version,
                              format_datetime(issued.issued_at))
@@ -263,10 +263,10 @@ def _ascii(name: str) -> str:
 
 
 @bp.route("/<int:session_id>/verslag", methods=["GET", "POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def minutes(session_id: int):
     """Record the minutes after the meeting."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     form = MinutesForm(obj=session)
     form.present_ids.choices = [(p.id, f"{p.name} ({p.kind.label})") for p in session.participants]
     form.most_significant_story_id.choices = [(None, "— geen —")] + [
@@ -291,17 +291,17 @@ def minutes(session_id: int):
             show_error(form, err)
         else:
             flash("Het verslag is opgeslagen.", "ok")
-            return redirect(url_for("sessions.prepare", session_id=session.id))
-    return render_template("sessions/minutes.html", session=session, form=form, qualities=qualities,
+            return redirect(url_for("meetings.prepare", session_id=session.id))
+    return render_template("meetings/minutes.html", meeting=session, form=form, qualities=qualities,
                            conclusions=conclusions, action_form=ActionForm(prefix="a")), (
         400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:session_id>/acties", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def action_add(session_id: int):
     """Agree an action."""
-    session = _load(session_id, "sessions.prepare")
+    session = _load(session_id, "meetings.prepare")
     form = ActionForm(prefix="a")
     if form.validate_on_submit():
         services.add_action(session, description=form.description.data, owner=form.owner.data,
@@ -309,15 +309,15 @@ def action_add(session_id: int):
         flash("Actie toegevoegd.", "ok")
     else:
         flash("Vul de actie en de eigenaar in (en een geldige datum).", "error")
-    return redirect(url_for("sessions.minutes", session_id=session.id) + "#acties")
+    return redirect(url_for("meetings.minutes", session_id=session.id) + "#acties")
 
 
 @bp.route("/acties/<int:action_id>/afgerond", methods=["POST"])
-@requires("sessions.prepare")
+@requires("meetings.prepare")
 def action_done(action_id: int):
     """Mark an action done (also from a later session's page)."""
     action = services.get_action_or_404(action_id)
-    require_object("sessions.prepare", action.session)
+    require_object("meetings.prepare", action.session)
     form = ActionDoneForm(prefix="d")
     if form.validate_on_submit():
         services.complete_action(action, form.done_on.data, form.follow_up.data or "")
@@ -325,7 +325,7 @@ def action_done(action_id: int):
     else:
         flash("Vul een geldige datum van afronding in.", "error")
     back = arg_int("terug", source=request.form, minimum=1) or action.session_id
-    return redirect(url_for("sessions.prepare", session_id=back) + "#acties")
+    return redirect(url_for("meetings.prepare", session_id=back) + "#acties")
 
 
 # --- initiatives ---------------------------------------------------------------------
@@ -335,7 +335,7 @@ def action_done(action_id: int):
 def initiatives():
     """The register of buurtinitiatieven."""
     wijk_id = arg_int("wijk", minimum=1)
-    return render_template("sessions/initiatives.html",
+    return render_template("meetings/initiatives.html",
                            initiatives=services.list_initiatives(None, wijk_id),
                            wijken=list_wijken(),
                            wijk_id=wijk_id)
@@ -377,8 +377,8 @@ def initiative_edit(initiative_id: int | None):
             show_error(form, err)
         else:
             flash("Initiatief opgeslagen.", "ok")
-            return redirect(url_for("sessions.initiatives"))
-    return render_template("sessions/initiative_form.html", form=form, initiative=initiative), (
+            return redirect(url_for("meetings.initiatives"))
+    return render_template("meetings/initiative_form.html", form=form, initiative=initiative), (
         400 if request.method == "POST" else 200)
 
 
@@ -398,7 +398,7 @@ def _report_form() -> ReportForm:
 @requires("reports.view")
 def reports():
     """The annual reports; accounthouders start new ones here."""
-    return render_template("sessions/reports.html", reports=services.list_reports(), form=_report_form())
+    return render_template("meetings/reports.html", reports=services.list_reports(), form=_report_form())
 
 
 @bp.route("/jaarrapportages", methods=["POST"])
@@ -413,8 +413,8 @@ def report_create():
         except (DomainError, ValueError):
             form.subject.errors = list(form.subject.errors) + ["Kies een bestaande wijk of organisatie."]
         else:
-            return redirect(url_for("sessions.report", report_id=annual.id))
-    return render_template("sessions/reports.html", reports=services.list_reports(), form=form), 400
+            return redirect(url_for("meetings.report", report_id=annual.id))
+    return render_template("meetings/reports.html", reports=services.list_reports(), form=form), 400
 
 
 @bp.route("/jaarrapportages/<int:report_id>")
@@ -422,7 +422,7 @@ def report_create():
 def report(report_id: int):
     """Read an annual report (accounthouders also edit and compile it here)."""
     annual = services.get_report_or_404(report_id)
-    return render_template("sessions/report.html", report=annual, form=ReportTextForm(obj=annual),
+    return render_template("meetings/report.html", report=annual, form=ReportTextForm(obj=annual),
                            data=services.redact_compiled(annual.compiled) if annual.compiled else None)
 
 
@@ -439,9 +439,9 @@ def report_save(report_id: int):
             flash("De jaarrapportage is opnieuw samengesteld uit de dossiers en verslagen.", "ok")
         else:
             flash("Tekst opgeslagen.", "ok")
-        return redirect(url_for("sessions.report", report_id=annual.id))
+        return redirect(url_for("meetings.report", report_id=annual.id))
     data = services.redact_compiled(annual.compiled) if annual.compiled else None
-    return render_template("sessions/report.html", report=annual, form=form, data=data), 400
+    return render_template("meetings/report.html", report=annual, form=form, data=data), 400
 
 
 def _compiled_or_404(annual):

@@ -6,7 +6,7 @@ from datetime import date
 
 from monitor.models import Role
 
-from .test_sessions_flow import open_session
+from .test_meetings_flow import open_session
 
 
 def test_ladder_outcomes_against_target_in_the_session(app, login_as, make_client, make_trajectory):

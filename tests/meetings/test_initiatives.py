@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Buurt, Role
-from monitor.sessions.models import Initiative
+from monitor.meetings.models import Initiative
 
 
 def buurt_id(app, name):
@@ -52,7 +52,7 @@ def test_initiatives_of_the_period_appear_in_the_session(app, login_as):
         coordinator.post("/monitorgesprekken/initiatieven/nieuw", data={
             "buurt_id": buurt_id(app, "Electrobuurt"), "title": title, "started_on": start, "ended_on": end,
             "status": "actief", "supported_by_id": "None"})
-    from .test_sessions_flow import open_session
+    from .test_meetings_flow import open_session
 
     session_id = open_session(coordinator, app, year=2026, tertial=1)
     html = coordinator.get(f"/monitorgesprekken/{session_id}").get_data(as_text=True)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import AuditEvent, Role
-from monitor.sessions.models import Dossier, MonitorSession, SessionAction
+from monitor.meetings.models import Dossier, MonitorSession, SessionAction
 
 from .conftest import docx_text, pdf_text, period_id, wijk_id
 
