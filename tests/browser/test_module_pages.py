@@ -33,10 +33,10 @@ def demo_server(database_uri, tmp_path_factory):
     assert result.exit_code == 0, result.output
     passwords = dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
     with app.app_context():
+        from monitor.meetings.models import MonitorSession
         from monitor.models import Organisation
         from monitor.outcomes.models import Client
         from monitor.qim.models import QimPlan
-        from monitor.meetings.models import MonitorSession
 
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
         ids = {

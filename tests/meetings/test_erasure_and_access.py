@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from monitor.extensions import db
-from monitor.models import Role
 from monitor.meetings.models import AnnualReport, Dossier, SessionStory
+from monitor.models import Role
 
 from ..narratives.conftest import make_story  # noqa: F401  (fixture)
 from .conftest import pdf_text, wijk_id

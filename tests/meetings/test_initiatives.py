@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from monitor.extensions import db
-from monitor.models import Buurt, Role
 from monitor.meetings.models import Initiative
+from monitor.models import Buurt, Role
 
 
 def buurt_id(app, name):

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
-from monitor.models import AuditEvent, Role
 from monitor.meetings.models import Dossier, MonitorSession, SessionAction
+from monitor.models import AuditEvent, Role
 
 from .conftest import docx_text, pdf_text, period_id, wijk_id
 
