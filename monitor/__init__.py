@@ -18,6 +18,7 @@ FEATURES = (
     "monitor.auth",
     "monitor.main",
     "monitor.admin",
+    "monitor.notifications",
     "monitor.qim",
     "monitor.counts",
     "monitor.outcomes",

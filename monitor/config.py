@@ -80,6 +80,12 @@ def config_from_env(instance_path: str) -> dict:
         # browsers where the account signed in before: see monitor/auth/services.py).
         "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("MONITOR_LOGIN_ACCOUNT_MAX_FAILURES", "20")),
         "LOGIN_KNOWN_DEVICE_DAYS": int(env.get("MONITOR_LOGIN_KNOWN_DEVICE_DAYS", "90")),
+        # Outgoing mail: smtp://host:port, smtp+starttls://user:pass@host:587, smtps://...;
+        # empty: messages are written to instance/outbox/ (see monitor/mail.py).
+        "MAIL_URL": env.get("MONITOR_MAIL_URL", "").strip(),
+        "MAIL_FROM": env.get("MONITOR_MAIL_FROM", "Tellen & Vertellen <noreply@tellenenvertellen.localhost>"),
+        # The installation's public address, for links in messages made without a request.
+        "BASE_URL": env.get("MONITOR_BASE_URL", "http://127.0.0.1:5000"),
         # Roles that must sign in with a second factor (TOTP); others may choose to.
         "MFA_REQUIRED_ROLES": frozenset(
             r.strip() for r in env.get("MONITOR_MFA_REQUIRED_ROLES", "admin,accounthouder").split(",")

@@ -186,11 +186,16 @@ class AfterRestore:
 
 @dataclass
 class NotificationKind:
-    """A kind of notification a module may send (for the notification centre to come)."""
+    """A kind of notification a module sends through :func:`monitor.notifications.notify`.
+
+    ``label`` names it on the preferences page; ``required`` kinds (an invitation, a
+    password reset) are mailed whatever the preference, and carry no unsubscribe link.
+    """
 
     key: str
     label: str
     description: str = ""
+    required: bool = False
 
 
 # --- the registry --------------------------------------------------------------------
@@ -306,5 +311,5 @@ def add_after_restore(app: Flask, name: str, func: Callable[[], str | None], ord
 
 
 def add_notification_kind(app: Flask, kind: NotificationKind) -> None:
-    """Declare a kind of notification a module sends (none yet)."""
+    """Declare a kind of notification a module sends (see :mod:`monitor.notifications`)."""
     registry(app).notification_kinds[kind.key] = kind

@@ -1,0 +1,90 @@
+"""A real SMTP server on the loopback for tests (aiosmtpd), and reading what arrived."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Received:
+    envelope_from: str
+    envelope_to: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        return part.get_content() if part else ""
+
+    def attachments(self) -> dict[str, bytes]:
+        return {p.get_filename(): p.get_content() if p.get_content_maintype() != "text"
+                else p.get_content().encode() for p in self.message.iter_attachments()}
+
+
+@dataclass
+class Handler:
+    received: list[Received] = field(default_factory=list)
+    fail_with: str | None = None  # e.g. "451 4.3.0 Probeer het later" to refuse every message
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.fail_with:
+            return self.fail_with
+        message = email.message_from_bytes(envelope.original_content or envelope.content,
+                                           policy=email.policy.default)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+class SmtpServer:
+    """``with SmtpServer() as smtp: ... smtp.url ... smtp.received``"""
+
+    def __init__(self) -> None:
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if address in r.envelope_to]
+
+    def refuse(self, reply: str | None = "451 4.3.0 Tijdelijk niet beschikbaar") -> None:
+        self.handler.fail_with = reply
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def __enter__(self) -> SmtpServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
