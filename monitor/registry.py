@@ -165,10 +165,12 @@ class StartupTask:
 
 @dataclass
 class Job:
-    """A periodic job: ``func()`` every ``every`` (for the job worker; nothing runs it yet)."""
+    """A periodic job: ``func(now)`` every ``every``, run by the job worker and by
+    ``flask jobs run-due [--now]``; in an app context; returns an optional Dutch summary.
+    It must be idempotent (notifications are, per occasion) and safe to run twice."""
 
     name: str
-    func: Callable[[], str | None]
+    func: Callable[[Any], str | None]
     every: timedelta
 
 
@@ -294,8 +296,8 @@ def startup_tasks(app: Flask) -> list[StartupTask]:
     return list(registry(app).startup_tasks)
 
 
-def add_job(app: Flask, name: str, func: Callable[[], str | None], every: timedelta) -> None:
-    """Register a periodic job ``func()`` to run every ``every`` (idempotent by name)."""
+def add_job(app: Flask, name: str, func: Callable[[Any], str | None], every: timedelta) -> None:
+    """Register a periodic job ``func(now: datetime)`` to run every ``every`` (idempotent by name)."""
     registry(app).jobs[name] = Job(name, func, every)
 
 
