@@ -56,13 +56,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from . import aggregates, http_load, photo, public_form, search_engine
-    from .common import PG_DEFAULT, Report, build_app, dispose, reset_schema
+    from .common import PG_DEFAULT, DatabaseUnavailable, Report, build_app, dispose, ensure_database, reset_schema
     from .generate import SIZES, generate
 
     only = {b.strip() for b in args.only.split(",") if b.strip()}
     dbs = [d.strip() for d in args.db.split(",") if d.strip()]
     size = SIZES[args.size]
     report = Report()
+    failed: list[str] = []
     started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="tv-bench-")
     print(f"Tellen & Vertellen benchmark, grootte {size.name}: {size.stories} verhalen, "
@@ -78,6 +79,13 @@ def main(argv: list[str] | None = None) -> None:
             os.makedirs(instance, exist_ok=True)
             if name == "postgresql":
                 url = args.pg_url or PG_DEFAULT
+                try:
+                    ensure_database(url)
+                except DatabaseUnavailable as exc:
+                    print(f"[postgresql] overgeslagen: {exc}", flush=True)
+                    report.note(f"[postgresql] niet gemeten: {exc}")
+                    failed.append("postgresql")
+                    continue
                 reset_schema(url)
             else:
                 url = f"sqlite:///{instance}/bench.sqlite"
@@ -123,6 +131,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Werkmap bewaard: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if failed:
+        sys.exit(f"Niet gemeten: {', '.join(failed)} (zie boven).")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,35 @@ def build_app(url: str | None, instance: str):
     return create_app(config)
 
 
+class DatabaseUnavailable(Exception):
+    """The PostgreSQL server of the bench cannot be reached or the database not made."""
+
+
+def ensure_database(url: str) -> None:
+    """Create the bench database when it does not exist yet (``make bench`` on a fresh machine).
+
+    :raise DatabaseUnavailable: with a one-line explanation, when the server cannot be
+        reached or refuses to create it.
+    """
+    target = sa.engine.make_url(sqlalchemy_url(url))
+    name = target.database
+    admin = target.set(database="postgres")
+    try:
+        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                print(f"Database {name} aangemaakt op {target.host}:{target.port or 5432}.")
+        engine.dispose()
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise DatabaseUnavailable(
+            f"PostgreSQL-database {name} op {target.host}:{target.port or 5432} niet bereikbaar of niet "
+            f"aan te maken ({reason}). Geef een andere op met BENCH_DATABASE_URL of --pg-url, of sla "
+            f"PostgreSQL over met --db sqlite.") from exc
+
+
 def reset_schema(url: str) -> None:
     """Drop and recreate the public schema of a PostgreSQL bench database."""
     engine = sa.create_engine(sqlalchemy_url(url))
