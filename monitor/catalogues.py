@@ -29,6 +29,8 @@ class SocietalGoal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<SocietalGoal {self.code}>"
@@ -53,7 +55,8 @@ class Quality(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     buurt: Mapped[Buurt | None] = relationship()
-    goals: Mapped[list[SocietalGoal]] = relationship(secondary=quality_goals, order_by="SocietalGoal.code")
+    goals: Mapped[list[SocietalGoal]] = relationship(
+        secondary=quality_goals, order_by=[SocietalGoal.position, SocietalGoal.code])
 
     def __repr__(self) -> str:
         return f"<Quality {self.code} {self.name!r}>"
@@ -90,7 +93,8 @@ def seed_catalogue() -> list[Quality]:
     goals = {g.code: g for g in db.session.scalars(sa.select(SocietalGoal))}
     for row in rows:
         if row["kind"] == "doel" and row["code"] not in goals:
-            goals[row["code"]] = SocietalGoal(code=row["code"], name=row["name"])
+            goals[row["code"]] = SocietalGoal(code=row["code"], name=row["name"],
+                                              position=len(goals) + 1)
             db.session.add(goals[row["code"]])
     qualities = {q.code: q for q in db.session.scalars(sa.select(Quality))}
     position = 0
@@ -114,4 +118,12 @@ def city_qualities(active_only: bool = True) -> list[Quality]:
     query = sa.select(Quality).where(Quality.buurt_id.is_(None)).order_by(Quality.position, Quality.code)
     if active_only:
         query = query.where(Quality.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def city_goals(active_only: bool = False) -> list[SocietalGoal]:
+    """The maatschappelijke doelen in catalogue order."""
+    query = sa.select(SocietalGoal).order_by(SocietalGoal.position, SocietalGoal.code)
+    if active_only:
+        query = query.where(SocietalGoal.active.is_(True))
     return list(db.session.scalars(query))

@@ -5,6 +5,7 @@ Every contribution point is a typed ``add_...`` function a module calls in its
 :func:`registry`. Nothing else is passed between modules through ``app.extensions``.
 
 - navigation (:func:`add_nav`) and home-page tasks (:func:`add_home_section`),
+- the beheerder's set-up checklist (:func:`add_setup_check`, :class:`SetupCheck`),
 - demo data (:func:`add_demo_seeder`),
 - monitorgesprek dossier sections (:func:`add_dossier_section`) and annual-report
   sections (:func:`add_annual_section`), both built from :class:`Section` / :class:`Table`,
@@ -55,6 +56,33 @@ class HomeSection:
     tasks: list[HomeTask]
     empty_text: str = "Er is niets dat op u wacht."
     order: int = 100
+
+
+@dataclass
+class SetupCheck:
+    """One item of the beheerder's set-up checklist: what a module needs before it works.
+
+    ``missing`` says in Dutch what is still lacking (empty when the item is ready); ``url``
+    is the page that fixes it.
+    """
+
+    title: str
+    missing: list[str] = field(default_factory=list)
+    url: str | None = None
+    done_text: str = ""
+
+    @property
+    def done(self) -> bool:
+        return not self.missing
+
+
+@dataclass(order=True)
+class SetupChecks:
+    """``producer() -> list[SetupCheck]``: a module's set-up checks, under ``module``."""
+
+    order: int
+    module: str = field(compare=False)
+    producer: Callable[[], list[SetupCheck]] = field(compare=False)
 
 
 # --- dossier and annual-report sections ------------------------------------------------
@@ -207,6 +235,7 @@ class NotificationKind:
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     home: list[Callable[[Any], HomeSection | None]] = field(default_factory=list)
+    setup_checks: list[SetupChecks] = field(default_factory=list)
     seeders: list[tuple[int, str, Callable[[Callable[[str], None]], None]]] = field(
         default_factory=list
     )
@@ -235,6 +264,18 @@ def add_nav(app: Flask, label: str, endpoint: str, permission: str, order: int) 
 def add_home_section(app: Flask, producer: Callable[[Any], HomeSection | None]) -> None:
     """Register ``producer(user) -> HomeSection | None`` for the home page."""
     registry(app).home.append(producer)
+
+
+def add_setup_check(app: Flask, order: int, module: str,
+                    producer: Callable[[], list[SetupCheck]]) -> None:
+    """Register ``producer() -> list[SetupCheck]``: what ``module`` needs before it works.
+
+    It runs in a request (it may call ``url_for``) for the beheerder's start page and the
+    set-up checklist; lower ``order`` first; a second registration of ``module`` replaces the first.
+    """
+    entries = registry(app).setup_checks
+    entries[:] = [e for e in entries if e.module != module] + [SetupChecks(order, module, producer)]
+    entries.sort()
 
 
 def add_demo_seeder(

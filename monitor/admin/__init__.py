@@ -1,12 +1,16 @@
-"""Administration: users, organisations, wijken, buurten, periods and the audit log."""
+"""Administration: users, organisations, wijken, buurten, periods, the quality catalogue
+and the audit log."""
 
 from flask import Flask
 
-from ..registry import add_nav
+from ..registry import add_nav, add_setup_check
+from . import catalogue_views  # noqa: F401  (its routes are on the admin blueprint)
+from .setup import setup_checks
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register the admin blueprint and its navigation entry."""
+    """Register the admin blueprint, its navigation entry and the foundation's set-up checks."""
     app.register_blueprint(bp)
     add_nav(app, "Beheer", "admin.index", "admin.manage", 90)
+    add_setup_check(app, 10, "Basis", setup_checks)

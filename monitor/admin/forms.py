@@ -9,9 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..forms import BaseForm, MultiCheckboxField, optional_int
+from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlRadioField, optional_int
 from ..models import ROLE_LABELS, OrganisationKind, Role
 
 
@@ -67,3 +67,42 @@ class PeriodForm(BaseForm):
     deadline = DateField("Deadline opgave", validators=[DataRequired("Vul een geldige datum in (dd-mm-jjjj).")])
     lock_date = DateField("Datum vergrendeling", validators=[Optional()],
                           description="Na deze datum kunnen goedgekeurde opgaven niet meer worden heropend zonder reden.")
+
+
+class PeriodYearForm(BaseForm):
+    """A year's three tertials from a rule; the preview shows the dates before saving."""
+
+    year = NlIntegerField("Jaar", validators=[DataRequired("Vul een jaar in."),
+                                              NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
+    mode = NlRadioField("Deadline van de opgave", default="vast", choices=[
+        ("vast", "Een vaste dag in de maand van het monitorgesprek (mei, september, december)"),
+        ("na_einde", "Een aantal dagen na het einde van de periode"),
+    ])
+    day = NlIntegerField("Dag van de maand", default=15,
+                         validators=[Optional(), NumberRange(1, 31, "Kies een dag tussen 1 en 31.")],
+                         description="Bij een vaste dag: 15 betekent 15 mei, 15 september en 15 december.")
+    days_after_end = NlIntegerField(
+        "Dagen na het einde van de periode", default=14,
+        validators=[Optional(), NumberRange(0, 120, "Kies tussen 0 en 120 dagen.")],
+        description="Bij 'na het einde': 14 betekent 14 mei, 14 september en 14 januari.")
+    lock_days = NlIntegerField(
+        "Vergrendeling: dagen na de deadline", default=42,
+        validators=[InputRequired("Vul een aantal dagen in (0 of meer)."),
+                    NumberRange(0, 365, "Kies tussen 0 en 365 dagen.")],
+        description="Daarna kunnen goedgekeurde opgaven niet meer worden heropend zonder reden.")
+
+
+class QualityForm(BaseForm):
+    code = StringField("Code", validators=[DataRequired("Vul een code in."), Length(max=20)],
+                       description="Kort en blijvend, bijvoorbeeld K8. Een code die al gebruikt is, "
+                                   "verandert niet meer.")
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    description = TextAreaField("Wat is goed", validators=[Optional(), Length(max=2000)])
+    goal_ids = MultiCheckboxField("Maatschappelijke doelen die zij dient", coerce=int,
+                                  description="Een kwaliteit is een essentie van een of meer doelen.")
+
+
+class GoalForm(BaseForm):
+    code = StringField("Code", validators=[DataRequired("Vul een code in."), Length(max=10)],
+                       description="Kort en blijvend, bijvoorbeeld D6.")
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,17 +11,14 @@ from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import form_status, get_or_404
-from ..models import Buurt, Organisation, Period, User, Wijk
-from ..periods import all_periods
+from ..models import Buurt, Organisation, Period, Role, User, Wijk
+from ..periods import DeadlineRule, all_periods
 from ..permissions import requires
+from . import periods as period_services
 from . import services
-from .forms import BuurtForm, OrganisationForm, PeriodForm, UserForm, WijkForm
+from .forms import BuurtForm, OrganisationForm, PeriodForm, PeriodYearForm, UserForm, WijkForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
-
-
-
-
 
 
 @bp.route("/")
@@ -44,6 +43,13 @@ def _user_form(user: User | None = None) -> UserForm:
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.wijk_ids.data = [w.id for w in user.wijken]
+    elif user is None and request.method == "GET":
+        # The set-up checklist links here with the role (and organisation) it misses.
+        if request.args.get("rol") in {r.value for r in Role}:
+            form.role.data = request.args["rol"]
+        org_id = request.args.get("organisatie", type=int)
+        if any(value == org_id for value, _ in form.organisation_id.choices):
+            form.organisation_id.data = org_id
     return form
 
 
@@ -248,6 +254,35 @@ def toggle_active(kind: str, object_id: int):
 def periods():
     """List periods with their deadlines."""
     return render_template("admin/periods.html", periods=all_periods())
+
+
+@bp.route("/perioden/nieuw", methods=["GET", "POST"])
+@requires("admin.manage")
+def period_new():
+    """A year's three tertials from a deadline rule: first a preview, then saved."""
+    form = PeriodYearForm()
+    if request.method == "GET":
+        year = request.args.get("jaar", type=int)
+        form.year.data = year if year and 2000 <= year <= 2100 else period_services.suggested_year(date.today())
+    preview = None
+    if form.validate_on_submit():
+        rule = DeadlineRule(mode=form.mode.data, day=form.day.data or 15,
+                            days_after_end=form.days_after_end.data if form.days_after_end.data is not None else 14,
+                            lock_days=form.lock_days.data)
+        try:
+            if request.form.get("action") == "save":
+                created = period_services.create_year(form.year.data, rule, current_user)
+            else:
+                preview = period_services.plan_year(form.year.data, rule)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            if preview is None:
+                flash(f"{len(created)} perioden van {form.year.data} aangemaakt: "
+                      + ", ".join(p.label for p in created) + ".", "ok")
+                return redirect(url_for("admin.periods"))
+            return render_template("admin/period_new.html", form=form, preview=preview)
+    return render_template("admin/period_new.html", form=form, preview=None), form_status()
 
 
 @bp.route("/perioden/<int:period_id>", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from ..registry import add_demo_seeder, add_home_section, add_nav
+from ..registry import add_demo_seeder, add_home_section, add_nav, add_setup_check
 
 if TYPE_CHECKING:
     from ..models import Period
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     from .api import bp as api_bp
     from .home import approval_section, returns_section
     from .seed import seed_demo_returns
+    from .setup import setup_checks
     from .views import bp
 
     app.register_blueprint(bp)
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, returns_section)
     add_home_section(app, approval_section)
     add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
+    add_setup_check(app, 20, "Tellen", setup_checks)
     dossier.register(app)
     app.cli.add_command(lock_command)
 

@@ -1,17 +1,15 @@
-"""Home-page sections of the foundation: the cycle's next deadline, set-up gaps."""
+"""Home-page sections of the foundation: the cycle's next deadline, the set-up checklist."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import url_for
 
-from ..extensions import db
 from ..models import User
 from ..periods import next_deadline
-from ..permissions import incomplete_scope, oversees_accounts
-from ..registry import HomeSection, HomeTask
+from ..permissions import oversees_accounts
+from ..registry import HomeSection, HomeTask, SetupCheck, registry
 from ..timeutil import format_date
 
 
@@ -34,20 +32,26 @@ def period_section(user: User) -> HomeSection | None:
     return HomeSection("De cyclus", [task], order=10)
 
 
+def setup_status() -> list[tuple[str, list[SetupCheck]]]:
+    """Every module's set-up checks, in registry order: ``[(module, [check, ...]), ...]``."""
+    return [(entry.module, list(entry.producer())) for entry in registry().setup_checks]
+
+
 def setup_section(user: User) -> HomeSection | None:
-    """For the admin: accounts that cannot work because their scope is incomplete."""
+    """For the beheerder: what each module still misses before the installation works."""
     if not oversees_accounts(user):
         return None
-    users = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    ).all()
-    tasks = []
-    for other in users:
-        problem = incomplete_scope(other)
-        if problem:
-            tasks.append(HomeTask(
-                title=f"{other.name}: {problem}",
-                url=url_for("admin.user_edit", user_id=other.id),
-                urgency="warning",
-            ))
-    return HomeSection("Inrichting", tasks, "Alle accounts zijn compleet ingericht.", order=90)
+    status = setup_status()
+    checks = [(module, check) for module, items in status for check in items]
+    tasks = [
+        HomeTask(title=f"{module}: {check.title}", url=check.url,
+                 detail=" ".join(check.missing), urgency="warning")
+        for module, check in checks if not check.done
+    ]
+    if tasks:
+        done = sum(1 for _, check in checks if check.done)
+        tasks.append(HomeTask(title="De hele inrichtingschecklist", url=url_for("main.setup"),
+                              detail=f"{done} van de {len(checks)} onderdelen zijn klaar."))
+    return HomeSection(
+        "Inrichting", tasks,
+        f"Alle {len(checks)} onderdelen van de inrichtingschecklist zijn klaar.", order=90)

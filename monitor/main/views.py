@@ -28,6 +28,18 @@ def home():
     return render_template("main/home.html", sections=sections)
 
 
+@bp.route("/inrichting")
+@requires("admin.manage")
+def setup():
+    """The beheerder's set-up checklist: per module what is ready and what is missing."""
+    from .home import setup_status
+
+    status = setup_status()
+    total = sum(len(items) for _, items in status)
+    done = sum(1 for _, items in status for check in items if check.done)
+    return render_template("main/setup.html", status=status, total=total, done=done)
+
+
 @bp.route("/toegankelijkheid")
 @public
 def accessibility():

@@ -67,12 +67,20 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(StoryStatus, "StoryStatus")
     app.add_template_global(Visibility, "Visibility")
-    from ..registry import StorySource, add_demo_seeder, add_home_section, add_nav, set_story_source
+    from ..registry import (
+        StorySource,
+        add_demo_seeder,
+        add_home_section,
+        add_nav,
+        add_setup_check,
+        set_story_source,
+    )
     from . import models, permissions  # noqa: F401  (tables and policy known)
     from .cli import search_cli
     from .home import moderation_section, returned_section
     from .seed import seed_demo_stories
     from .services import register_index_hooks
+    from .setup import setup_checks
     from .views import bp
 
     app.register_blueprint(bp)
@@ -80,6 +88,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, moderation_section)
     add_home_section(app, returned_section)
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
+    add_setup_check(app, 40, "Verhalen", setup_checks)
     app.cli.add_command(search_cli)
     set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
                                       published=still_public, withdrawn=withdrawn, title=kept_title))

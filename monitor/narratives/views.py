@@ -292,6 +292,8 @@ def edit(story_id: int):
     require_object("narratives.edit", item)
     form = StaffStoryForm(obj=item)
     _fill_choices(form)
+    form.quality_ids.choices += [(q.id, f"{q.name} (gedeactiveerd)") for q in item.qualities
+                                 if not q.active]
     if request.method == "GET":
         form.quality_ids.data = [q.id for q in item.qualities]
         form.form.data = item.form.value

@@ -71,8 +71,11 @@ def _apply_data(story: Story, data: StoryData) -> None:
         buurt = db.session.get(Buurt, data.buurt_id)
         if buurt is None or buurt.wijk_id != wijk.id:
             raise DomainError("Deze buurt ligt niet in de gekozen wijk.", "buurt_id")
+    # Only active qualities are offered; a story keeps one it had before it was deactivated.
+    kept = [q.id for q in story.qualities if not q.active] if story.id else []
     qualities = list(db.session.scalars(sa.select(Quality).where(
-        Quality.id.in_(data.quality_ids or []), Quality.active.is_(True))))
+        Quality.id.in_(data.quality_ids or []),
+        sa.or_(Quality.active.is_(True), Quality.id.in_(kept or [-1])))))
     if not qualities:
         raise DomainError("Kies minstens één kwaliteit waar dit verhaal over gaat.", "quality_ids")
     if data.about_date > date.today() + timedelta(days=1):
