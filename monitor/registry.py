@@ -144,7 +144,14 @@ class DossierSection:
 
 @dataclass(order=True)
 class AnnualSection:
-    """``producer(report) -> Section | None``: the year's figures in an annual report."""
+    """``producer(report) -> Section | None``: the year's figures in an annual report.
+
+    ``report`` has ``year``, ``scope`` ("wijk" or "organisatie"), ``wijk_id``,
+    ``organisation_id``, ``subject``, ``wijk_ids`` (the wijken it covers) and
+    ``protected``: ``True`` for the compilation read outside the organisation (counts of
+    persons through the disclosure control), ``False`` for the one the organisation itself
+    and the accounthouder read (its own figures exact). A producer that ignores it protects.
+    """
 
     order: int
     key: str = field(compare=False)
@@ -167,6 +174,8 @@ class StorySource:
         longer published counts as withdrawn).
     :param title: ``(story_id) -> title | None``: the current title of a story that still
         exists and was not withdrawn (for rewriting copies after an erasure).
+    :param text: ``(story_id) -> {"title", "summary", "body"} | None``: the text of a story
+        still there for the dossier's audience (the annual report quotes it), else ``None``.
     """
 
     candidates: Callable[[Any, Any], Iterable[dict[str, Any]]]
@@ -174,6 +183,7 @@ class StorySource:
     published: Callable[[set[int]], Iterable[int]]
     withdrawn: Callable[[set[int]], Iterable[int]] | None = None
     title: Callable[[int], str | None] | None = None
+    text: Callable[[int], dict[str, str] | None] | None = None
 
 
 # --- operations ----------------------------------------------------------------------

@@ -90,7 +90,8 @@ def counts_annual_section(report) -> Section | None:
     counted = any(v is not None for v in hours)
     rows = [["Uren sociaal werk", *["—" if v is None else format_number(v) for v in hours],
              format_number(sum(v for v in hours if v is not None)) if counted else "—"]]
-    counts = Counts(protected=True)
+    # Protected unless compiled for the organisation itself and the accounthouder.
+    counts = Counts(protected=getattr(report, "protected", True))
     for measure, label, year_figure in ANNUAL_ROWS:
         cells = [counts.get(measure, report.year, tertial=p.tertial, **levels).text if hours[i] is not None
                  else "—" for i, p in enumerate(periods)]

@@ -9,6 +9,7 @@ from flask import Flask, url_for
 from ..registry import (
     HomeSection,
     HomeTask,
+    add_annual_section,
     add_demo_seeder,
     add_dossier_section,
     add_eraser,
@@ -23,11 +24,13 @@ def init_app(app: Flask) -> None:
     The other modules contribute their own sections (``add_dossier_section``,
     ``add_annual_section``) and the story archive its :class:`~monitor.registry.StorySource`.
     """
-    from .models import SessionStatus
+    from .models import ReportStatus, SessionStatus
 
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(SessionStatus, "SessionStatus")
+    app.add_template_global(ReportStatus, "ReportStatus")
     from . import models, permissions  # noqa: F401  (tables and policy)
+    from .initiatives import initiatives_annual_section
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
     from .views import bp
@@ -38,7 +41,9 @@ def init_app(app: Flask) -> None:
     add_dossier_section(app, 80, "initiatives", initiatives_section)
     add_dossier_section(app, 90, "actions", actions_section)
     add_dossier_section(app, 200, "stories", stories_section)
+    add_annual_section(app, 80, "initiatives_year", initiatives_annual_section)
     add_home_section(app, home_section)
+    add_home_section(app, reports_home_section)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
 
 
@@ -73,3 +78,16 @@ def home_section(user) -> HomeSection | None:
             tasks.append(HomeTask(f"{len(overdue)} verlopen actie(s) in {wijk.name}",
                                   url_for("meetings.index", jaar=period.year), urgency="error"))
     return HomeSection("Monitorgesprekken", tasks, "Alle gesprekken van deze periode zijn voorbereid.", order=50)
+
+
+def reports_home_section(user) -> HomeSection | None:
+    """Jaarrapportages waiting: submitted ones for the accounthouder, returned ones for the drafters."""
+    from .permissions import holds_author_right, reviews_reports
+    from .services import reports_waiting_for
+
+    drafter = holds_author_right(user, user.organisation_id)
+    if not (reviews_reports(user) or drafter):
+        return None
+    tasks = [HomeTask(f"{r.title}: {r.status.label.lower()}", url_for("meetings.report", report_id=r.id),
+                      urgency="warning") for r in reports_waiting_for(user)]
+    return HomeSection("Jaarrapportages", tasks, "Er wacht geen jaarrapportage op u.", order=55)

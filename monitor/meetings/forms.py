@@ -92,3 +92,20 @@ class ReportForm(BaseForm):
 class ReportTextForm(BaseForm):
     introduction = TextAreaField("Inleiding", validators=[Optional(), Length(max=20000)])
     conclusions = TextAreaField("Conclusies", validators=[Optional(), Length(max=20000)])
+
+
+class OwnReportForm(BaseForm):
+    year = NlIntegerField("Jaar", validators=[DataRequired("Vul een jaar in."), NumberRange(2000, 2100, "Kies een jaar tussen 2000 en 2100.")])
+
+
+class ReturnReportForm(BaseForm):
+    remarks = TextAreaField("Opmerkingen voor de organisatie", validators=[
+        DataRequired("Schrijf op wat de organisatie moet aanvullen of verbeteren."), Length(max=10000)])
+
+
+class SettleReportForm(BaseForm):
+    remarks = TextAreaField("Toelichting bij de vaststelling (optioneel)", validators=[Optional(), Length(max=10000)])
+
+
+class AuthorRightForm(BaseForm):
+    granted = BooleanField("Mag de jaarrapportage van de organisatie opstellen")

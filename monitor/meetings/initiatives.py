@@ -91,3 +91,27 @@ def initiatives_section(wijk: Wijk, period: Period) -> Section:
                                                      "Ondersteund door", "Kwaliteiten"], rows)] if rows else [],
         empty_text="Er zijn geen initiatieven geregistreerd voor deze periode.",
     )
+
+
+def initiatives_annual_section(report) -> Section:
+    """The initiatives that ran in the year: in the wijk, or those the organisation supported."""
+    from ..models import Buurt
+
+    first, last = date(report.year, 1, 1), date(report.year, 12, 31)
+    query = (sa.select(Initiative).join(Buurt).where(
+        Initiative.started_on <= last, sa.or_(Initiative.ended_on.is_(None), Initiative.ended_on >= first))
+        .order_by(Buurt.name, Initiative.title))
+    if report.scope == "wijk":
+        query = query.where(Buurt.wijk_id == report.wijk_id)
+        intro = f"Initiatieven van inwoners in {report.subject} die in {report.year} liepen."
+    else:
+        query = query.where(Initiative.supported_by_id == report.organisation_id)
+        intro = f"Initiatieven van inwoners die {report.subject} in {report.year} ondersteunde."
+    rows = [[i.title, i.buurt.wijk.name, i.buurt.name, format_date(i.started_on),
+             format_date(i.ended_on) if i.ended_on else "loopt", i.status.label,
+             ", ".join(q.name for q in i.qualities) or "—"] for i in db.session.scalars(query)]
+    return Section(
+        key="initiatives_year", title=f"Buurt- en inwonersinitiatieven in {report.year}", part=1, intro=intro,
+        tables=[Table(f"Initiatieven {report.year}", ["Initiatief", "Wijk", "Buurt", "Sinds", "Tot", "Status",
+                                                      "Kwaliteiten"], rows)] if rows else [],
+        empty_text="Er zijn geen initiatieven geregistreerd voor dit jaar.")

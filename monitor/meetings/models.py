@@ -249,8 +249,34 @@ class ReportScope(enum.StrEnum):
     ORGANISATIE = "organisatie"
 
 
+class ReportStatus(enum.StrEnum):
+    """Where a jaarrapportage is: drafted, submitted, returned with remarks, or settled."""
+
+    CONCEPT = "concept"
+    INGEDIEND = "ingediend"
+    TERUGGESTUURD = "teruggestuurd"
+    VASTGESTELD = "vastgesteld"
+
+    @property
+    def label(self) -> str:
+        return {"concept": "In concept", "ingediend": "Ingediend, wacht op de accounthouder",
+                "teruggestuurd": "Teruggestuurd met opmerkingen", "vastgesteld": "Vastgesteld"}[self.value]
+
+    @property
+    def editable(self) -> bool:
+        """Whether the drafters may still change text and figures."""
+        return self in (ReportStatus.CONCEPT, ReportStatus.TERUGGESTUURD)
+
+
 class AnnualReport(db.Model):
-    """A jaarrapportage per wijk or per organisation, compiled from the year's sessions."""
+    """A jaarrapportage per wijk or per organisation, compiled from the year's sessions.
+
+    An organisation's report is drafted by the organisation (holders of a
+    :class:`ReportAuthor` right), submitted, reviewed by the accounthouder (returned with
+    remarks, or settled); a wijk report is compiled and settled by the municipality.
+    ``compiled`` is what outsiders read (counts of persons protected); ``compiled_internal``
+    the same with the exact figures, for the organisation itself and the accounthouder.
+    """
 
     __tablename__ = "annual_reports"
     __table_args__ = (sa.UniqueConstraint("year", "scope", "wijk_id", "organisation_id"),)
@@ -263,11 +289,19 @@ class AnnualReport(db.Model):
     introduction: Mapped[str] = mapped_column(sa.Text, default="")
     conclusions: Mapped[str] = mapped_column(sa.Text, default="")
     compiled: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    compiled_internal: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     compiled_at: Mapped[datetime | None]
+    status: Mapped[ReportStatus] = mapped_column(string_enum(ReportStatus, 20), default=ReportStatus.CONCEPT)
+    submitted_at: Mapped[datetime | None]
+    settled_at: Mapped[datetime | None]
+    settled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     wijk: Mapped[Wijk | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    settled_by: Mapped[User | None] = relationship()
+    reviews: Mapped[list[ReportReview]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportReview.id")
 
     @property
     def subject(self) -> str:
@@ -276,3 +310,48 @@ class AnnualReport(db.Model):
     @property
     def title(self) -> str:
         return f"Jaarrapportage {self.year} — {self.subject}"
+
+
+class ReviewKind(enum.StrEnum):
+    INGEDIEND = "ingediend"
+    TERUGGESTUURD = "teruggestuurd"
+    VASTGESTELD = "vastgesteld"
+
+    @property
+    def label(self) -> str:
+        return {"ingediend": "Ingediend", "teruggestuurd": "Teruggestuurd",
+                "vastgesteld": "Vastgesteld"}[self.value]
+
+
+class ReportReview(db.Model):
+    """One step of a report's review: submitted, returned (with remarks) or settled."""
+
+    __tablename__ = "annual_report_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("annual_reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ReviewKind] = mapped_column(string_enum(ReviewKind, 20))
+    remarks: Mapped[str] = mapped_column(sa.Text, default="")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[AnnualReport] = relationship(back_populates="reviews")
+    by: Mapped[User | None] = relationship()
+
+
+class ReportAuthor(db.Model):
+    """The right, granted by a beheerder, to draft one's own organisation's jaarrapportage.
+
+    Given to a person (a sociaal werker) for the organisation they belong to at the time:
+    moving to another organisation voids it, so no one drafts for an organisation they
+    left.
+    """
+
+    __tablename__ = "annual_report_authors"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -18,7 +18,20 @@ from ..extensions import db
 from ..models import Period, User, Wijk
 from ..registry import Section, registry
 from ..timeutil import format_datetime, format_wall_clock, utcnow
-from .annual import compile_report, create_report, list_reports, update_report_text
+from .annual import (
+    author_candidates,
+    compile_report,
+    create_report,
+    list_reports,
+    report_data_for,
+    reports_for,
+    reports_waiting_for,
+    return_report,
+    set_author_right,
+    settle_report,
+    submit_report,
+    update_report_text,
+)
 from .assembly import assemble
 from .initiatives import INITIATIVE_FIELDS, initiatives_in, initiatives_section, list_initiatives, save_initiative
 from .minutes import (
@@ -55,10 +68,12 @@ from .stories import (
 )
 
 __all__ = [
+    "author_candidates", "report_data_for", "reports_for", "reports_waiting_for", "return_report",
+    "set_author_right", "settle_report", "submit_report",
     "INITIATIVE_FIELDS", "PRESENT_SUFFIX", "SESSION_FIELDS", "UNAVAILABLE_TEXT", "WITHDRAWN_TEXT",
     "actions_section", "add_action", "add_participant", "add_story", "compile_report", "complete_action",
     "create_report", "dossier_for", "erase_story_copies", "get_action_or_404", "get_buurt_or_404",
-    "get_dossier", "get_initiative_or_404", "get_report_or_404", "get_session_or_404", "initiatives_in",
+    "get_dossier", "get_initiative_or_404", "get_user_or_404", "get_report_or_404", "get_session_or_404", "initiatives_in",
     "initiatives_section", "issue_dossier", "list_initiatives", "list_reports", "minutes_of",
     "missing_visible_to", "open_actions_for", "open_session", "record_minutes", "redact_compiled",
     "redact_sections", "redact_snapshot", "remove_participant", "remove_story", "save_initiative",
@@ -86,6 +101,11 @@ def get_initiative_or_404(initiative_id: int) -> Initiative:
 def get_report_or_404(report_id: int) -> AnnualReport:
     """Load an annual report or answer 404."""
     return db.get_or_404(AnnualReport, report_id)
+
+
+def get_user_or_404(user_id: int) -> User:
+    """Load a user or answer 404."""
+    return db.get_or_404(User, user_id)
 
 
 def get_buurt_or_404(buurt_id: int):

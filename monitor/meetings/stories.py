@@ -74,8 +74,13 @@ def redact_compiled(compiled: dict[str, Any]) -> dict[str, Any]:
             session["minutes"] = {**minutes, "most_significant": {**minutes["most_significant"],
                                                                   "title": text, "why": "", "dissent": ""}}
         sessions.append(session)
-    stories = [{**s, "title": gone[s["id"]]} if s.get("id") in gone else s for s in compiled.get("stories", [])]
+    stories = [{**s, **_BLANK_STORY, "title": gone[s["id"]]} if s.get("id") in gone else s
+               for s in compiled.get("stories", [])]
     return {**compiled, "sessions": sessions, "stories": stories}
+
+
+# What a story entry of an annual report loses when the story is gone (title aside).
+_BLANK_STORY = {"summary": "", "body": "", "why": []}
 
 
 def erase_story_copies(object_type: str, object_id: Any) -> None:
@@ -120,23 +125,43 @@ def erase_story_copies(object_type: str, object_id: Any) -> None:
         if rewrite_sections(snapshot.get("sections", [])):
             dossier.snapshot = snapshot  # a new object: JSON columns do not track in place
     for report in db.session.scalars(sa.select(AnnualReport).where(AnnualReport.compiled.is_not(None))):
-        compiled = copy.deepcopy(report.compiled)
-        changed = False
-        for session in compiled.get("sessions", []):
-            if session.get("dossier"):
-                changed |= rewrite_sections(session["dossier"].get("sections", []))
-            most = (session.get("minutes") or {}).get("most_significant")
-            if most and most.get("id") == story_id:
-                most["title"] = title if title is not None else gone_text
-                if title is None:
-                    most["why"] = most["dissent"] = ""
-                changed = True
-        for story in compiled.get("stories", []):
-            if story.get("id") == story_id:
-                story["title"] = title if title is not None else gone_text
-                changed = True
-        if changed:
-            report.compiled = compiled
+        for column in ("compiled", "compiled_internal"):
+            if getattr(report, column) is not None:
+                _rewrite_compiled(report, column, story_id, title, gone_text, rewrite_sections)
+
+
+def _rewrite_compiled(report: AnnualReport, column: str, story_id: int, title: str | None, gone_text: str,
+                      rewrite_sections) -> None:
+    """Rewrite one compilation of an annual report: the title everywhere, the text when gone."""
+    compiled = copy.deepcopy(getattr(report, column))
+    changed = False
+    for session in compiled.get("sessions", []):
+        if session.get("dossier"):
+            changed |= rewrite_sections(session["dossier"].get("sections", []))
+        most = (session.get("minutes") or {}).get("most_significant")
+        if most and most.get("id") == story_id:
+            most["title"] = title if title is not None else gone_text
+            if title is None:
+                most["why"] = most["dissent"] = ""
+            changed = True
+    for story in compiled.get("stories", []):
+        if story.get("id") == story_id:
+            if title is None:
+                story.update(_BLANK_STORY, title=gone_text)
+                story["why"] = []
+            else:
+                story["title"] = title
+                # An anonymised story's copy takes its current text; the old one named people.
+                text = _story_text(story_id) or {}
+                story.update(summary=text.get("summary", ""), body=text.get("body", ""))
+            changed = True
+    if changed:
+        setattr(report, column, compiled)
+
+
+def _story_text(story_id: int) -> dict[str, Any] | None:
+    source = registry().story_source
+    return source.text(story_id) if source and source.text else None
 
 
 def story_candidates(wijk: Wijk, period: Period) -> list[dict[str, Any]]:

@@ -25,8 +25,6 @@ from .forms import (
     MinutesForm,
     NewSessionForm,
     ParticipantForm,
-    ReportForm,
-    ReportTextForm,
     SessionDetailsForm,
     StoryChoiceForm,
 )
@@ -382,72 +380,15 @@ def initiative_edit(initiative_id: int | None):
         400 if request.method == "POST" else 200)
 
 
-# --- annual reports ------------------------------------------------------------------
-
-def _report_form() -> ReportForm:
-    form = ReportForm()
-    wijken, orgs = list_wijken(), list_organisations()
-    form.subject.choices = [(f"wijk-{w.id}", f"Wijk {w.name}") for w in wijken] + [
-        (f"organisatie-{o.id}", o.name) for o in orgs]
-    if request.method == "GET":
-        form.year.data = date.today().year
-    return form
-
-
-@bp.route("/jaarrapportages")
-@requires("reports.view")
-def reports():
-    """The annual reports; accounthouders start new ones here."""
-    return render_template("meetings/reports.html", reports=services.list_reports(), form=_report_form())
-
-
-@bp.route("/jaarrapportages", methods=["POST"])
-@requires("reports.manage")
-def report_create():
-    """Start (or open) the annual report of a wijk or organisation."""
-    form = _report_form()
-    if form.validate_on_submit():
-        try:
-            scope, subject_id = form.subject_parts()
-            annual = services.create_report(year=form.year.data, scope=scope, subject_id=subject_id)
-        except (DomainError, ValueError):
-            form.subject.errors = list(form.subject.errors) + ["Kies een bestaande wijk of organisatie."]
-        else:
-            return redirect(url_for("meetings.report", report_id=annual.id))
-    return render_template("meetings/reports.html", reports=services.list_reports(), form=form), 400
-
-
-@bp.route("/jaarrapportages/<int:report_id>")
-@requires("reports.view")
-def report(report_id: int):
-    """Read an annual report (accounthouders also edit and compile it here)."""
-    annual = services.get_report_or_404(report_id)
-    return render_template("meetings/report.html", report=annual, form=ReportTextForm(obj=annual),
-                           data=services.redact_compiled(annual.compiled) if annual.compiled else None)
-
-
-@bp.route("/jaarrapportages/<int:report_id>", methods=["POST"])
-@requires("reports.manage")
-def report_save(report_id: int):
-    """Save the introduction and conclusions; compile when asked."""
-    annual = services.get_report_or_404(report_id)
-    form = ReportTextForm()
-    if form.validate_on_submit():
-        services.update_report_text(annual, form.introduction.data or "", form.conclusions.data or "")
-        if request.form.get("samenstellen"):
-            services.compile_report(annual)
-            flash("De jaarrapportage is opnieuw samengesteld uit de dossiers en verslagen.", "ok")
-        else:
-            flash("Tekst opgeslagen.", "ok")
-        return redirect(url_for("meetings.report", report_id=annual.id))
-    data = services.redact_compiled(annual.compiled) if annual.compiled else None
-    return render_template("meetings/report.html", report=annual, form=form, data=data), 400
-
+# --- annual reports (the workflow is in report_views.py) --------------------------------
 
 def _compiled_or_404(annual):
-    if annual.compiled is None:
+    """The compilation the current user reads (404 before it is compiled)."""
+    require_object("reports.view", annual)
+    data = services.report_data_for(current_user, annual)
+    if data is None:
         abort(404, description="Deze jaarrapportage is nog niet samengesteld.")
-    return services.redact_compiled(annual.compiled)
+    return data
 
 
 @bp.route("/jaarrapportages/<int:report_id>.pdf")
@@ -468,3 +409,6 @@ def report_docx(report_id: int):
     data = export.report_docx(annual.title, annual.introduction, annual.conclusions, _compiled_or_404(annual))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f'attachment; filename="{_ascii(annual.title)}.docx"'})
+
+
+from . import report_views  # noqa: E402,F401  (the jaarrapportage routes, on this blueprint)

@@ -2,7 +2,7 @@
 
 For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
 :func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
-:func:`still_public`, :func:`withdrawn` and :func:`kept_title`. The dossier's audience is
+:func:`still_public`, :func:`withdrawn`, :func:`kept_title` and :func:`public_text`. The dossier's audience is
 everyone at the table, residents included: only *openbaar* stories count as there for
 them.
 """
@@ -60,6 +60,13 @@ def kept_title(story_id: int) -> str | None:
     return compute(story_id)
 
 
+def public_text(story_id: int) -> dict[str, str] | None:
+    """Title, summary and body of a story still published and public, else ``None``."""
+    from .services import public_text as compute
+
+    return compute(story_id, PUBLIC)
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
     from .models import StoryStatus, Visibility
@@ -91,7 +98,8 @@ def init_app(app: Flask) -> None:
     add_setup_check(app, 40, "Verhalen", setup_checks)
     app.cli.add_command(search_cli)
     set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
-                                      published=still_public, withdrawn=withdrawn, title=kept_title))
+                                      published=still_public, withdrawn=withdrawn, title=kept_title,
+                                      text=public_text))
     register_index_hooks(app)
     register_operations(app)
 

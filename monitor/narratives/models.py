@@ -129,6 +129,10 @@ class Story(db.Model):
     consent_recorded_by: Mapped[str] = mapped_column(sa.String(200), default="")
     # sha256 of the private withdrawal token; the token itself is never stored.
     withdrawal_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # A teller whose story staff wrote down confirms it through the private link: when, and
+    # a digest of the text and photos they confirmed (a later change asks them again).
+    teller_confirmed_at: Mapped[datetime | None]
+    teller_confirmed_digest: Mapped[str | None] = mapped_column(sa.String(64))
     moderation_remarks: Mapped[str] = mapped_column(sa.Text, default="")
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
     anonymised: Mapped[bool] = mapped_column(default=False)
@@ -172,6 +176,19 @@ class Story(db.Model):
         tertial = (self.about_date.month - 1) // 4 + 1
         first, last = TERTIAL_MONTHS[tertial]
         return f"{MONTHS_NL[first - 1]}–{MONTHS_NL[last - 1]} {self.about_date.year}"
+
+    @property
+    def content_digest(self) -> str:
+        """A digest of what the teller reads: title, summary, text and the photos."""
+        import hashlib
+
+        parts = [self.title, self.summary, self.body] + [f"{p.file_key}:{p.alt_text}:{p.caption}" for p in self.photos]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def teller_confirmed_current(self) -> bool:
+        """The teller confirmed the story as it reads now."""
+        return self.teller_confirmed_at is not None and self.teller_confirmed_digest == self.content_digest
 
     @property
     def tag_list(self) -> list[str]:

@@ -22,6 +22,7 @@ EDIT = "narratives.edit"
 MODERATE = "narratives.moderate"
 READ_RAAD = "narratives.read_raad"
 READ_INTERN = "narratives.read_intern"
+TELLER_LINK = "narratives.teller_link"
 
 
 def _may_edit(user: User, story: Any) -> bool:
@@ -38,6 +39,18 @@ def _may_moderate(user: User, story: Any) -> bool:
     return in_own_wijk(user, story)
 
 
+def _may_issue_teller_link(user: User, story: Any) -> bool:
+    """The writer of a story, or a coordinator of its wijk, hands its teller a private link.
+
+    Never for a story the resident sent in themselves: that link is theirs alone.
+    """
+    from .models import StoryStatus
+
+    if story.contributed_publicly or story.status == StoryStatus.INGETROKKEN:
+        return False
+    return story.author_id == user.id or (user.role in MODERATORS and in_own_wijk(user, story))
+
+
 define(WRITE, WRITERS, "Verhalen schrijven en indienen voor moderatie",
        check=lambda user, story: in_own_wijk(user, story))
 define(EDIT, WRITERS, "Een verhaal bewerken (eigen concept, of als moderator)",
@@ -45,6 +58,8 @@ define(EDIT, WRITERS, "Een verhaal bewerken (eigen concept, of als moderator)",
 define(MODERATE, MODERATORS,
        "Verhalen van de eigen wijk modereren: publiceren, terugsturen, afwijzen, anonimiseren, intrekken",
        check=_may_moderate)
+define(TELLER_LINK, WRITERS, "De verteller van een opgeschreven verhaal een persoonlijke link en strookje geven",
+       check=_may_issue_teller_link)
 define(READ_RAAD, STAFF | {Role.RAADSLID},
        "Verhalen met zichtbaarheid 'raad' lezen")
 define(READ_INTERN, STAFF, "Verhalen met zichtbaarheid 'intern' lezen")

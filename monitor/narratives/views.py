@@ -41,10 +41,7 @@ bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
 
 FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm")
 RECEIPT_KEY = "narratives_receipt"
-
-
-
-
+SLIP_KEY = "narratives_teller_slip"
 
 
 def _fill_choices(form) -> None:
@@ -233,7 +230,7 @@ def mine(token: str):
                 flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
                 return redirect(url_for("narratives.mine", token=token))
     return render_template("narratives/mine.html", story=item, form=form, token=token,
-                           confirm=ConfirmForm()), status
+                           body=services.render_markdown(item.body), confirm=ConfirmForm()), status
 
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
@@ -272,14 +269,16 @@ def new():
     form = StaffNewForm()
     _fill_choices(form)
     if form.validate_on_submit():
+        token = services.new_teller_token()
         try:
             item = services.create_story(current_user, _story_data(form),
-                                         _photo_inputs(form, _photo_slots()))
+                                         _photo_inputs(form, _photo_slots()), teller_token=token)
         except DomainError as err:
             show_error(form, err)
         else:
-            flash(f"Verhaal {item.reference} opgeslagen als concept.", "ok")
-            return redirect(url_for("narratives.edit", story_id=item.id))
+            flash(f"Verhaal {item.reference} opgeslagen als concept. Geef de verteller dit strookje.", "ok")
+            once.keep(SLIP_KEY, {"story_id": item.id, "token": token})
+            return redirect(url_for("narratives.slip", story_id=item.id))
     return render_template("narratives/story_form.html", form=form, story=None,
                            slots=_photo_slots()), form_status()
 
@@ -483,3 +482,6 @@ def delete(story_id: int):
     services.delete_story(item, current_user)
     flash(f"Verhaal {reference} verwijderd.", "ok")
     return redirect(url_for("narratives.queue"))
+
+
+from . import teller_views  # noqa: E402,F401  (the teller's slip and confirmation, on this blueprint)

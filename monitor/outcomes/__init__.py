@@ -49,3 +49,6 @@ def init_app(app: Flask) -> None:
                     seed_demo_outcomes)
     app.cli.add_command(outcomes_cli)
     dossier.register(app)
+    from . import annual
+
+    annual.register(app)

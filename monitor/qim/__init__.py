@@ -50,3 +50,6 @@ def init_app(app: Flask) -> None:
     add_home_section(app, home_section)
     add_demo_seeder(app, 40, "QIM-plannen en oordelen", seed_demo_qim)
     dossier.register(app)
+    from . import annual
+
+    annual.register(app)

@@ -194,6 +194,9 @@ def test_annual_report_compiles_and_exports(app, login_as, figures, stories):
         assert "Jaarrapportage 2026" in text and "Een jaar in Oost." in text and "Het werkt." in text
         assert "101" in text and "102" in text and "103" in text and "Samen koken in de Meent" in text
     council = login_as(Role.RAADSLID)
+    # A council member reads a report once it is settled (issue 14), never edits it.
+    assert council.get(report_url).status_code == 403
+    assert accounthouder.post(report_url + "/vaststellen", data={}).status_code == 302
     assert council.get(report_url).status_code == 200
     assert council.post(report_url, data={"introduction": "x"}).status_code == 403
     assert accounthouder.post("/monitorgesprekken/jaarrapportages", data={

@@ -48,6 +48,7 @@ from .reading import (
     get_wijk_or_404,
     kept_title,
     may_moderate,
+    public_text,
     published_stories,
     published_stories_for_period,
     quality_choices,
@@ -74,6 +75,7 @@ from .staff import (
     submit,
     update_story,
 )
+from .teller import issue_teller_link, new_teller_token, qr_svg, teller_confirm
 
 __all__ = [
     # search index (monitor.narratives.indexing), for the CLI, the seed and the tests
@@ -85,7 +87,7 @@ __all__ = [
     "REFERENCE_ALPHABET", "STORY_FIELDS", "StoryData",
     # reading
     "buurt_choices", "can_read", "get_story_or_404", "get_wijk_or_404", "kept_title",
-    "may_moderate", "published_stories", "published_stories_for_period", "quality_choices",
+    "may_moderate", "public_text", "published_stories", "published_stories_for_period", "quality_choices",
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_path",
@@ -94,6 +96,8 @@ __all__ = [
     "form_stamp", "renewed_stamp", "resident_revise", "story_for_token", "use_stamp", "withdraw",
     # archive search
     "ArchivePage", "related_stories", "search_archive",
+    # the teller of a story staff wrote down
+    "issue_teller_link", "new_teller_token", "qr_svg", "teller_confirm",
     # staff writing and moderation
     "add_feedback", "add_photos", "anonymise", "create_story", "delete_story",
     "moderation_queue", "own_stories", "publish", "recent_moderated", "reject", "remove_photo",

@@ -181,7 +181,8 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
 
     :raise DomainError: when the story was not returned.
     """
-    if story.status != StoryStatus.TERUGGESTUURD:
+    if story.status != StoryStatus.TERUGGESTUURD or not story.contributed_publicly:
+        # A story staff wrote down goes back to its writer, not to the teller.
         raise DomainError("Dit verhaal kan nu niet worden aangepast.")
     old = audit.snapshot(story, ("title", "summary", "body", "status"))
     story.title, story.summary, story.body = title.strip(), summary.strip(), body.strip()

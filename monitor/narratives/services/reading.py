@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -128,6 +129,20 @@ def kept_title(story_id: int) -> str | None:
     if story is None or story.status == StoryStatus.INGETROKKEN or story in db.session.deleted:
         return None
     return story.title
+
+
+def public_text(story_id: int, visibilities: Iterable[str]) -> dict[str, str] | None:
+    """Title, summary and body (plain text, paragraphs kept) of a story still published at
+    one of ``visibilities``, else ``None``."""
+    from ..text import plain_text
+
+    story = db.session.get(Story, story_id)
+    if story is None or story.status != StoryStatus.GEPUBLICEERD or story in db.session.deleted \
+            or story.visibility not in [Visibility(v) for v in visibilities]:
+        return None
+    paragraphs = [plain_text(part) for part in re.split(r"\n\s*\n", story.body or "")]
+    return {"title": story.title, "summary": story.summary,
+            "body": "\n\n".join(p for p in paragraphs if p)}
 
 
 def published_stories_for_period(wijk_id: int, period: Period,

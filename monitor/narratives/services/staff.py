@@ -13,6 +13,7 @@ from ...extensions import db
 from ...models import User
 from ...permissions import wijk_ids_in_scope
 from ...timeutil import utcnow
+from ...tokens import hash_token
 from .. import indexing
 from ..models import ConsentMethod, Story, StoryFeedback, StoryPhoto, StoryStatus, Visibility
 from ._shared import STORY_FIELDS, StoryData, _apply_data, _new_reference, _sync_index
@@ -26,9 +27,11 @@ from .photo_files import (
 )
 
 
-def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput]) -> Story:
+def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
+                 teller_token: str | None = None) -> Story:
     """A social worker or coordinator writes a story (status *concept*).
 
+    :param teller_token: the teller's private link (:mod:`.teller`); only its hash is stored.
     :raise DomainError: wijk outside the author's scope, missing consent, bad photo.
     """
     scope = wijk_ids_in_scope(author)
@@ -42,7 +45,8 @@ def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput]) 
                   visibility=Visibility.INTERN, consent_given=True,
                   consent_method=ConsentMethod(data.consent_method),
                   consent_date=data.consent_date or date.today(),
-                  consent_recorded_by=f"{author.name} ({author.email})")
+                  consent_recorded_by=f"{author.name} ({author.email})",
+                  withdrawal_token_hash=hash_token(teller_token) if teller_token else None)
     _apply_data(story, data)
     db.session.add(story)
     written: list[str] = []
