@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import dossier, models, permissions  # noqa: F401  (tables and policy entries)
+    from . import dossier, models, notices, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp
     from .home import approval_section, returns_section
     from .seed import seed_demo_returns
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, approval_section)
     add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
     dossier.register(app)
+    notices.register(app)
     app.cli.add_command(lock_command)
 
 
