@@ -129,6 +129,9 @@ class Story(db.Model):
     consent_recorded_by: Mapped[str] = mapped_column(sa.String(200), default="")
     # sha256 of the private withdrawal token; the token itself is never stored.
     withdrawal_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The resident's own address for notices about this story (optional, on the public
+    # form); erased with the story (withdrawal, deletion) and from the outbox too.
+    resident_email: Mapped[str | None] = mapped_column(sa.String(320))
     moderation_remarks: Mapped[str] = mapped_column(sa.Text, default="")
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
     anonymised: Mapped[bool] = mapped_column(default=False)
