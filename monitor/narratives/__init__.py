@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(StoryStatus, "StoryStatus")
     app.add_template_global(Visibility, "Visibility")
     from ..registry import StorySource, add_demo_seeder, add_home_section, add_nav, set_story_source
-    from . import models, permissions  # noqa: F401  (tables and policy known)
+    from . import models, notices, permissions  # noqa: F401  (tables and policy known)
     from .cli import search_cli
     from .home import moderation_section, returned_section
     from .seed import seed_demo_stories
@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
                                       published=still_public, withdrawn=withdrawn, title=kept_title))
     register_index_hooks(app)
     register_operations(app)
+    notices.register(app)
 
 
 def register_operations(app: Flask) -> None:
