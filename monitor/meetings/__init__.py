@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
 
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(SessionStatus, "SessionStatus")
-    from . import models, permissions  # noqa: F401  (tables and policy)
+    from . import models, notices, permissions  # noqa: F401  (tables and policy)
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
     from .views import bp
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     add_dossier_section(app, 200, "stories", stories_section)
     add_home_section(app, home_section)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
+    notices.register(app)
 
 
 def home_section(user) -> HomeSection | None:
