@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 mail = Mail()
 
 STALE_CLAIM = timedelta(minutes=10)
+FORGOTTEN_BODY = "[Gewist na verzending: het bericht was voor iemand zonder account.]"
 # Minutes to wait after the n-th failure; after the last one the message is "mislukt".
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
 
@@ -159,8 +160,12 @@ def deliver_pending(now: datetime | None = None, limit: int = 200) -> str:
                 message.claimed_at = None
                 message.last_error = ""
                 if message.forget_address:
+                    # Nothing of someone without an account is kept: not the address, and
+                    # not the body either (it can carry their personal link).
                     message.to_address = None
                     message.to_name = ""
+                    message.body_text = message.body_html = FORGOTTEN_BODY
+                    message.attachments = []
                 sent += 1
             db.session.commit()
     finally:

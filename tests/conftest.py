@@ -298,3 +298,19 @@ def login_as(app: Flask, make_user) -> Callable[..., FlaskClient]:
         return c
 
     return factory
+
+
+@pytest.fixture
+def smtp(app: Flask):
+    """A real SMTP server on the loopback (``tests/mailkit.py``); the app sends to it.
+
+    Every feature folder's tests use it: make the notification, then call
+    ``monitor.mail.deliver_pending()`` and read ``smtp.to(address)``.
+    """
+    from monitor import mail
+
+    from .mailkit import SmtpServer
+
+    with SmtpServer() as server:
+        mail.reconfigure(app, server.url)
+        yield server

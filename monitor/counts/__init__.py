@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import annual, dossier, models, permissions  # noqa: F401  (tables and policy entries)
+    from . import annual, dossier, models, notices, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp
     from .home import approval_section, returns_section
     from .seed import seed_demo_returns
@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     add_setup_check(app, 20, "Tellen", setup_checks)
     dossier.register(app)
     annual.register(app)
+    notices.register(app)
     app.cli.add_command(lock_command)
 
 

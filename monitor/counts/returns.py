@@ -12,6 +12,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import AuditEvent, Organisation, OrganisationKind, Period, ServiceType, Specialism, User, Wijk
 from ..timeutil import utcnow
+from . import notices
 from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
 from .models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
 
@@ -188,7 +189,8 @@ def save_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dic
 # --- workflow --------------------------------------------------------------------------
 
 def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary: str, *,
-                reason: str | None = None, actor_label: str | None = None, actor: User | None = None) -> None:
+                reason: str | None = None, actor_label: str | None = None,
+                actor: User | None = None) -> AuditEvent:
     old = {"status": ret.status.value}
     new: dict[str, Any] = {"status": new_status.value}
     if reason is not None:
@@ -196,7 +198,7 @@ def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary
         new["return_reason"] = reason
         ret.return_reason = reason
     ret.status = new_status
-    audit.record(action, ret, old=old, new=new, summary=summary, actor=actor, actor_label=actor_label)
+    return audit.record(action, ret, old=old, new=new, summary=summary, actor=actor, actor_label=actor_label)
 
 
 def _label(ret: CountReturn) -> str:
@@ -218,9 +220,10 @@ def send_back(ret: CountReturn, reason: str, by: User) -> None:
         raise NotAllowed("Alleen een ingediende opgave kan worden teruggestuurd.")
     if not reason.strip():
         raise DomainError("Schrijf op wat er moet worden aangepast.", "reason")
-    _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.send_back",
-                f"Opgave {_label(ret)} teruggestuurd", reason=reason.strip(), actor=by)
+    event = _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.send_back",
+                        f"Opgave {_label(ret)} teruggestuurd", reason=reason.strip(), actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
+    notices.return_decided(ret, event, "sent_back")
     db.session.commit()
 
 
@@ -228,9 +231,10 @@ def approve(ret: CountReturn, by: User) -> None:
     """Approve a submitted return. :raise NotAllowed:"""
     if ret.status != ReturnStatus.INGEDIEND:
         raise NotAllowed("Alleen een ingediende opgave kan worden goedgekeurd.")
-    _transition(ret, ReturnStatus.GOEDGEKEURD, "count_return.approve", f"Opgave {_label(ret)} goedgekeurd",
-                actor=by)
+    event = _transition(ret, ReturnStatus.GOEDGEKEURD, "count_return.approve",
+                        f"Opgave {_label(ret)} goedgekeurd", actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
+    notices.return_decided(ret, event, "approved")
     db.session.commit()
 
 
@@ -248,9 +252,10 @@ def reopen(ret: CountReturn, reason: str, by: User) -> None:
         raise NotAllowed("Alleen een goedgekeurde of vergrendelde opgave kan worden heropend.")
     if not reason.strip():
         raise DomainError("Geef de reden voor het heropenen.", "reason")
-    _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.reopen",
-                f"Opgave {_label(ret)} heropend", reason=reason.strip(), actor=by)
+    event = _transition(ret, ReturnStatus.TERUGGESTUURD, "count_return.reopen",
+                        f"Opgave {_label(ret)} heropend", reason=reason.strip(), actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
+    notices.return_decided(ret, event, "reopened")
     db.session.commit()
 
 

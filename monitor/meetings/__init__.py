@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(SessionStatus, "SessionStatus")
     app.add_template_global(ReportStatus, "ReportStatus")
-    from . import models, permissions  # noqa: F401  (tables and policy)
+    from . import models, notices, permissions  # noqa: F401  (tables and policy)
     from .initiatives import initiatives_annual_section
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     add_home_section(app, home_section)
     add_home_section(app, reports_home_section)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
+    notices.register(app)
 
 
 def home_section(user) -> HomeSection | None:

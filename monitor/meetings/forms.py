@@ -4,11 +4,12 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, optional_int
 from .models import PARTICIPANT_LABELS, InitiativeStatus, ReportScope
@@ -34,6 +35,11 @@ class ParticipantForm(BaseForm):
     name = StringField("Naam of omschrijving", validators=[DataRequired("Vul een naam in."), Length(max=200)])
     kind = SelectField("Rol in het gesprek", choices=[(k.value, v) for k, v in PARTICIPANT_LABELS.items()])
     organisation = StringField("Organisatie", validators=[Optional(), Length(max=200)])
+    email = EmailField("E-mailadres (voor de uitnodiging, niet verplicht)", validators=[
+        Optional(), Length(max=320, message="Dit e-mailadres is te lang."),
+        Email("Dit is geen geldig e-mailadres.", check_deliverability=False)],
+        description="Alleen voor de uitnodiging, wijzigingen, het dossier en het verslag. Het adres "
+                    "komt niet in het dossier.")
 
 
 class StoryChoiceForm(BaseForm):

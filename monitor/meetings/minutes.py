@@ -56,6 +56,9 @@ def record_minutes(session: MonitorSession, *, held_on: date, present_ids: list[
         source = registry().story_source
         if source:
             source.feedback(most_significant_story_id, session.title, session.most_significant_why)
+    from .notices import minutes_settled
+
+    minutes_settled(session)  # once: the first time they are settled
     db.session.commit()
 
 

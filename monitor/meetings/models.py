@@ -107,6 +107,9 @@ class MonitorSession(db.Model):
     dissenting_views: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The calendar SEQUENCE of the invitation: 0 = not invited yet; +1 when date or place
+    # changes after the invitation (calendars then update the same event, by its UID).
+    invitation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     wijk: Mapped[Wijk] = relationship()
     period: Mapped[Period] = relationship()
@@ -171,6 +174,9 @@ class SessionParticipant(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[ParticipantKind] = mapped_column(string_enum(ParticipantKind, 30))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    # For the invitation (with a calendar file), updates, the dossier and the minutes.
+    # Never in the dossier; removed with the participant.
+    email: Mapped[str | None] = mapped_column(sa.String(320))
     present: Mapped[bool] = mapped_column(default=False)
 
     session: Mapped[MonitorSession] = relationship(back_populates="participants")

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Period, User, Wijk
 from ..registry import Section, registry
 from ..timeutil import format_datetime, format_wall_clock, utcnow
+from . import notices
 from .annual import (
     author_candidates,
     compile_report,
@@ -165,14 +166,16 @@ def update_session_details(session: MonitorSession, *, scheduled_at: datetime | 
     before, after = audit.changes(old, audit.snapshot(session, SESSION_FIELDS))
     if after:
         audit.record("session.update", session, old=before, new=after)
+        notices.details_changed(session, set(after))
     db.session.commit()
 
 
-def add_participant(session: MonitorSession, *, name: str, kind: str, organisation: str) -> SessionParticipant:
+def add_participant(session: MonitorSession, *, name: str, kind: str, organisation: str,
+                    email: str = "") -> SessionParticipant:
     """Invite a participant. :raise DomainError: the session was already held."""
     _require_preparing(session)
     participant = SessionParticipant(session=session, name=name.strip(), kind=ParticipantKind(kind),
-                                     organisation=organisation.strip())
+                                     organisation=organisation.strip(), email=(email or "").strip() or None)
     db.session.add(participant)
     audit.record("session.participant_add", session, new={"name": participant.name, "kind": kind})
     db.session.commit()
@@ -307,6 +310,7 @@ def issue_dossier(session: MonitorSession, by: User) -> Dossier:
     session.status = SessionStatus.DOSSIER_UITGEGEVEN
     audit.record("session.dossier_issue", session, new={"version": version},
                  summary=f"Dossier versie {version} uitgegeven", actor=by)
+    notices.dossier_issued(session, dossier)
     db.session.commit()
     return dossier
 

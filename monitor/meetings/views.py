@@ -142,13 +142,35 @@ def participant_add(session_id: int):
     if form.validate_on_submit():
         try:
             services.add_participant(session, name=form.name.data, kind=form.kind.data,
-                                     organisation=form.organisation.data or "")
+                                     organisation=form.organisation.data or "",
+                                     email=form.email.data or "")
         except DomainError as err:
             flash(err.message, "error")
         else:
             flash(f"{form.name.data} is toegevoegd aan de genodigden.", "ok")
     else:
-        flash("Vul de naam van de deelnemer in.", "error")
+        flash(next((e for errs in form.errors.values() for e in errs), "Vul de naam van de deelnemer in."),
+              "error")
+    return redirect(url_for("meetings.prepare", session_id=session.id) + "#deelnemers")
+
+
+@bp.route("/<int:session_id>/uitnodigen", methods=["POST"])
+@requires("meetings.prepare")
+def invite(session_id: int):
+    """Send the invitation (with a calendar file) to the participants not yet invited."""
+    from ..forms import BaseForm
+    from .notices import send_invitations
+
+    session = _load(session_id, "meetings.prepare")
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        count = send_invitations(session, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"De uitnodiging wordt verstuurd aan {count} genodigde(n)." if count
+              else "Iedereen met een e-mailadres heeft de uitnodiging al.", "ok")
     return redirect(url_for("meetings.prepare", session_id=session.id) + "#deelnemers")
 
 

@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
         add_setup_check,
         set_story_source,
     )
-    from . import models, permissions  # noqa: F401  (tables and policy known)
+    from . import models, notices, permissions  # noqa: F401  (tables and policy known)
     from .cli import search_cli
     from .home import moderation_section, returned_section
     from .seed import seed_demo_stories
@@ -102,6 +102,7 @@ def init_app(app: Flask) -> None:
                                       text=public_text))
     register_index_hooks(app)
     register_operations(app)
+    notices.register(app)
 
 
 def register_operations(app: Flask) -> None:

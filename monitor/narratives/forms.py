@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     Form,
     FormField,
     HiddenField,
@@ -16,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, optional_int
 from .models import ConsentMethod, StoryForm, Teller, Visibility
@@ -69,6 +70,15 @@ class PublicStoryForm(_StoryFields):
 
     teller_name = StringField("Uw naam of voornaam (mag leeg blijven)",
                               validators=[Optional(), Length(max=120)])
+    email = EmailField(
+        "Uw e-mailadres (mag leeg blijven)", render_kw={"autocomplete": "email"},
+        validators=[Optional(), Length(max=320, message="Dit e-mailadres is te lang."),
+                    Email("Dit is geen geldig e-mailadres. Of laat het veld leeg.",
+                          check_deliverability=False)],
+        description="Wilt u bericht over uw verhaal? Vul dan uw e-mailadres in. U krijgt dan uw "
+                    "persoonlijke link per e-mail, en een bericht als uw verhaal is teruggestuurd, "
+                    "gepubliceerd of besproken. We gebruiken het adres alleen daarvoor. Trekt u uw "
+                    "verhaal in, dan wissen we ook uw e-mailadres.")
     consent_given = BooleanField(
         "Ik geef toestemming om mijn verhaal (en de foto's) te publiceren volgens de gekozen "
         "zichtbaarheid. Ik kan deze toestemming altijd intrekken met mijn persoonlijke link.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..models import User
+from ..permissions import can
 from ..registry import HomeSection, HomeTask
 from ..timeutil import format_date
 from . import services
@@ -23,6 +24,8 @@ def moderation_section(user: User) -> HomeSection | None:
                  urgency="warning")
         for s in services.moderation_queue(user)
     ]
+    if not tasks and not can(user, "narratives.write"):
+        return None  # the beheerder: only when a wijk without a coordinator has stories waiting
     return HomeSection("Verhalen om te modereren", tasks,
                        "Er wachten geen verhalen op moderatie.", order=40)
 

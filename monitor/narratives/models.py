@@ -133,6 +133,9 @@ class Story(db.Model):
     # a digest of the text and photos they confirmed (a later change asks them again).
     teller_confirmed_at: Mapped[datetime | None]
     teller_confirmed_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    # The resident's own address for notices about this story (optional, on the public
+    # form); erased with the story (withdrawal, deletion) and from the outbox too.
+    resident_email: Mapped[str | None] = mapped_column(sa.String(320))
     moderation_remarks: Mapped[str] = mapped_column(sa.Text, default="")
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
     anonymised: Mapped[bool] = mapped_column(default=False)

@@ -13,6 +13,8 @@ from ..permissions import STAFF, can, define, in_own_wijk
 
 WRITERS = frozenset({Role.SOCIAAL_WERKER, Role.BUURTCOORDINATOR})
 MODERATORS = frozenset({Role.BUURTCOORDINATOR})
+# Moderate only the stories of wijken without an active buurtcoördinator.
+ORPHAN_MODERATORS = frozenset({Role.ADMIN})
 # Writers whose returned stories are a task on their home page; coordinators, who
 # moderate, have the moderation queue there instead.
 RETURNED_TO = frozenset({Role.SOCIAAL_WERKER})
@@ -36,7 +38,16 @@ def _may_edit(user: User, story: Any) -> bool:
 
 
 def _may_moderate(user: User, story: Any) -> bool:
-    return in_own_wijk(user, story)
+    """Coordinators of the story's wijk; a wijk without an active coordinator: every
+    coordinator and the beheerder (so no story waits in nobody's queue)."""
+    if user.role in MODERATORS and in_own_wijk(user, story):
+        return True
+    wijk_id = getattr(story, "wijk_id", None)
+    if wijk_id is None:  # the permission itself (no object): the role decides
+        return user.role in MODERATORS or user.role in ORPHAN_MODERATORS
+    from .notices import wijken_without_coordinator
+
+    return user.role in (MODERATORS | ORPHAN_MODERATORS) and wijk_id in wijken_without_coordinator()
 
 
 def _may_issue_teller_link(user: User, story: Any) -> bool:
@@ -55,8 +66,9 @@ define(WRITE, WRITERS, "Verhalen schrijven en indienen voor moderatie",
        check=lambda user, story: in_own_wijk(user, story))
 define(EDIT, WRITERS, "Een verhaal bewerken (eigen concept, of als moderator)",
        check=_may_edit)
-define(MODERATE, MODERATORS,
-       "Verhalen van de eigen wijk modereren: publiceren, terugsturen, afwijzen, anonimiseren, intrekken",
+define(MODERATE, MODERATORS | ORPHAN_MODERATORS,
+       "Verhalen van de eigen wijk modereren: publiceren, terugsturen, afwijzen, anonimiseren, intrekken "
+       "(beheerder en elke buurtcoördinator: ook van een wijk zonder buurtcoördinator)",
        check=_may_moderate)
 define(TELLER_LINK, WRITERS, "De verteller van een opgeschreven verhaal een persoonlijke link en strookje geven",
        check=_may_issue_teller_link)
@@ -74,7 +86,7 @@ def may_moderate(user: Any, story: Any) -> bool:
 
 def has_moderation_queue(user: User) -> bool:
     """Whether the home page shows ``user`` the stories waiting for moderation."""
-    return user.role in MODERATORS
+    return user.role in MODERATORS or user.role in ORPHAN_MODERATORS
 
 
 def has_returned_stories(user: User) -> bool:

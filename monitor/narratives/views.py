@@ -61,6 +61,7 @@ def _story_data(form) -> services.StoryData:
         teller_name=form.teller_name.data or "", consent_given=bool(form.consent_given.data),
         consent_method=form.consent_method.data if "consent_method" in form else "online",
         consent_date=form.consent_date.data if "consent_date" in form else None,
+        resident_email=(form.email.data or "") if "email" in form else "",
     )
 
 
@@ -185,7 +186,8 @@ def contribute():
             show_error(form, err)
         else:
             # Kept server-side: the signed (not encrypted) session cookie never holds the token.
-            once.keep(RECEIPT_KEY, {"reference": story.reference, "token": token})
+            once.keep(RECEIPT_KEY, {"reference": story.reference, "token": token,
+                                    "mailed": bool(story.resident_email)})
             return redirect(url_for("narratives.received"))
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
@@ -204,7 +206,8 @@ def received():
     if not receipt:
         return redirect(url_for("narratives.contribute"))
     link = url_for("narratives.mine", token=receipt["token"], _external=True)
-    return render_template("narratives/received.html", reference=receipt["reference"], link=link)
+    return render_template("narratives/received.html", reference=receipt["reference"], link=link,
+                           mailed=receipt.get("mailed", False))
 
 
 @bp.route("/mijn/<string:token>", methods=["GET", "POST"])

@@ -53,3 +53,18 @@ def init_app(app: Flask) -> None:
     from . import annual
 
     annual.register(app)
+    register_notifications(app)
+
+
+def register_notifications(app: Flask) -> None:
+    """Links by e-mail and their reminder (a job); stakeholders have no account or preferences."""
+    from datetime import timedelta
+
+    from ..registry import NotificationKind, add_job, add_notification_kind
+    from .services.mailing import LINK, REMINDER, remind_links
+
+    add_notification_kind(app, NotificationKind(LINK, "QIM: persoonlijke link (stakeholders)",
+                                                "Een persoonlijke link om een oordeel te geven.", required=True))
+    add_notification_kind(app, NotificationKind(REMINDER, "QIM: herinnering persoonlijke link (stakeholders)",
+                                                "Eén herinnering kort voordat de link verloopt.", required=True))
+    add_job(app, "qim: herinneringen oordeellinks", remind_links, every=timedelta(hours=1))

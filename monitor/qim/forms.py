@@ -138,6 +138,24 @@ class LinksForm(BaseForm):
         NumberRange(1, MAX_LINK_DAYS, f"Kies 1 tot en met {MAX_LINK_DAYS} dagen.")])
 
 
+class MailLinksForm(BaseForm):
+    stakeholder_id = Choice("Stakeholdergroep", coerce=int,
+                            validators=[DataRequired("Kies een groep.")])
+    addresses = TextAreaField(
+        "E-mailadressen", validators=[DataRequired("Vul minstens één e-mailadres in."),
+                                      Length(max=20000, message="Dit zijn te veel adressen.")],
+        description="Eén adres per regel. Iedereen krijgt een eigen link. De adressen worden niet "
+                    "bewaard, tenzij u hieronder kiest voor een herinnering.")
+    days = WholeNumber("Geldig (dagen)", default=DEFAULT_LINK_DAYS, validators=[
+        InputRequired("Vul een aantal dagen in."),
+        NumberRange(1, MAX_LINK_DAYS, f"Kies 1 tot en met {MAX_LINK_DAYS} dagen.")])
+    keep_for_reminder = BooleanField(
+        "Bewaar de adressen voor één herinnering",
+        description="Wie drie dagen voordat de link verloopt nog niet heeft gereageerd, krijgt één "
+                    "herinnering. Daarna, of zodra de link is gebruikt, wordt het adres gewist. Niemand "
+                    "kan zien wat iemand heeft geantwoord.")
+
+
 SCORE_CHOICES = [("", "— geen oordeel —")] + [(str(i), str(i)) for i in range(1, 11)]
 
 

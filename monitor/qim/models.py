@@ -223,6 +223,9 @@ class ResponseLink(db.Model):
     revoked_at: Mapped[datetime | None]
     # Deliberately no timestamp: a time of use could be matched against answers.
     spent: Mapped[bool] = mapped_column(default=False)
+    # Only when the coordinator chose to keep it for one reminder; blanked when the link is
+    # used, revoked or reminded, or its round closes. Answers never point to the link.
+    reminder_address: Mapped[str | None] = mapped_column(sa.String(320))
 
     round: Mapped[JudgementRound] = relationship()
     stakeholder: Mapped[Stakeholder] = relationship()

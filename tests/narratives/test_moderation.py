@@ -20,7 +20,9 @@ def _story(app, story_id: int) -> Story:
 
 def test_only_coordinators_of_the_wijk_moderate(narr_app, make_story, login_as):
     story_id = make_story(wijk="Zuid", status=StoryStatus.INGEDIEND)
+    own = login_as(Role.BUURTCOORDINATOR, wijken=["Zuid"])  # Zuid has its own coordinator
     other = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    assert login_as(Role.ADMIN).get(f"/verhalen/verhaal/{story_id}/moderatie").status_code == 403
     assert other.get(f"/verhalen/verhaal/{story_id}/moderatie").status_code == 403
     assert other.post(f"/verhalen/verhaal/{story_id}/publiceren",
                       data={"pub-visibility": "openbaar"}).status_code == 403
@@ -31,7 +33,6 @@ def test_only_coordinators_of_the_wijk_moderate(narr_app, make_story, login_as):
     assert council.get("/verhalen/moderatie").status_code == 403
     with narr_app.app_context():
         assert _story(narr_app, story_id).status == StoryStatus.INGEDIEND
-    own = login_as(Role.BUURTCOORDINATOR, wijken=["Zuid"])
     assert own.get(f"/verhalen/verhaal/{story_id}/moderatie").status_code == 200
     assert own.post(f"/verhalen/verhaal/{story_id}/publiceren",
                     data={"pub-visibility": "intern"}).status_code == 302

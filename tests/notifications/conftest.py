@@ -1,21 +1,10 @@
-"""Notifications: a real SMTP server per test, and a kind to send."""
+"""Notifications: a kind to send (the ``smtp`` fixture is shared, in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from monitor import mail
 from monitor.registry import NotificationKind, add_notification_kind
-
-from ..mailkit import SmtpServer
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on the loopback; the app sends to it."""
-    with SmtpServer() as server:
-        mail.reconfigure(app, server.url)
-        yield server
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ class StoryData:
     consent_given: bool = False
     consent_method: str = ConsentMethod.ONLINE.value
     consent_date: date | None = None
+    # The public form only: the resident's address for notices about the story.
+    resident_email: str = ""
 
 
 def _new_reference() -> str:

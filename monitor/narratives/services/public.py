@@ -18,7 +18,7 @@ from ...extensions import db
 from ...models import User
 from ...timeutil import utcnow
 from ...tokens import hash_token
-from .. import indexing
+from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryStatus, Teller, Visibility
 from ._shared import StoryData, _apply_data, _new_reference, _resident_event, _sync_index
 from .photo_files import (
@@ -147,7 +147,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                   contributed_publicly=True, visibility=Visibility.OPENBAAR,
                   consent_given=True, consent_method=ConsentMethod.ONLINE,
                   consent_date=date.today(), consent_recorded_by="De inwoner zelf, via het online formulier",
-                  withdrawal_token_hash=hash_token(token), submitted_at=utcnow())
+                  withdrawal_token_hash=hash_token(token), submitted_at=utcnow(),
+                  resident_email=(data.resident_email or "").strip() or None)
     data.teller = Teller.INWONER.value
     _apply_data(story, data)
     prepared = _prepare_photos(photo_inputs)
@@ -159,6 +160,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
                           "photos": len(prepared)},
                      summary=f"Verhaal {story.reference} ingestuurd via het openbare formulier"))
+        notices.receipt(story, token)
+        notices.waiting_for_moderation(story)
     except BaseException:
         db.session.rollback()
         _remove_files(written)
@@ -192,6 +195,7 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
     before, after = audit.changes(old, audit.snapshot(story, ("title", "summary", "body", "status")))
     _resident_event(audit.record("story.resident_revise", story, actor_label="inwoner (privélink)",
                                  old=before, new=after))
+    notices.waiting_for_moderation(story)
     db.session.commit()
     return story
 

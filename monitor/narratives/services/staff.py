@@ -14,7 +14,7 @@ from ...models import User
 from ...permissions import wijk_ids_in_scope
 from ...timeutil import utcnow
 from ...tokens import hash_token
-from .. import indexing
+from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryFeedback, StoryPhoto, StoryStatus, Visibility
 from ._shared import STORY_FIELDS, StoryData, _apply_data, _new_reference, _sync_index
 from .photo_files import (
@@ -140,6 +140,7 @@ def submit(story: Story, by: User) -> Story:
     story.submitted_at = utcnow()
     indexing.touch(story)
     audit.record("story.submit", story, actor=by, old={"status": old}, new={"status": story.status})
+    notices.waiting_for_moderation(story)
     db.session.commit()
     return story
 
@@ -172,7 +173,10 @@ def publish(story: Story, by: User, visibility: str) -> Story:
     story.published_by_id = by.id
     story.moderation_remarks = ""
     indexing.touch(story)
-    audit.record("story.publish", story, actor=by, old=old, new=audit.snapshot(story, ("status", "visibility")))
+    event = audit.record("story.publish", story, actor=by, old=old,
+                         new=audit.snapshot(story, ("status", "visibility")))
+    if old["status"] != StoryStatus.GEPUBLICEERD:  # not again for a change of visibility
+        notices.published(story, event, by)
     indexing.queue_index(story.id)
     db.session.commit()
     _sync_index()
@@ -187,8 +191,9 @@ def return_story(story: Story, by: User, remarks: str) -> Story:
     story.status = StoryStatus.TERUGGESTUURD
     story.moderation_remarks = remarks.strip()
     indexing.touch(story)
-    audit.record("story.return", story, actor=by, old={"status": StoryStatus.INGEDIEND},
-                 new={"status": story.status, "remarks": story.moderation_remarks})
+    event = audit.record("story.return", story, actor=by, old={"status": StoryStatus.INGEDIEND},
+                         new={"status": story.status, "remarks": story.moderation_remarks})
+    notices.returned(story, event, by)
     db.session.commit()
     return story
 
@@ -265,6 +270,7 @@ def delete_story(story: Story, by: User) -> None:
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
     audit.record("story.delete", story, actor=by, old={"reference": reference, "status": story.status})
+    notices.forget_story(story_id, reference, gone=True)  # the outbox's copies, resident's address
     db.session.delete(story)
     db.session.flush()
     erasure.erase("Story", story_id)  # after the delete: copies elsewhere see it gone
@@ -276,20 +282,31 @@ def delete_story(story: Story, by: User) -> None:
 
 # --- work lists -------------------------------------------------------------------------
 
+def _moderated_wijken(user: User) -> set[int]:
+    """The wijken whose stories ``user`` moderates: their own (coordinators) and every wijk
+    without an active coordinator (coordinators and the beheerder)."""
+    from ..permissions import MODERATORS, ORPHAN_MODERATORS
+
+    own = user.wijk_ids if user.role in MODERATORS else set()
+    if user.role in MODERATORS or user.role in ORPHAN_MODERATORS:
+        return own | notices.wijken_without_coordinator()
+    return own
+
+
 def moderation_queue(user: User) -> list[Story]:
-    """Stories waiting for a coordinator of ``user``'s wijken."""
+    """Stories waiting for ``user``: of their wijken, and of wijken without a coordinator."""
     return list(db.session.scalars(
         sa.select(Story).where(Story.status == StoryStatus.INGEDIEND,
-                               Story.wijk_id.in_(user.wijk_ids or {-1}))
+                               Story.wijk_id.in_(_moderated_wijken(user) or {-1}))
         .order_by(Story.submitted_at)))
 
 
 def recent_moderated(user: User, limit: int = 20) -> list[Story]:
-    """Recently published, returned or rejected stories of ``user``'s wijken."""
+    """Recently published, returned or rejected stories of the wijken ``user`` moderates."""
     return list(db.session.scalars(
         sa.select(Story).where(Story.status.in_([StoryStatus.GEPUBLICEERD, StoryStatus.TERUGGESTUURD,
                                                  StoryStatus.AFGEWEZEN]),
-                               Story.wijk_id.in_(user.wijk_ids or {-1}))
+                               Story.wijk_id.in_(_moderated_wijken(user) or {-1}))
         .order_by(Story.updated_at.desc()).limit(limit)))
 
 
@@ -317,6 +334,9 @@ def add_feedback(story_id: int, session_title: str, message: str) -> bool:
     story = db.session.get(Story, story_id)
     if story is None or story.status != StoryStatus.GEPUBLICEERD:
         return False
-    story.feedback.append(StoryFeedback(session_title=session_title, message=message))
+    item = StoryFeedback(session_title=session_title, message=message)
+    story.feedback.append(item)
     audit.record("story.feedback", story, new={"session": session_title}, summary="Terugkoppeling monitorgesprek")
+    db.session.flush()
+    notices.chosen(story, session_title, message, item.id)
     return True

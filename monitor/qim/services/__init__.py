@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .common import Answers, judging_groups, monitored_qualities
 from .links import THROTTLE_BUCKET, LinkRefused, link_for_token, submit_response
+from .mailing import parse_addresses, remind_links, send_links
 from .plans import (
     REQUIRED_STEPS,
     STEPS,
@@ -70,5 +71,5 @@ __all__ = [
     "remove_stakeholder", "remove_target", "revoke_link", "round_for", "rounds_of_buurt",
     "set_commissioner_qualities", "set_monitored", "set_organisation_qualities",
     "set_step6_done", "settle", "settled_plan", "societal_goals", "step_status",
-    "submit_response",
+    "submit_response", "parse_addresses", "remind_links", "send_links",
 ]

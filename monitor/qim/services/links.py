@@ -101,7 +101,7 @@ def submit_response(token: str, answers: Answers, address: str) -> int:
         sa.update(ResponseLink)
         .where(ResponseLink.id == link.id, ResponseLink.spent.is_(False),
                ResponseLink.revoked_at.is_(None), ResponseLink.expires_at > utcnow())
-        .values(spent=True).execution_options(synchronize_session=False))
+        .values(spent=True, reminder_address=None).execution_options(synchronize_session=False))
     if spent.rowcount != 1:
         db.session.rollback()
         raise LinkRefused("Deze link is al gebruikt of niet meer geldig.")

@@ -85,6 +85,9 @@ def close_round(rnd: JudgementRound, open_again: bool = False) -> None:
         return
     old = {"gesloten": rnd.closed_at}
     rnd.closed_at = None if open_again else utcnow()
+    if not open_again:  # kept addresses are not needed any more
+        db.session.execute(sa.update(ResponseLink).where(ResponseLink.round_id == rnd.id)
+                           .values(reminder_address=None).execution_options(synchronize_session=False))
     audit.record("qim.round_reopen" if open_again else "qim.round_close", rnd, old=old,
                  new={"gesloten": rnd.closed_at})
     db.session.commit()
@@ -133,6 +136,7 @@ def revoke_link(link: ResponseLink) -> None:
     if link.revoked_at is not None:
         return
     link.revoked_at = utcnow()
+    link.reminder_address = None
     audit.record("qim.link_revoke", link, new={"ingetrokken": link.revoked_at})
     db.session.commit()
 

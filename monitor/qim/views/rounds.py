@@ -15,6 +15,7 @@ from .. import services
 from ..forms import (
     ConfirmForm,
     LinksForm,
+    MailLinksForm,
     OpenRoundForm,
     judgement_form,
 )
@@ -51,15 +52,19 @@ def round_open(plan_id: int):
 
 
 def _round_page(rnd: JudgementRound, links_form: LinksForm | None = None,
-                tokens: list[str] | None = None, token_group: Stakeholder | None = None):
+                tokens: list[str] | None = None, token_group: Stakeholder | None = None,
+                mail_form: MailLinksForm | None = None):
     groups = services.judging_groups(rnd.plan)
     if links_form is None:
         links_form = LinksForm(formdata=None)
     links_form.stakeholder_id.choices = [(s.id, s.name) for s in groups]
+    if mail_form is None:
+        mail_form = MailLinksForm(formdata=None, prefix="mail")
+    mail_form.stakeholder_id.choices = [(s.id, s.name) for s in groups]
     counts = services.judgement_counts(rnd)
     return render_template(
         "qim/round.html", rnd=rnd, plan=rnd.plan, groups=groups, links_form=links_form,
-        links=services.links_of_round(rnd), now=utcnow(), counts=counts,
+        links=services.links_of_round(rnd), now=utcnow(), counts=counts, mail_form=mail_form,
         missing=services.missing_pairs(rnd), tokens=tokens or [], token_group=token_group,
         confirm=ConfirmForm(),
         monitored={s.id: services.monitored_qualities(rnd.plan, s) for s in groups},
@@ -92,6 +97,26 @@ def links_create(round_id: int):
                   "Kopieer ze nu: ze worden maar één keer getoond.", "ok")
             return _round_page(rnd, tokens=tokens, token_group=stakeholder)
     return _round_page(rnd, links_form=form), 400
+
+
+@bp.route("/rondes/<int:round_id>/links/mailen", methods=["POST"])
+@requires("qim.round_manage")
+def links_mail(round_id: int):
+    """Send personal links by e-mail (sent after the request, by the outbox)."""
+    rnd = _load_round(round_id)
+    form = MailLinksForm(prefix="mail")
+    form.stakeholder_id.choices = [(s.id, s.name) for s in services.judging_groups(rnd.plan)]
+    if form.validate_on_submit():
+        stakeholder = get_or_404(Stakeholder, form.stakeholder_id.data)
+        try:
+            n = services.send_links(rnd, stakeholder, form.addresses.data, form.days.data,
+                                    bool(form.keep_for_reminder.data), current_user)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            flash(f"{n} persoonlijke link(s) voor {stakeholder.name} worden per e-mail verstuurd.", "ok")
+            return redirect(url_for("qim.round", round_id=rnd.id))
+    return _round_page(rnd, mail_form=form), 400
 
 
 @bp.route("/links/<int:link_id>/intrekken", methods=["POST"])
