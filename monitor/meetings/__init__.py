@@ -39,6 +39,10 @@ def init_app(app: Flask) -> None:
     add_dossier_section(app, 90, "actions", actions_section)
     add_dossier_section(app, 200, "stories", stories_section)
     add_home_section(app, home_section)
+    from .council_home import agenda_section, dossiers_section, questions_section, signals_section
+
+    for producer in (agenda_section, dossiers_section, signals_section, questions_section):
+        add_home_section(app, producer)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
 
 

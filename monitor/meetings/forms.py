@@ -45,7 +45,6 @@ class StoryChoiceForm(BaseForm):
 class MinutesForm(BaseForm):
     held_on = DateField("Gehouden op", validators=[DataRequired("Vul de datum van het gesprek in.")])
     present_ids = MultiCheckboxField("Aanwezig", coerce=int)
-    policy_signals = TextAreaField("Signalen voor beleid", validators=[Optional(), Length(max=10000)])
     most_significant_story_id = SelectField("Meest betekenisvolle verhaal", coerce=optional_int,
                                             validators=[Optional()])
     most_significant_why = TextAreaField("Waarom dit verhaal?", validators=[Optional(), Length(max=5000)],
@@ -92,3 +91,10 @@ class ReportForm(BaseForm):
 class ReportTextForm(BaseForm):
     introduction = TextAreaField("Inleiding", validators=[Optional(), Length(max=20000)])
     conclusions = TextAreaField("Conclusies", validators=[Optional(), Length(max=20000)])
+
+
+class QuestionForm(BaseForm):
+    wijk_id = SelectField("Wijk", coerce=optional_int, validators=[DataRequired("Kies een wijk.")])
+    text = TextAreaField("Uw vraag", validators=[DataRequired("Schrijf uw vraag op."), Length(max=2000)],
+                         description="De buurtcoördinator neemt de vraag mee naar het volgende monitorgesprek "
+                                     "van de wijk; het antwoord komt in het verslag en op deze pagina.")
