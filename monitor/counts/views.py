@@ -16,7 +16,7 @@ from ..models import Organisation, Period, Wijk
 from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
-from . import dashboards, exports, imports, services
+from . import behind, dashboards, exports, imports, services
 from .figures import clients_key, hours_key, scalars_for
 from .forms import (
     CatalogueForm,
@@ -302,6 +302,7 @@ def dashboard():
         specialisms=services.catalogue_entries(services.Specialism), perspectives=dashboards.PERSPECTIVES,
         restricted=dashboards.restricted(current_user), query=request.args.to_dict(),
         charts_json=[c.config() for c in [*dash.breakdowns, *dash.charts]],
+        stories=behind.stories_for(current_user, filters.wijk_id, filters.period_from, filters.period_to),
     )
 
 

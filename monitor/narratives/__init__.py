@@ -2,7 +2,8 @@
 
 For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
 :func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
-:func:`still_public`, :func:`withdrawn` and :func:`kept_title`. The dossier's audience is
+:func:`still_public`, :func:`withdrawn` and :func:`kept_title`; for the dashboards
+:func:`stories_behind` (the stories behind a number, as the reader may see them). The dossier's audience is
 everyone at the table, residents included: only *openbaar* stories count as there for
 them.
 """
@@ -60,6 +61,18 @@ def kept_title(story_id: int) -> str | None:
     return compute(story_id)
 
 
+def stories_behind(reader: Any, wijk_id: int, start: Any, end: Any, quality_id: int | None = None,
+                   limit: int = 6) -> list[dict[str, Any]]:
+    """Published stories of a wijk about ``start``–``end`` (and a quality) that ``reader``
+    may read, newest first: ``{"id", "title", "summary", "url", "wijk", "period", "qualities"}``.
+
+    For the figures of a dashboard: the story behind the number.
+    """
+    from .council import as_item, stories_about
+
+    return [as_item(s) for s in stories_about(reader, wijk_id, start, end, quality_id, limit)]
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
     from .models import StoryStatus, Visibility
@@ -68,9 +81,13 @@ def init_app(app: Flask) -> None:
     app.add_template_global(StoryStatus, "StoryStatus")
     app.add_template_global(Visibility, "Visibility")
     from ..registry import StorySource, add_demo_seeder, add_home_section, add_nav, set_story_source
-    from . import models, permissions  # noqa: F401  (tables and policy known)
+    from . import (  # noqa: F401  (tables and policy known)
+        council_views,  # noqa: F401  (routes for featuring stories)
+        models,
+        permissions,
+    )
     from .cli import search_cli
-    from .home import moderation_section, returned_section
+    from .home import featured_section, moderation_section, returned_section
     from .seed import seed_demo_stories
     from .services import register_index_hooks
     from .views import bp
@@ -79,6 +96,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "Verhalen", "narratives.archive", "public", 30)
     add_home_section(app, moderation_section)
     add_home_section(app, returned_section)
+    add_home_section(app, featured_section)
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
     app.cli.add_command(search_cli)
     set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
