@@ -152,7 +152,7 @@ def detail(return_id: int):
     catalogue = services.catalogue_for(ret.period)
     return render_template("counts/detail.html", ret=ret, figures=services.figures_of(ret), catalogue=catalogue,
                            scalars=scalars_for(ret.period), history=services.history(ret), reason_form=ReasonForm(),
-                           hours_key=hours_key, clients_key=clients_key, show=show)
+                           hours_key=hours_key, clients_key=clients_key, show=show, **services.review_context(ret))
 
 
 @bp.route("/opgaven/<int:return_id>/indienen", methods=["POST"])
@@ -189,7 +189,8 @@ def _decide(return_id: int, action: str):
                 return render_template("counts/detail.html", ret=ret, figures=services.figures_of(ret),
                                        catalogue=services.catalogue_for(ret.period), scalars=scalars_for(ret.period),
                                        history=services.history(ret), reason_form=form, reason_action=action,
-                                       hours_key=hours_key, clients_key=clients_key, show=show), 400
+                                       hours_key=hours_key, clients_key=clients_key, show=show,
+                                       **services.review_context(ret)), 400
             if action == "send_back":
                 services.send_back(ret, form.reason.data, current_user)
                 flash("De opgave is teruggestuurd naar de organisatie.", "ok")
