@@ -46,16 +46,51 @@ class HomeTask:
     url: str | None = None
     detail: str = ""
     urgency: str = "info"  # "info", "warning" or "error" (overdue)
+    # Further links beside the title: (label, url), e.g. an agenda file to download.
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Trend:
+    """A formatted figure with how it moved since the previous period.
+
+    ``direction`` is ``"up"``, ``"down"``, ``"same"`` or ``""`` (no comparison possible);
+    ``label`` is the text alternative of the arrow ("gestegen van 40 naar 52").
+    """
+
+    text: str
+    direction: str = ""
+    label: str = ""
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓", "same": "→"}.get(self.direction, "")
+
+
+@dataclass
+class HomeTable:
+    """A small table on the home page; a cell is a formatted string or a :class:`Trend`."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str | Trend]]
+    numeric: list[int] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass
 class HomeSection:
-    """A block of the home page, produced per user by a feature package."""
+    """A block of the home page, produced per user by a feature package.
+
+    Besides its tasks a section may show tables (figures) and a link to read more.
+    """
 
     heading: str
     tasks: list[HomeTask]
     empty_text: str = "Er is niets dat op u wacht."
     order: int = 100
+    tables: list[HomeTable] = field(default_factory=list)
+    more: tuple[str, str] | None = None  # (label, url)
 
 
 @dataclass

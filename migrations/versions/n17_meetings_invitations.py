@@ -1,7 +1,7 @@
 """monitorgesprek invitations: participants' e-mail, the calendar sequence (issue 17)
 
 Revision ID: n17_meetings_invitations
-Revises: 0600
+Revises: a14_meet_annual_workflow
 Create Date: 2026-12-02 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'n17_meetings_invitations'
-down_revision = '0600'
+down_revision = 'a14_meet_annual_workflow'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """stories.resident_email: a resident's optional address for notices about their story (issue 17)
 
 Revision ID: n17_narr_resident_email
-Revises: a12_narr_ratelimit
+Revises: a14_narr_teller_confirmation
 Create Date: 2026-12-02 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'n17_narr_resident_email'
-down_revision = 'a12_narr_ratelimit'
+down_revision = 'a14_narr_teller_confirmation'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,8 @@
 """Tellen: the thrice-yearly returns of hours and clients, from entry to approved trend.
 
 For other modules: :func:`key_figures` gives the figures of a period for a wijk or an
-organisation as outsiders may see them (counts of persons protected).
+organisation as outsiders may see them (counts of persons protected); :func:`main_figures`
+the few of them a start page or a story shows, formatted.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ def key_figures(period: Period, *, wijk_id: int | None = None,
     return compute(period, wijk_id=wijk_id, organisation_id=organisation_id)
 
 
+def main_figures(period: Period, wijk_id: int) -> list[tuple[str, str, int | None]]:
+    """The main figures of a wijk in ``period`` as outsiders see them: (label, text, value).
+
+    ``text`` is the number, "<5", "×" or "—"; ``value`` is ``None`` unless the figure is shown.
+    """
+    from .key_figures import key_figures as compute
+    from .key_figures import main_figures as rows
+
+    return rows(compute(period, wijk_id=wijk_id))
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprints (screens and API), navigation, home tasks, demo data and CLI."""
     from .models import ReturnStatus
@@ -36,7 +48,7 @@ def init_app(app: Flask) -> None:
     from ..extensions import csrf
     from . import annual, dossier, models, notices, permissions  # noqa: F401  (tables and policy entries)
     from .api import bp as api_bp
-    from .home import approval_section, returns_section
+    from .home import approval_section, returns_section, trends_section
     from .seed import seed_demo_returns
     from .setup import setup_checks
     from .views import bp
@@ -47,6 +59,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "Tellen", "counts.index", "counts.index", 20)
     add_home_section(app, returns_section)
     add_home_section(app, approval_section)
+    add_home_section(app, trends_section)
     add_demo_seeder(app, 30, "opgaven (Tellen)", seed_demo_returns)
     add_setup_check(app, 20, "Tellen", setup_checks)
     dossier.register(app)

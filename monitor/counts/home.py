@@ -49,3 +49,16 @@ def approval_section(user: User) -> HomeSection | None:
                       f"Ingediend {format_date(r.submitted_at)}; wacht op goedkeuring.", "warning")
              for r in services.awaiting_approval()]
     return HomeSection("Opgaven om te beoordelen", tasks, "Er wachten geen opgaven op goedkeuring.", order=20)
+
+
+def trends_section(user: User) -> HomeSection | None:
+    """Council members: per wijk the main figures of the latest period, with arrows."""
+    from .behind import wijk_trends
+    from .permissions import shows_wijk_trends
+
+    if not shows_wijk_trends(user):
+        return None
+    table = wijk_trends(user, date.today())
+    return HomeSection("De wijken in cijfers", [], "Er zijn nog geen goedgekeurde opgaven.", order=50,
+                       tables=[table] if table else [],
+                       more=("Naar het dashboard", url_for("counts.dashboard")))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from .. import disclosure
 from ..disclosure import Shown
 from ..models import Period
+from ..templating import format_number
 from .dashboards import Filters, _conditions, _div, clients_totals, hours_totals, scalar_totals
 from .models import CountReturn
 from .publication import Counts
@@ -79,3 +80,28 @@ def key_figures(period: Period, *, wijk_id: int | None = None,
         caseload=caseload,
         volunteers=c("vrijwilligers"),
     )
+
+
+# The main figures of a wijk for outsiders (the council's start page, a story's page).
+MAIN_FIGURES = (
+    ("hours", "Uren sociaal werk"),
+    ("clients", "Cliënten"),
+    ("meldingen", "Nieuwe meldingen"),
+    ("closed", "Afgesloten trajecten"),
+    ("volunteers", "Actieve vrijwilligers"),
+)
+
+
+def main_figures(figures: KeyFigures) -> list[tuple[str, str, int | None]]:
+    """(label, text, comparable value) of the main figures; the value is ``None`` when the
+    figure is hidden ("<5", "×") or absent, so no trend is drawn from it."""
+    rows = []
+    for key, label in MAIN_FIGURES:
+        value = getattr(figures, key)
+        if isinstance(value, Shown):
+            rows.append((label, value.text, None if value.hidden else value.value))
+        elif value is None:
+            rows.append((label, "—", None))
+        else:
+            rows.append((label, format_number(value), int(value)))
+    return rows

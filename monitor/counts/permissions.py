@@ -53,3 +53,8 @@ def reviews_returns(user: User) -> bool:
 def sees_small_counts(user: User) -> bool:
     """Viewers who see individual returns also see small counts of persons unprotected."""
     return user.role in (Role.ADMIN, Role.ACCOUNTHOUDER)
+
+
+def shows_wijk_trends(user: User) -> bool:
+    """Council members' start page shows the trend of every wijk's main figures."""
+    return user.role == Role.RAADSLID

@@ -69,6 +69,14 @@ def reference_figures(organisation_id: int, wijk_id: int, period: Period) -> dic
     return result
 
 
+def review_context(ret: CountReturn) -> dict[str, Any]:
+    """What the reviewer sees beside a return: last period's and last year's figures and the
+    plausibility warnings the worker saw when entering it (against the previous periods)."""
+    checked = check_return(ret.organisation_id, ret.wijk_id, ret.period, figures_of(ret), submit=False)
+    return {"reference": reference_figures(ret.organisation_id, ret.wijk_id, ret.period),
+            "warnings": checked.warnings}
+
+
 def previous_figures(organisation_id: int, wijk_id: int, period: Period) -> list[dict[str, Any]]:
     """Figures of the up to three previous periods that were submitted (for the warnings)."""
     rows = db.session.scalars(

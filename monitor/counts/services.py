@@ -47,6 +47,7 @@ from .returns import (
     previous_figures,
     reference_figures,
     reopen,
+    review_context,
     save_return,
     send_back,
     submit_return,
@@ -58,7 +59,7 @@ __all__ = [
     "approve", "authenticate_token", "awaiting_approval", "board", "catalogue_entries", "catalogue_for",
     "check_return", "completeness", "create_token", "expected_organisations", "figures_of", "find_period",
     "find_return", "guard_return", "history", "is_overdue", "list_tokens", "lock", "lock_due_returns",
-    "period_by_ordinal", "planned_hours", "previous_figures", "reference_figures", "reopen", "revoke_token",
+    "period_by_ordinal", "planned_hours", "previous_figures", "reference_figures", "reopen", "review_context", "revoke_token",
     "save_catalogue_entry", "save_planned_hours", "save_return", "saved_mapping", "send_back",
     "started_periods", "submit_return", "user_may_enter", "welfare_organisations",
 ]

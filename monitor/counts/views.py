@@ -16,7 +16,7 @@ from ..models import Organisation, Period, Wijk
 from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
-from . import dashboards, exports, imports, services
+from . import behind, dashboards, exports, imports, services
 from .figures import clients_key, hours_key, scalars_for
 from .forms import (
     CatalogueForm,
@@ -152,7 +152,7 @@ def detail(return_id: int):
     catalogue = services.catalogue_for(ret.period)
     return render_template("counts/detail.html", ret=ret, figures=services.figures_of(ret), catalogue=catalogue,
                            scalars=scalars_for(ret.period), history=services.history(ret), reason_form=ReasonForm(),
-                           hours_key=hours_key, clients_key=clients_key, show=show)
+                           hours_key=hours_key, clients_key=clients_key, show=show, **services.review_context(ret))
 
 
 @bp.route("/opgaven/<int:return_id>/indienen", methods=["POST"])
@@ -189,7 +189,8 @@ def _decide(return_id: int, action: str):
                 return render_template("counts/detail.html", ret=ret, figures=services.figures_of(ret),
                                        catalogue=services.catalogue_for(ret.period), scalars=scalars_for(ret.period),
                                        history=services.history(ret), reason_form=form, reason_action=action,
-                                       hours_key=hours_key, clients_key=clients_key, show=show), 400
+                                       hours_key=hours_key, clients_key=clients_key, show=show,
+                                       **services.review_context(ret)), 400
             if action == "send_back":
                 services.send_back(ret, form.reason.data, current_user)
                 flash("De opgave is teruggestuurd naar de organisatie.", "ok")
@@ -302,6 +303,7 @@ def dashboard():
         specialisms=services.catalogue_entries(services.Specialism), perspectives=dashboards.PERSPECTIVES,
         restricted=dashboards.restricted(current_user), query=request.args.to_dict(),
         charts_json=[c.config() for c in [*dash.breakdowns, *dash.charts]],
+        stories=behind.stories_for(current_user, filters.wijk_id, filters.period_from, filters.period_to),
     )
 
 

@@ -44,6 +44,10 @@ def init_app(app: Flask) -> None:
     add_annual_section(app, 80, "initiatives_year", initiatives_annual_section)
     add_home_section(app, home_section)
     add_home_section(app, reports_home_section)
+    from .council_home import agenda_section, dossiers_section, questions_section, signals_section
+
+    for producer in (agenda_section, dossiers_section, signals_section, questions_section):
+        add_home_section(app, producer)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
     notices.register(app)
 

@@ -51,7 +51,6 @@ class StoryChoiceForm(BaseForm):
 class MinutesForm(BaseForm):
     held_on = DateField("Gehouden op", validators=[DataRequired("Vul de datum van het gesprek in.")])
     present_ids = MultiCheckboxField("Aanwezig", coerce=int)
-    policy_signals = TextAreaField("Signalen voor beleid", validators=[Optional(), Length(max=10000)])
     most_significant_story_id = SelectField("Meest betekenisvolle verhaal", coerce=optional_int,
                                             validators=[Optional()])
     most_significant_why = TextAreaField("Waarom dit verhaal?", validators=[Optional(), Length(max=5000)],
@@ -115,3 +114,10 @@ class SettleReportForm(BaseForm):
 
 class AuthorRightForm(BaseForm):
     granted = BooleanField("Mag de jaarrapportage van de organisatie opstellen")
+
+
+class QuestionForm(BaseForm):
+    wijk_id = SelectField("Wijk", coerce=optional_int, validators=[DataRequired("Kies een wijk.")])
+    text = TextAreaField("Uw vraag", validators=[DataRequired("Schrijf uw vraag op."), Length(max=2000)],
+                         description="De buurtcoördinator neemt de vraag mee naar het volgende monitorgesprek "
+                                     "van de wijk; het antwoord komt in het verslag en op deze pagina.")

@@ -13,13 +13,20 @@ from ..extensions import db
 from ..models import Period, Wijk
 from ..registry import Section, Table, registry
 from ..timeutil import format_date
+from .council import record_answers, replace_signals
 from .models import MonitorSession, QualityConclusion, SessionAction, SessionStatus
 
 
 def record_minutes(session: MonitorSession, *, held_on: date, present_ids: list[int],
-                   conclusions: dict[int, str], policy_signals: str, most_significant_story_id: int | None,
-                   most_significant_why: str, dissenting_views: str) -> None:
+                   conclusions: dict[int, str], most_significant_story_id: int | None,
+                   most_significant_why: str, dissenting_views: str, policy_signals: str = "",
+                   signals: list[tuple[str, int | None]] | None = None,
+                   answers: dict[int, str] | None = None) -> None:
     """Record what happened: who came, conclusions per quality, signals, the chosen story.
+
+    :param signals: the signals for policy as (text, quality id or ``None``); without
+        them, each line of ``policy_signals`` is a signal without a quality.
+    :param answers: answers to the council's questions, by question id.
 
     :raise DomainError: no dossier issued yet, or a chosen story that was not told.
     """
@@ -45,7 +52,10 @@ def record_minutes(session: MonitorSession, *, held_on: date, present_ids: list[
             db.session.add(QualityConclusion(session=session, quality_id=quality_id, text=text))
     story_changed = most_significant_story_id != session.most_significant_story_id or (
         most_significant_why.strip() != session.most_significant_why)
-    session.policy_signals = policy_signals.strip()
+    if signals is None:
+        signals = [(line.strip().lstrip("-•* "), None) for line in policy_signals.splitlines()]
+    session.policy_signals = replace_signals(session, signals)
+    record_answers(session, answers or {})
     session.most_significant_story_id = most_significant_story_id
     session.most_significant_why = most_significant_why.strip()
     session.dissenting_views = dissenting_views.strip()

@@ -361,3 +361,56 @@ class ReportAuthor(db.Model):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class PolicySignal(db.Model):
+    """A "signaal voor beleid" from a session's minutes, optionally about one quality.
+
+    ``MonitorSession.policy_signals`` keeps the same signals as text (one per line) for the
+    dossier, the exports and the annual report.
+    """
+
+    __tablename__ = "session_signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("monitor_sessions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+    quality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("qualities.id"))
+
+    session: Mapped[MonitorSession] = relationship()
+    quality: Mapped[Quality | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PolicySignal {self.id} session={self.session_id}>"
+
+
+class CouncilQuestion(db.Model):
+    """A council member's question for the next monitorgesprek of a wijk, and its answer.
+
+    Open while ``answered_at`` is empty; the minutes of the session that discussed it
+    record the answer and set ``session_id``.
+    """
+
+    __tablename__ = "council_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("monitor_sessions.id", ondelete="SET NULL"), index=True)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None]
+
+    wijk: Mapped[Wijk] = relationship()
+    asked_by: Mapped[User | None] = relationship()
+    session: Mapped[MonitorSession | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    def __repr__(self) -> str:
+        return f"<CouncilQuestion {self.id} wijk={self.wijk_id}>"

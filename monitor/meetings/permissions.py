@@ -135,3 +135,34 @@ define("reports.review", {Role.ACCOUNTHOUDER},
        "Jaarrapportages beoordelen: terugsturen met opmerkingen en vaststellen")
 define("reports.grant", {Role.ADMIN},
        "Sociaal werkers het recht geven de jaarrapportage van hun organisatie op te stellen")
+
+
+# --- the council's view: questions for the next session, signals, the agenda -----------
+
+def own_question(user: User, question: Any) -> bool:
+    """A council member reads and withdraws only the questions they asked themselves."""
+    return question.asked_by_id == user.id
+
+
+def may_answer(user: User, question: Any) -> bool:
+    """Answered in the minutes of the wijk's session, by those who prepare it."""
+    return can(user, "meetings.prepare", question)
+
+
+def follows_the_council_view(user: User) -> bool:
+    """Council members' home page shows the agenda, dossiers and signals of the sessions."""
+    return user.role == Role.RAADSLID
+
+
+define("meetings.ask", {Role.RAADSLID},
+       "Een vraag achterlaten voor het volgende monitorgesprek van een wijk en de eigen vragen "
+       "met hun antwoord lezen", check=own_question)
+define("meetings.questions", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR},
+       "Open vragen uit de raad zien bij het voorbereiden en beantwoorden in het verslag (eigen wijk)",
+       check=may_answer)
+define("meetings.signals", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR, Role.SOCIAAL_WERKER,
+                            Role.RAADSLID},
+       "Het overzicht van de signalen voor beleid uit de verslagen lezen (eigen wijk voor werkers en "
+       "coördinatoren)", check=in_own_wijk)
+define("meetings.calendar", ALL_ROLES,
+       "Een gepland monitorgesprek als agendabestand (.ics) downloaden (eigen wijk)", check=in_own_wijk)

@@ -111,7 +111,10 @@ def seed_demo(echo: Callable[[str], None]) -> None:
                                issued_at=datetime(year, 5, 10, 9, 0)))
         session.status = SessionStatus.GEHOUDEN
         session.held_on = date(year, 5, 20)
-        session.policy_signals = "Huisartsen verwijzen nog weinig door naar het welzijnsaanbod."
+        signals = [("Huisartsen verwijzen nog weinig door naar het welzijnsaanbod.", "K3"),
+                   ("Er is te weinig betaalbare ruimte voor bewonersinitiatieven.", "K5")]
+        session.policy_signals = services.replace_signals(
+            session, [(text, qualities[code].id if code in qualities else None) for text, code in signals])
         db.session.add(SessionAction(session=session, description="Huisartsen uitnodigen voor een kennismaking met het wijkteam",
                                      owner="Buurtcoördinator", due_on=date(year, 7, 1)))
         db.session.add(SessionAction(session=session, description="Aanbod voor 75-plussers bekendmaken via de huis-aan-huiskrant",
@@ -119,6 +122,34 @@ def seed_demo(echo: Callable[[str], None]) -> None:
         db.session.flush()
         if not _get(MonitorSession, wijk_id=wijk.id, period_id=september.id):
             db.session.add(MonitorSession(wijk=wijk, period=september, created_by_id=coordinator.id,
-                                          pinned_sections=[], hidden_sections=[], place="Wijkcentrum " + wijk_name))
+                                          pinned_sections=[], hidden_sections=[], place="Wijkcentrum " + wijk_name,
+                                          scheduled_at=datetime(year, 9, 16, 15, 0)))
+        december = _get(Period, year=year, tertial=3)
+        if december is not None and not _get(MonitorSession, wijk_id=wijk.id, period_id=december.id):
+            db.session.add(MonitorSession(wijk=wijk, period=december, created_by_id=coordinator.id,
+                                          pinned_sections=[], hidden_sections=[], place="Wijkcentrum " + wijk_name,
+                                          scheduled_at=datetime(year, 12, 9, 15, 0)))
         echo(f"  monitorgesprekken {wijk_name}: {may.label} (gehouden), {september.label} (in voorbereiding)")
     db.session.flush()
+    seed_council_questions(echo, may)
+
+
+def seed_council_questions(echo: Callable[[str], None], may: Period) -> None:
+    """A council member's question answered in May in Oost, and one open for September."""
+    from .models import CouncilQuestion
+
+    member = db.session.scalar(sa.select(User).where(User.role == Role.RAADSLID).order_by(User.id))
+    oost = _get(Wijk, name="Oost")
+    held = _get(MonitorSession, wijk_id=oost.id, period_id=may.id) if oost else None
+    if member is None or held is None or db.session.scalar(sa.select(CouncilQuestion.id).limit(1)):
+        return
+    db.session.add(CouncilQuestion(
+        wijk_id=oost.id, asked_by_id=member.id, session_id=held.id, asked_at=datetime(may.year, 4, 20, 10, 0),
+        text="Merken de sociaal werkers dat ouderen in Oost eenzamer zijn geworden?",
+        answer="Ja, vooral bij alleenstaande 75-plussers; het aanbod wordt via de huis-aan-huiskrant bekendgemaakt.",
+        answered_at=datetime(may.year, 5, 21, 9, 0)))
+    db.session.add(CouncilQuestion(
+        wijk_id=oost.id, asked_by_id=member.id,
+        text="Hoeveel bewonersinitiatieven zijn er dit jaar in Oost bijgekomen?"))
+    db.session.flush()
+    echo("  2 vragen uit de raad")

@@ -34,6 +34,7 @@ from .annual import (
     update_report_text,
 )
 from .assembly import assemble
+from .council import replace_signals
 from .initiatives import INITIATIVE_FIELDS, initiatives_in, initiatives_section, list_initiatives, save_initiative
 from .minutes import (
     actions_section,
@@ -77,7 +78,7 @@ __all__ = [
     "get_dossier", "get_initiative_or_404", "get_user_or_404", "get_report_or_404", "get_session_or_404", "initiatives_in",
     "initiatives_section", "issue_dossier", "list_initiatives", "list_reports", "minutes_of",
     "missing_visible_to", "open_actions_for", "open_session", "record_minutes", "redact_compiled",
-    "redact_sections", "redact_snapshot", "remove_participant", "remove_story", "save_initiative",
+    "redact_sections", "redact_snapshot", "remove_participant", "remove_story", "replace_signals", "save_initiative",
     "sections_for", "sessions_overview", "set_section_display", "snapshot_of", "stories_section",
     "stories_section_for", "story_candidates", "unavailable_stories", "update_report_text",
     "update_session_details",

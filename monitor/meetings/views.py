@@ -32,7 +32,7 @@ from .models import SessionStatus
 
 bp = Blueprint("meetings", __name__, url_prefix="/monitorgesprekken")
 
-
+from . import council_views  # noqa: E402  (its routes join this blueprint)
 
 
 def _scoped_wijken() -> list[Wijk]:
@@ -49,8 +49,11 @@ def index():
     form = NewSessionForm()
     form.wijk_id.choices = [(w.id, w.name) for w in wijken]
     form.period_id.choices = [(p.id, p.label) for p in all_periods() if abs(p.year - year) <= 1]
-    return render_template("meetings/index.html", year=year, wijken=wijken, periods=periods,
-                           cells=cells, form=form)
+    wijk_id = arg_int("wijk", minimum=1)
+    shown = [w for w in wijken if w.id == wijk_id] or wijken
+    years = sorted({p.year for p in all_periods()} | {year}, reverse=True)
+    return render_template("meetings/index.html", year=year, wijken=shown, all_wijken=wijken, periods=periods,
+                           cells=cells, form=form, years=years, wijk_id=wijk_id if len(shown) == 1 else None)
 
 
 @bp.route("/nieuw", methods=["POST"])
@@ -102,6 +105,7 @@ def _render_prepare(session, form, status=200):
         participant_form=ParticipantForm(prefix="p"), story_form=_story_form(session),
         open_actions=services.open_actions_for(session.wijk_id, session.period),
         done_form=ActionDoneForm(prefix="d"), today=date.today(),
+        council=council_views.prepare_context(session),
     ), status
 
 
@@ -299,11 +303,13 @@ def minutes(session_id: int):
             form.held_on.data = session.scheduled_at.date() if session.scheduled_at else date.today()
     conclusions = {q.id: (request.form.get(f"conclusie-{q.id}", "")[:5000] if request.method == "POST"
                           else existing.get(q.id, "")) for q in qualities}
+    council = council_views.minutes_context(session)
     if form.validate_on_submit():
         try:
             services.record_minutes(
                 session, held_on=form.held_on.data, present_ids=form.present_ids.data or [],
-                conclusions=conclusions, policy_signals=form.policy_signals.data or "",
+                conclusions=conclusions, signals=council_views.signal_rows(request.form),
+                answers=council_views.answers_from(request.form),
                 most_significant_story_id=form.most_significant_story_id.data,
                 most_significant_why=form.most_significant_why.data or "",
                 dissenting_views=form.dissenting_views.data or "")
@@ -313,7 +319,7 @@ def minutes(session_id: int):
             flash("Het verslag is opgeslagen.", "ok")
             return redirect(url_for("meetings.prepare", session_id=session.id))
     return render_template("meetings/minutes.html", meeting=session, form=form, qualities=qualities,
-                           conclusions=conclusions, action_form=ActionForm(prefix="a")), (
+                           conclusions=conclusions, action_form=ActionForm(prefix="a"), council=council), (
         400 if request.method == "POST" else 200)
 
 

@@ -2,7 +2,8 @@
 
 For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
 :func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
-:func:`still_public`, :func:`withdrawn`, :func:`kept_title` and :func:`public_text`. The dossier's audience is
+:func:`still_public`, :func:`withdrawn`, :func:`kept_title` and :func:`public_text`; for the dashboards
+:func:`stories_behind` (the stories behind a number, as the reader may see them). The dossier's audience is
 everyone at the table, residents included: only *openbaar* stories count as there for
 them.
 """
@@ -67,6 +68,18 @@ def public_text(story_id: int) -> dict[str, str] | None:
     return compute(story_id, PUBLIC)
 
 
+def stories_behind(reader: Any, wijk_id: int, start: Any, end: Any, quality_id: int | None = None,
+                   limit: int = 6) -> list[dict[str, Any]]:
+    """Published stories of a wijk about ``start``–``end`` (and a quality) that ``reader``
+    may read, newest first: ``{"id", "title", "summary", "url", "wijk", "period", "qualities"}``.
+
+    For the figures of a dashboard: the story behind the number.
+    """
+    from .council import as_item, stories_about
+
+    return [as_item(s) for s in stories_about(reader, wijk_id, start, end, quality_id, limit)]
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
     from .models import StoryStatus, Visibility
@@ -82,9 +95,14 @@ def init_app(app: Flask) -> None:
         add_setup_check,
         set_story_source,
     )
-    from . import models, notices, permissions  # noqa: F401  (tables and policy known)
+    from . import (  # noqa: F401  (tables and policy known)
+        council_views,  # noqa: F401  (routes for featuring stories)
+        models,
+        notices,
+        permissions,
+    )
     from .cli import search_cli
-    from .home import moderation_section, returned_section
+    from .home import featured_section, moderation_section, returned_section
     from .seed import seed_demo_stories
     from .services import register_index_hooks
     from .setup import setup_checks
@@ -94,6 +112,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "Verhalen", "narratives.archive", "public", 30)
     add_home_section(app, moderation_section)
     add_home_section(app, returned_section)
+    add_home_section(app, featured_section)
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
     add_setup_check(app, 40, "Verhalen", setup_checks)
     app.cli.add_command(search_cli)

@@ -42,3 +42,18 @@ def returned_section(user: User) -> HomeSection | None:
     ]
     return HomeSection("Uw teruggestuurde verhalen", tasks,
                        "Er zijn geen verhalen naar u teruggestuurd.", order=45)
+
+
+def featured_section(user: User) -> HomeSection | None:
+    """Council members: stories the buurtcoördinatoren featured for the council."""
+    from .council import featured_stories
+    from .permissions import shows_featured_stories
+
+    if not shows_featured_stories(user):
+        return None
+    tasks = [HomeTask(s.title, url_for("narratives.story", story_id=s.id),
+                      f"{s.wijk.name} · {s.period_label}" + (f" — {s.summary}" if s.summary else ""))
+             for s in featured_stories(user)]
+    return HomeSection("Verhalen uitgelicht voor de raad", tasks,
+                       "De buurtcoördinatoren hebben nog geen verhalen uitgelicht.", order=40,
+                       more=("Alle verhalen", url_for("narratives.archive")))

@@ -147,6 +147,9 @@ class Story(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     withdrawn_at: Mapped[datetime | None]
+    # A buurtcoördinator marked the published story "uitgelicht voor de raad".
+    featured_at: Mapped[datetime | None]
+    featured_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     wijk: Mapped[Wijk] = relationship()
     buurt: Mapped[Buurt | None] = relationship()

@@ -92,3 +92,11 @@ def has_moderation_queue(user: User) -> bool:
 def has_returned_stories(user: User) -> bool:
     """Whether the home page shows ``user`` their stories a coordinator sent back."""
     return user.role in RETURNED_TO
+define("narratives.feature", MODERATORS,
+       "Een gepubliceerd verhaal van de eigen wijk uitlichten voor de raad (startpagina van raadsleden)",
+       check=_may_moderate)
+
+
+def shows_featured_stories(user: User) -> bool:
+    """Council members' start page shows the stories the coordinators featured for them."""
+    return user.role == Role.RAADSLID

@@ -21,6 +21,7 @@ from ..formerrors import show_error
 from ..http import arg_int, form_status
 from ..permissions import public, require_object, requires
 from . import services
+from .council import figures_behind
 from .forms import (
     PHOTO_SLOTS,
     AddPhotoForm,
@@ -117,7 +118,7 @@ def story(story_id: int):
     return render_template(
         "narratives/story.html", story=item, body=services.render_markdown(item.body),
         related=services.related_stories(item, current_user),
-        may_moderate=services.may_moderate(current_user, item))
+        may_moderate=services.may_moderate(current_user, item), behind=figures_behind(current_user, item))
 
 
 @bp.route("/wijk/<int:wijk_id>")

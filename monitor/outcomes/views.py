@@ -10,6 +10,7 @@ from ..formerrors import show_error
 from ..http import form_status, get_or_404
 from ..permissions import require_object, requires
 from . import importer, services
+from .charts import overview_chart
 from .forms import (
     ClientForm,
     CloseForm,
@@ -270,5 +271,5 @@ def report():
                           organisation_id=form.organisation_id.data,
                           service_type_id=form.service_type_id.data)
         report = services.outcome_report(current_user, filters, form.grouping.data or "wijk")
-    return render_template("outcomes/report.html", form=form, report=report,
+    return render_template("outcomes/report.html", form=form, report=report, chart=overview_chart(report),
                            definitions=DEFINITIONS, groupings=GROUPINGS), (200 if valid else 400)

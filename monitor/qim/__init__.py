@@ -1,7 +1,7 @@
 """QIM: qualities and stakeholders per buurt and their judgements (client outcomes: monitor.outcomes).
 
 For other modules: :func:`wijk_results` gives the results per quality for a wijk's
-buurten in a period, :func:`rounds_lacking_judgements` which buurten still lack
+buurten in a period (:func:`wijk_results_for` masked as a given viewer sees them), :func:`rounds_lacking_judgements` which buurten still lack
 judgements in that period. The monitorgesprek section is in :mod:`.dossier`.
 """
 
@@ -20,6 +20,19 @@ def wijk_results(wijk_id: int, period_id: int) -> WijkResults | None:
     from .results import wijk_results as compute
 
     return compute(wijk_id, period_id)
+
+
+def wijk_results_for(user, wijk_id: int, period_id: int) -> WijkResults | None:
+    """:func:`wijk_results` as ``user`` sees them on the QIM wijk page: small groups masked
+    for those who may not read the motivations (outsiders of the wijk)."""
+    from ..permissions import can
+    from .results import protect_wijk
+    from .results import wijk_results as compute
+
+    data = compute(wijk_id, period_id)
+    if data is not None and not can(user, "qim.motivations", data.wijk):
+        protect_wijk(data)
+    return data
 
 
 def rounds_lacking_judgements(wijk_id: int, period_id: int) -> list[MissingRound]:

@@ -193,7 +193,7 @@ def test_a_wijk_report_is_settled_by_the_accounthouder_and_quotes_the_years_stor
     assert coordinator.post(f"/monitorgesprekken/{session_id}/verslag", data={
         "held_on": "2026-05-20", "most_significant_story_id": str(story_id),
         "most_significant_why": "Het laat zien hoe buren elkaar vinden.",
-        "policy_signals": "Meer ruimte voor moestuinen in de wijk."}).status_code == 302
+        "signaal-0": "Meer ruimte voor moestuinen in de wijk."}).status_code == 302
     accounthouder = login_as(Role.ACCOUNTHOUDER)
     with app.app_context():
         from monitor.models import Wijk

@@ -56,7 +56,7 @@ def test_prepare_issue_pdf_minutes_and_follow_up(app, login_as, figures, stories
         k1 = db.session.execute(sa.text("select id from qualities where code='K1'")).scalar()
     response = coordinator.post(f"/monitorgesprekken/{session_id}/verslag", data={
         "held_on": "2026-05-20", "present_ids": [str(participant.id)], f"conclusie-{k1}": "Meer ontmoeting.",
-        "policy_signals": "Huisartsen verwijzen weinig door.", "most_significant_story_id": "7",
+        "signaal-0": "Huisartsen verwijzen weinig door.", "most_significant_story_id": "7",
         "most_significant_why": "Het laat zien hoe buren elkaar vinden.", "dissenting_views": ""})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert stories == [(7, "Monitorgesprek Oost, mei 2026", "Het laat zien hoe buren elkaar vinden.")]

@@ -84,10 +84,10 @@ def test_invitation_update_dossier_and_minutes_reach_the_participants_with_an_ad
     with app.app_context():
         k1 = db.session.execute(sa.text("select id from qualities where code='K1'")).scalar()
     minutes = {"held_on": "2026-05-20", "present_ids": [], f"conclusie-{k1}": "Meer ontmoeting.",
-               "policy_signals": "Huisartsen verwijzen weinig door.", "most_significant_story_id": "",
+               "signaal-0": "Huisartsen verwijzen weinig door.", "most_significant_story_id": "",
                "most_significant_why": "", "dissenting_views": ""}
     assert coordinator.post(f"{base}/verslag", data=minutes).status_code == 302
-    assert coordinator.post(f"{base}/verslag", data={**minutes, "policy_signals": "Bijgewerkt."}).status_code == 302
+    assert coordinator.post(f"{base}/verslag", data={**minutes, "signaal-0": "Bijgewerkt."}).status_code == 302
     _deliver(app)
     assert [r.subject for r in smtp.to("fatima@example.org")] == [
         "Uitnodiging: Monitorgesprek Oost, mei 2026", "Gewijzigd: Monitorgesprek Oost, mei 2026",

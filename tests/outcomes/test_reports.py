@@ -179,3 +179,45 @@ def test_report_without_a_range_uses_the_last_year(client, login_as):
     assert response.status_code == 200
     # A report was made (for the default year), and it is empty in an empty database.
     assert "geen trajecten met een begin- en eindmeting" in response.get_data(as_text=True)
+
+
+def test_report_chart_holds_the_tables_figures(app, fixture_data, make_user):
+    """The overview chart: each indicator's share, Wilson interval and the 50% target, like its table."""
+    import json
+    import re
+
+    from monitor.outcomes.reports import wilson_interval
+
+    user = make_user("sociaal_werker")
+    c = app.test_client()
+    login(c, user.email)
+    with app.app_context():
+        periods = db.session.scalars(sa.select(Period).where(Period.year == 2025)
+                                     .order_by(Period.tertial)).all()
+        versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
+    html = c.get(f"/uitkomsten/?first={periods[0].id}&last={periods[-1].id}"
+                 f"&grouping=totaal&organisation_id={versa}").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/json" id="outcome-overview-data">(.*?)</script>',
+                                html, re.S).group(1))
+    k, n = expected_ladder()
+    low, high = wilson_interval(k, n)
+    ladder = data["labels"].index("Participatieladder")
+    assert data["shares"][ladder] == round(k / n * 100, 1)
+    assert data["intervals"][ladder] == [round(low * 100, 1), round(high * 100, 1)]
+    assert data["target"] == 50.0 and all(label.startswith(("ZRM", "Participatieladder")) for label in data["labels"])
+    assert 'class="outcome-report-chart"' in html and "js/outcomes.js" in html and "<script>" not in html
+
+
+def test_report_chart_hides_what_the_table_hides(app, fixture_data, login_as):
+    import json
+    import re
+
+    client = login_as("raadslid")
+    with app.app_context():
+        periods = db.session.scalars(sa.select(Period).where(Period.year == 2025)
+                                     .order_by(Period.tertial)).all()
+    html = client.get(f"/uitkomsten/?first={periods[0].id}&last={periods[-1].id}&grouping=wijk").get_data(as_text=True)
+    found = re.search(r'id="outcome-overview-data">(.*?)</script>', html, re.S)
+    if found:  # every share rests on fewer than 10 measurements here: no point, no interval
+        data = json.loads(found.group(1))
+        assert set(data["shares"]) == {None} and set(map(str, data["intervals"])) == {"None"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template
+from flask_login import current_user
 
 from ...http import get_or_404
 from ...models import Period, Wijk
@@ -92,7 +93,16 @@ def wijk(wijk_id: int):
     figures = _wijk_figures(wijk_id)
     return render_template("qim/wijk.html", periods=all_periods(),
                            missing=results.rounds_lacking_judgements(figures["wijk"].id, figures["period"].id),
+                           stories=_stories_behind(figures["wijk"], figures["period"], figures["data"]),
                            **figures)
+
+
+def _stories_behind(wijk: Wijk, period: Period, data) -> list[tuple]:
+    """Per quality of the results: the stories of the wijk about that quality in the period."""
+    from ...narratives import stories_behind
+
+    return [(row.quality, stories_behind(current_user, wijk.id, period.start, period.end, row.quality.id, limit=3))
+            for row in (data.qualities if data else [])]
 
 
 @bp.route("/wijken/<int:wijk_id>/presentatie")
