@@ -44,6 +44,8 @@ from .stories import (
     PRESENT_SUFFIX,
     UNAVAILABLE_TEXT,
     WITHDRAWN_TEXT,
+    dossier_photo_bytes,
+    dossier_photo_status,
     erase_story_copies,
     redact_compiled,
     redact_sections,
@@ -57,7 +59,7 @@ from .stories import (
 __all__ = [
     "INITIATIVE_FIELDS", "PRESENT_SUFFIX", "SESSION_FIELDS", "UNAVAILABLE_TEXT", "WITHDRAWN_TEXT",
     "actions_section", "add_action", "add_participant", "add_story", "compile_report", "complete_action",
-    "create_report", "dossier_for", "erase_story_copies", "get_action_or_404", "get_buurt_or_404",
+    "create_report", "dossier_for", "dossier_photo_bytes", "dossier_photo_status", "erase_story_copies", "get_action_or_404", "get_buurt_or_404",
     "get_dossier", "get_initiative_or_404", "get_report_or_404", "get_session_or_404", "initiatives_in",
     "initiatives_section", "issue_dossier", "list_initiatives", "list_reports", "minutes_of",
     "missing_visible_to", "open_actions_for", "open_session", "record_minutes", "redact_compiled",

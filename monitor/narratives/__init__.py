@@ -2,7 +2,8 @@
 
 For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
 :func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
-:func:`still_public`, :func:`withdrawn` and :func:`kept_title`. The dossier's audience is
+:func:`still_public`, :func:`withdrawn`, :func:`kept_title`, and for the dossier the whole
+story (:func:`shared_story`), its photos (:func:`shared_photo`, :func:`shared_photos`). The dossier's audience is
 everyone at the table, residents included: only *openbaar* stories count as there for
 them.
 """
@@ -60,6 +61,27 @@ def kept_title(story_id: int) -> str | None:
     return compute(story_id)
 
 
+def shared_story(story_id: int) -> dict[str, Any] | None:
+    """The whole story for the dossier's audience (see :mod:`.sharing`), or ``None``."""
+    from .sharing import dossier_story
+
+    return dossier_story(story_id)
+
+
+def shared_photo(key: str, size: str) -> bytes | None:
+    """The JPEG of a photo shared with the dossier's audience, or ``None`` when it is not."""
+    from .sharing import photo_bytes
+
+    return photo_bytes(key, size)
+
+
+def shared_photos(keys: Iterable[str]) -> set[str]:
+    """Which photo keys are still shared with the dossier's audience."""
+    from .sharing import photos_present
+
+    return photos_present(keys)
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
     from .models import StoryStatus, Visibility
@@ -82,7 +104,9 @@ def init_app(app: Flask) -> None:
     add_demo_seeder(app, 60, "verhalen", seed_demo_stories)
     app.cli.add_command(search_cli)
     set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
-                                      published=still_public, withdrawn=withdrawn, title=kept_title))
+                                      published=still_public, withdrawn=withdrawn, title=kept_title,
+                                      dossier_story=shared_story, photo=shared_photo,
+                                      photos_present=shared_photos))
     register_index_hooks(app)
     register_operations(app)
 
