@@ -41,6 +41,7 @@ bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --size $(or $(SIZE),M)
 
 install: $(VENV)/.installed node_modules/.installed
+	scripts/ensure-pango.sh
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFile, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,19 @@ def read_upload(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def refuse_truncated_files() -> None:
+    """Undo a library's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES = True``."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 @contextmanager
 def _reading() -> Iterator[None]:
-    """Turn whatever Pillow raises on a hostile file into a Dutch :class:`PhotoError`."""
+    """Turn whatever Pillow raises on a hostile file into a Dutch :class:`PhotoError`.
+
+    A truncated file must fail: Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` is switched
+    on by libraries that import it (WeasyPrint does, on import), so it is reset here.
+    """
+    refuse_truncated_files()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -131,6 +131,11 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     numeric: list[int] = field(default_factory=list)  # right-aligned column indexes
+    # Draw the table as a bar chart too (SVG, in page, dossier and PDF): "bars" charts the
+    # first numeric column per row, "grouped" every numeric column. Only the figures the
+    # table shows are drawn ("<5", "×" and "—" are gaps), so chart and table cannot disagree.
+    chart: str = ""
+    chart_columns: list[int] = field(default_factory=list)  # the columns to draw (default: numeric)
 
 
 @dataclass
@@ -153,6 +158,9 @@ class Section:
     empty_text: str = "Geen gegevens voor deze wijk en periode."
     # Story ids behind ``items`` (part 2), so a story withdrawn later can be blanked out.
     refs: list[int] = field(default_factory=list)
+    # The whole stories behind ``refs`` (part 2), as :attr:`StorySource.dossier_story` gives
+    # them: frozen with the dossier, blanked (text and photos) when a story is erased.
+    stories: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -211,6 +219,14 @@ class StorySource:
         exists and was not withdrawn (for rewriting copies after an erasure).
     :param text: ``(story_id) -> {"title", "summary", "body"} | None``: the text of a story
         still there for the dossier's audience (the annual report quotes it), else ``None``.
+    :param dossier_story: ``(story_id) -> dict | None``: the whole story as the dossier's
+        audience may read it (``None`` when it is not there for them): ``id``, ``title``,
+        ``summary``, ``body_html`` (sanitised), ``teller``, ``about``, ``place``, ``form``,
+        ``qualities`` (names) and ``photos`` (``key``, ``alt``, ``caption``, ``width``,
+        ``height``: only photos whose consent covers that audience).
+    :param photo: ``(key, size) -> bytes | None``: a photo of such a story ("web" or
+        "thumb"), ``None`` when it is gone or no longer there for that audience.
+    :param photos_present: ``(keys) -> keys`` still there for the dossier's audience.
     """
 
     candidates: Callable[[Any, Any], Iterable[dict[str, Any]]]
@@ -219,6 +235,9 @@ class StorySource:
     withdrawn: Callable[[set[int]], Iterable[int]] | None = None
     title: Callable[[int], str | None] | None = None
     text: Callable[[int], dict[str, str] | None] | None = None
+    dossier_story: Callable[[int], dict[str, Any] | None] | None = None
+    photo: Callable[[str, str], bytes | None] | None = None
+    photos_present: Callable[[set[str]], Iterable[str]] | None = None
 
 
 # --- operations ----------------------------------------------------------------------

@@ -29,6 +29,10 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(SessionStatus, "SessionStatus")
     app.add_template_global(ReportStatus, "ReportStatus")
+    from .charts import chart_svg
+
+    app.add_template_global(chart_svg, "chart_svg")
+    app.add_template_filter(story_html, "story_html")
     from . import models, notices, permissions  # noqa: F401  (tables and policy)
     from .initiatives import initiatives_annual_section
     from .seed import seed_demo
@@ -50,6 +54,23 @@ def init_app(app: Flask) -> None:
         add_home_section(app, producer)
     add_demo_seeder(app, 90, "monitorgesprekken en initiatieven", seed_demo)
     notices.register(app)
+
+
+STORY_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "hr",
+              "code", "pre"}
+
+
+def story_html(html: str):
+    """A frozen story's text (sanitised when it was frozen) cleaned once more before it is shown."""
+    import nh3
+    from markupsafe import Markup
+
+    clean = nh3.clean(html or "", tags=STORY_TAGS, attributes={"a": {"href", "title"}},
+                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    # The story's own headings sit below the dossier's (title h4): h2–h4 become h5–h6.
+    for old, new in (("h2", "h5"), ("h3", "h6"), ("h4", "h6")):
+        clean = clean.replace(f"<{old}>", f"<{new}>").replace(f"</{old}>", f"</{new}>")
+    return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
 
 
 def home_section(user) -> HomeSection | None:

@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notifications import Attachment, Recipient, absolute_url, notify
 from ..registry import NotificationKind, add_notification_kind
-from ..timeutil import AMSTERDAM, format_date, format_wall_clock, utcnow
+from ..timeutil import AMSTERDAM, format_wall_clock
 from .models import MonitorSession
 
 INVITATION = "meetings.invitation"
@@ -129,11 +129,10 @@ def dossier_issued(session: MonitorSession, dossier: Any) -> None:
     recipients = _recipients(session)
     if not recipients:
         return
-    from .export import dossier_pdf
-    from .stories import redact_snapshot
+    from .export import render_dossier_pdf
 
-    data = {**redact_snapshot(dossier.snapshot), "missing": []}
-    pdf = dossier_pdf(data, dossier.version, format_date(utcnow()))
+    db.session.flush()  # the dossier's rows are read back by the renderer
+    pdf = render_dossier_pdf(dossier)  # for the dossier's audience (no reader)
     notify(DOSSIER, f"session:{session.id}:dossier:{dossier.version}", recipients,
            subject=f"Dossier voor het {session.title}", template="meetings/dossier",
            context={"meeting": session, "version": dossier.version,

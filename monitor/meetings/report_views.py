@@ -1,7 +1,7 @@
 """Jaarrapportage screens: list, start, draft, submit, return, settle; the drafting right.
 
 On the ``meetings`` blueprint (``/monitorgesprekken/jaarrapportages/…``); the PDF and Word
-downloads are in :mod:`.views`.
+downloads are in :mod:`.views_documents`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from . import services
 from .forms import AuthorRightForm, OwnReportForm, ReportForm, ReportTextForm, ReturnReportForm, SettleReportForm
 from .models import ReportScope
 from .permissions import holds_author_right, reads_exact_report
-from .views import bp
+from .views import _photo_url, bp
 
 
 def _report_form() -> ReportForm:
@@ -97,7 +97,8 @@ def _render_report(annual, form=None, return_form=None, settle_form=None, status
         data=services.report_data_for(current_user, annual),
         insider=reads_exact_report(current_user, annual),
         may_write=can(current_user, "reports.write", annual),
-        may_review=can(current_user, "reports.review", annual)), status
+        may_review=can(current_user, "reports.review", annual),
+        document=False, layout="base.html", photo_src=_photo_url), status
 
 
 @bp.route("/jaarrapportages/<int:report_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..admin.services import list_buurten, list_organisations, list_wijken
@@ -16,7 +16,6 @@ from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from ..registry import Section
-from ..timeutil import format_datetime
 from . import export, services
 from .forms import (
     ActionDoneForm,
@@ -33,6 +32,10 @@ from .models import SessionStatus
 bp = Blueprint("meetings", __name__, url_prefix="/monitorgesprekken")
 
 from . import council_views  # noqa: E402  (its routes join this blueprint)
+
+
+def _photo_url(key: str, size: str) -> str:
+    return url_for("meetings.photo", key=key, size=size)
 
 
 def _scoped_wijken() -> list[Wijk]:
@@ -264,26 +267,8 @@ def dossier(session_id: int, version: int | None = None):
     """The issued dossier, printable."""
     session = _load(session_id, "meetings.view")
     issued = _dossier_or_404(session, version)
-    return render_template("meetings/dossier.html", meeting=session, dossier=issued,
-                           data=services.dossier_for(current_user, issued))
-
-
-@bp.route("/<int:session_id>/dossier.pdf")
-@bp.route("/<int:session_id>/dossier/v<int:version>.pdf")
-@requires("meetings.view")
-def dossier_pdf(session_id: int, version: int | None = None):
-    """The issued dossier as PDF."""
-    session = _load(session_id, "meetings.view")
-    issued = _dossier_or_404(session, version)
-    pdf = export.dossier_pdf(services.dossier_for(current_user, issued), issued.version,
-                             format_datetime(issued.issued_at))
-    name = f"dossier-{session.wijk.name}-{session.period.year}-{session.period.tertial}-v{issued.version}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{_ascii(name)}"'})
-
-
-def _ascii(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-._" else "-" for c in name)
+    return render_template("meetings/dossier.html", **export.dossier_context(
+        issued, current_user, photo_src=_photo_url, document=False))
 
 
 @bp.route("/<int:session_id>/verslag", methods=["GET", "POST"])
@@ -408,35 +393,9 @@ def initiative_edit(initiative_id: int | None):
         400 if request.method == "POST" else 200)
 
 
-# --- annual reports (the workflow is in report_views.py) --------------------------------
+# --- annual reports: the workflow is in report_views.py, PDF and Word in views_documents.py ---
 
-def _compiled_or_404(annual):
-    """The compilation the current user reads (404 before it is compiled)."""
-    require_object("reports.view", annual)
-    data = services.report_data_for(current_user, annual)
-    if data is None:
-        abort(404, description="Deze jaarrapportage is nog niet samengesteld.")
-    return data
-
-
-@bp.route("/jaarrapportages/<int:report_id>.pdf")
-@requires("reports.view")
-def report_pdf(report_id: int):
-    """The annual report as PDF."""
-    annual = services.get_report_or_404(report_id)
-    pdf = export.report_pdf(annual.title, annual.introduction, annual.conclusions, _compiled_or_404(annual))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{_ascii(annual.title)}.pdf"'})
-
-
-@bp.route("/jaarrapportages/<int:report_id>.docx")
-@requires("reports.view")
-def report_docx(report_id: int):
-    """The annual report as a Word document."""
-    annual = services.get_report_or_404(report_id)
-    data = export.report_docx(annual.title, annual.introduction, annual.conclusions, _compiled_or_404(annual))
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{_ascii(annual.title)}.docx"'})
-
-
-from . import report_views  # noqa: E402,F401  (the jaarrapportage routes, on this blueprint)
+from . import (
+    report_views,  # noqa: E402,F401  (the jaarrapportage routes, on this blueprint)
+    views_documents,  # noqa: E402,F401  (the document routes, on this blueprint)
+)

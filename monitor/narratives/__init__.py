@@ -3,7 +3,8 @@
 For other modules (the monitorgesprek), through :class:`monitor.registry.StorySource`:
 :func:`public_stories` of a wijk, :func:`tell_why_chosen` (feedback to the storyteller),
 :func:`still_public`, :func:`withdrawn`, :func:`kept_title` and :func:`public_text`; for the dashboards
-:func:`stories_behind` (the stories behind a number, as the reader may see them). The dossier's audience is
+:func:`stories_behind` (the stories behind a number, as the reader may see them); for the dossier the whole
+story (:func:`shared_story`), its photos (:func:`shared_photo`, :func:`shared_photos`). The dossier's audience is
 everyone at the table, residents included: only *openbaar* stories count as there for
 them.
 """
@@ -80,6 +81,27 @@ def stories_behind(reader: Any, wijk_id: int, start: Any, end: Any, quality_id: 
     return [as_item(s) for s in stories_about(reader, wijk_id, start, end, quality_id, limit)]
 
 
+def shared_story(story_id: int) -> dict[str, Any] | None:
+    """The whole story for the dossier's audience (see :mod:`.sharing`), or ``None``."""
+    from .sharing import dossier_story
+
+    return dossier_story(story_id)
+
+
+def shared_photo(key: str, size: str) -> bytes | None:
+    """The JPEG of a photo shared with the dossier's audience, or ``None`` when it is not."""
+    from .sharing import photo_bytes
+
+    return photo_bytes(key, size)
+
+
+def shared_photos(keys: Iterable[str]) -> set[str]:
+    """Which photo keys are still shared with the dossier's audience."""
+    from .sharing import photos_present
+
+    return photos_present(keys)
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
     from .models import StoryStatus, Visibility
@@ -118,7 +140,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
     set_story_source(app, StorySource(candidates=public_stories, feedback=tell_why_chosen,
                                       published=still_public, withdrawn=withdrawn, title=kept_title,
-                                      text=public_text))
+                                      text=public_text, dossier_story=shared_story, photo=shared_photo,
+                                      photos_present=shared_photos))
     register_index_hooks(app)
     register_operations(app)
     notices.register(app)

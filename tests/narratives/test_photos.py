@@ -218,3 +218,15 @@ def test_heic_only_when_pillow_can_open_it():
     else:
         with pytest.raises(photos.PhotoError, match="geen foto van een toegestaan type"):
             _process(heic)
+
+
+def test_a_truncated_file_is_refused_even_after_the_pdf_library_was_loaded():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; uploads in
+    the same process must still be refused when cut off."""
+    import weasyprint  # noqa: F401  (the import is what switches the flag on)
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as after that import
+    data = image_bytes("JPEG", size=(400, 300))
+    with pytest.raises(photos.PhotoError, match="beschadigd of onvolledig"):
+        _process(data[: len(data) // 2])
