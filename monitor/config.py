@@ -112,6 +112,12 @@ DEFAULTS = {
     # Bounds on one archive search (issue 12): characters and words (after stop words).
     "SEARCH_MAX_QUERY_CHARS": 200,
     "SEARCH_MAX_TERMS": 10,
+    # Account mail (monitor/auth/recovery.py): link lifetimes and reset requests per hour.
+    "ACCOUNT_INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
+    "PASSWORD_RESET_WINDOW_SECONDS": 3600,
+    "PASSWORD_RESET_MAX_PER_ACCOUNT": 3,
+    "PASSWORD_RESET_MAX_PER_CLIENT": 10,
     "MFA_MAX_FAILURES": 5,  # codes per account per window (monitor.ratelimit)
     "MFA_WINDOW_SECONDS": 900,
     "MFA_PENDING_SECONDS": 300,  # time between the password and the code

@@ -112,3 +112,22 @@ class SmtpServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def account_link_path(text: str) -> str:
+    """The path of the (last) password link in a mail's text: ``/account/wachtwoord-instellen/…``."""
+    import re
+
+    return re.findall(r"https?://[^/\s]+(/account/wachtwoord-instellen/[A-Za-z0-9_\-]+)", text)[-1]
+
+
+def last_outbox_text(app, kind: str) -> str:
+    """The text of the newest message of ``kind`` in the outbox (what the e-mail says)."""
+    import sqlalchemy as sa
+
+    from monitor.extensions import db
+    from monitor.notifications.models import OutgoingMessage
+
+    with app.app_context():
+        return db.session.scalar(sa.select(OutgoingMessage.body_text).where(OutgoingMessage.kind == kind)
+                                 .order_by(OutgoingMessage.id.desc()))
