@@ -77,6 +77,7 @@ def test_a_worker_killed_mid_run_sends_every_reminder_exactly_once(app, make_use
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+            worker.stdout.close()
         assert worker.returncode == -signal.SIGKILL
         assert len(smtp.to("anna@herinnering.test")) == 1
         assert smtp.to("bram@herinnering.test") == []
