@@ -9,14 +9,16 @@ export MONITOR_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: run test install install-test test-sqlite test-postgresql test-fast bench
 
-## run: install everything, migrate, load the Hilversum demo data and start the app
+## run: install everything, migrate, load the Hilversum demo data and start the app and the job worker
 run: install
 	MONITOR_ENV=development $(BIN)/flask --app wsgi init-db
 	MONITOR_ENV=development $(BIN)/flask --app wsgi seed-demo
 	@echo ""
 	@echo "Tellen & Vertellen draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	@echo "E-mail gaat zonder MONITOR_MAIL_URL naar instance/outbox/ (zie Beheer > Berichten)."
 	@echo ""
-	MONITOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	MONITOR_ENV=development MONITOR_BASE_URL=$${MONITOR_BASE_URL:-http://$(HOST):$(PORT)} \
+	  MONITOR_HOST=$(HOST) MONITOR_PORT=$(PORT) $(BIN)/honcho --procfile Procfile start
 
 ## test: install what the tests need and run the whole suite on SQLite and PostgreSQL
 test: install-test
@@ -55,6 +57,7 @@ node_modules/.installed: package.json package-lock.json scripts/copy-vendor.mjs
 
 install-test: install $(VENV)/.installed-dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-redis.sh
 
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt

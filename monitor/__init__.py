@@ -19,6 +19,7 @@ FEATURES = (
     "monitor.main",
     "monitor.admin",
     "monitor.notifications",
+    "monitor.jobs",
     "monitor.qim",
     "monitor.counts",
     "monitor.outcomes",

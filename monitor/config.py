@@ -84,6 +84,9 @@ def config_from_env(instance_path: str) -> dict:
         # empty: messages are written to instance/outbox/ (see monitor/mail.py).
         "MAIL_URL": env.get("MONITOR_MAIL_URL", "").strip(),
         "MAIL_FROM": env.get("MONITOR_MAIL_FROM", "Tellen & Vertellen <noreply@tellenenvertellen.localhost>"),
+        # The job worker's queue: empty = instance/queue.sqlite; redis://host:6379/0 (monitor/jobs/queue.py).
+        "QUEUE_URL": env.get("MONITOR_QUEUE_URL", "").strip(),
+        "QUEUE_NAME": env.get("MONITOR_QUEUE_NAME", "tellen-vertellen").strip() or "tellen-vertellen",
         # The installation's public address, for links in messages made without a request.
         "BASE_URL": env.get("MONITOR_BASE_URL", "http://127.0.0.1:5000"),
         # Roles that must sign in with a second factor (TOTP); others may choose to.
@@ -109,6 +112,12 @@ DEFAULTS = {
     # Bounds on one archive search (issue 12): characters and words (after stop words).
     "SEARCH_MAX_QUERY_CHARS": 200,
     "SEARCH_MAX_TERMS": 10,
+    # Account mail (monitor/auth/recovery.py): link lifetimes and reset requests per hour.
+    "ACCOUNT_INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
+    "PASSWORD_RESET_WINDOW_SECONDS": 3600,
+    "PASSWORD_RESET_MAX_PER_ACCOUNT": 3,
+    "PASSWORD_RESET_MAX_PER_CLIENT": 10,
     "MFA_MAX_FAILURES": 5,  # codes per account per window (monitor.ratelimit)
     "MFA_WINDOW_SECONDS": 900,
     "MFA_PENDING_SECONDS": 300,  # time between the password and the code

@@ -19,6 +19,7 @@ SECRET_PATH_PREFIXES = (
     "/verhalen/mijn/",
     "/qim/oordeel/",
     "/tellen/import/",
+    "/account/wachtwoord-instellen/",
 )
 SECRET_PARAMS = ("token", "sleutel", "key", "password", "wachtwoord", "secret")
 

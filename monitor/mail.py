@@ -8,7 +8,8 @@ message is written to ``instance/outbox/`` as an ``.eml`` file, which the beheer
 :func:`deliver_pending` claims each due message with a conditional UPDATE (so two workers
 never send the same row), sends it, and marks it sent; a failure schedules a retry with
 back-off and never drops the message. A message claimed by a worker that died is claimed
-again after :data:`STALE_CLAIM`; it keeps its Message-ID, so a rare second delivery is
+again at once when that worker ran on this machine (its process is gone, see
+:mod:`monitor.claims`), otherwise after :data:`STALE_CLAIM`; it keeps its Message-ID, so a rare second delivery is
 recognisably the same message.
 """
 
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives, Mail
 
+from . import claims
 from .extensions import db
 from .notifications.models import MessageStatus, OutgoingMessage
 from .timeutil import utcnow
@@ -94,14 +96,27 @@ def build_email(message: OutgoingMessage, connection=None) -> EmailMultiAlternat
     return email
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claimable(now: datetime, dead: list[str]):
+    """Due to be sent, or claimed by a sender that hangs (stale) or died (``dead`` claims)."""
+    taken_over = OutgoingMessage.claimed_at < now - STALE_CLAIM
+    if dead:
+        taken_over = sa.or_(taken_over, OutgoingMessage.claimed_by.in_(dead))
+    return sa.or_(sa.and_(OutgoingMessage.status == MessageStatus.WACHTEND,
+                          OutgoingMessage.next_attempt_at <= now),
+                  sa.and_(OutgoingMessage.status == MessageStatus.BEZIG, taken_over))
+
+
+def _dead_claims() -> list[str]:
+    held = db.session.scalars(sa.select(OutgoingMessage.claimed_by).distinct()
+                              .where(OutgoingMessage.status == MessageStatus.BEZIG)).all()
+    return [c for c in held if claims.holder_is_dead(c)]
+
+
+def _claim(message_id: int, now: datetime, dead: list[str], me: str) -> bool:
     result = db.session.execute(
         sa.update(OutgoingMessage)
-        .where(OutgoingMessage.id == message_id,
-               sa.or_(OutgoingMessage.status == MessageStatus.WACHTEND,
-                      sa.and_(OutgoingMessage.status == MessageStatus.BEZIG,
-                              OutgoingMessage.claimed_at < now - STALE_CLAIM)))
-        .values(status=MessageStatus.BEZIG, claimed_at=now)
+        .where(OutgoingMessage.id == message_id, _claimable(now, dead))
+        .values(status=MessageStatus.BEZIG, claimed_at=now, claimed_by=me)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
@@ -110,19 +125,17 @@ def _claim(message_id: int, now: datetime) -> bool:
 def deliver_pending(now: datetime | None = None, limit: int = 200) -> str:
     """Send what is due; returns a Dutch one-line summary. Commits per message."""
     now = now or utcnow()
+    dead = _dead_claims()
     due = db.session.scalars(
-        sa.select(OutgoingMessage.id)
-        .where(sa.or_(sa.and_(OutgoingMessage.status == MessageStatus.WACHTEND,
-                              OutgoingMessage.next_attempt_at <= now),
-                      sa.and_(OutgoingMessage.status == MessageStatus.BEZIG,
-                              OutgoingMessage.claimed_at < now - STALE_CLAIM)))
+        sa.select(OutgoingMessage.id).where(_claimable(now, dead))
         .order_by(OutgoingMessage.id).limit(limit)).all()
+    me = claims.token()
     sent = failed = 0
     use_smtp = bool(current_app.config["MAIL_URL"])
     connection = mail.get_connection() if use_smtp else None
     try:
         for message_id in due:
-            if not _claim(message_id, now):
+            if not _claim(message_id, now, dead, me):
                 continue  # another worker has it
             message = db.session.get(OutgoingMessage, message_id)
             db.session.refresh(message)
@@ -150,14 +163,14 @@ def deliver_pending(now: datetime | None = None, limit: int = 200) -> str:
                 else:
                     message.status = MessageStatus.WACHTEND
                     message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
-                message.claimed_at = None
+                message.claimed_at, message.claimed_by = None, ""
                 failed += 1
                 log.warning("mail %s not sent (attempt %s): %s", message.id, message.attempts,
                             type(exc).__name__)
             else:
                 message.status = MessageStatus.VERZONDEN
                 message.sent_at = now
-                message.claimed_at = None
+                message.claimed_at, message.claimed_by = None, ""
                 message.last_error = ""
                 if message.forget_address:
                     # Nothing of someone without an account is kept: not the address, and

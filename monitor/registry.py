@@ -257,13 +257,27 @@ class StartupTask:
 
 @dataclass
 class Job:
-    """A periodic job: ``func(now)`` every ``every``, run by the job worker and by
-    ``flask jobs run-due [--now]``; in an app context; returns an optional Dutch summary.
-    It must be idempotent (notifications are, per occasion) and safe to run twice."""
+    """A periodic job: ``func(now)`` once per period of ``every``, run by the job worker
+    (``flask --app wsgi worker``) and by ``flask --app wsgi jobs run-due [--now]``.
+
+    ``now`` is the moment the run is for, as naive UTC (like every stored timestamp); with
+    ``--now`` it is the given local time. ``func`` runs in an app context, commits its own
+    work and returns an optional one-line Dutch summary. It must be idempotent and safe to
+    run twice (notifications are, per occasion).
+
+    Periods are aligned to the local clock (Europe/Amsterdam): ``every=timedelta(days=1)``
+    runs once per day from midnight, ``offset=timedelta(hours=7)`` moves that to 07:00, and
+    ``every=timedelta(hours=1)`` runs once per clock hour. A job is due when it has not run
+    in the current period; a run that failed is tried again later in the period. Lower
+    ``order`` runs first within one round (sending mail runs last, so reminders made in the
+    same round go out at once).
+    """
 
     name: str
     func: Callable[[Any], str | None]
     every: timedelta
+    offset: timedelta = timedelta(0)
+    order: int = 100
 
 
 @dataclass(order=True)
@@ -388,8 +402,8 @@ def add_eraser(app: Flask, name: str, eraser: Callable[[str, Any], None]) -> Non
 def add_startup_task(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:
     """Register ``func()`` (returning an optional one-line Dutch summary) to run at start-up.
 
-    It runs when ``flask --app wsgi maintenance`` runs and, in a background thread, in every
-    gunicorn worker once it has loaded the app (see :mod:`monitor.ops.startup`).
+    It runs when ``flask --app wsgi maintenance`` runs, when the job worker starts and then
+    every hour as the worker's job ``onderhoud`` (see :mod:`monitor.ops.startup`).
     """
     tasks = registry(app).startup_tasks
     tasks.append(StartupTask(order, name, func))
@@ -401,9 +415,16 @@ def startup_tasks(app: Flask) -> list[StartupTask]:
     return list(registry(app).startup_tasks)
 
 
-def add_job(app: Flask, name: str, func: Callable[[Any], str | None], every: timedelta) -> None:
-    """Register a periodic job ``func(now: datetime)`` to run every ``every`` (idempotent by name)."""
-    registry(app).jobs[name] = Job(name, func, every)
+def add_job(app: Flask, name: str, func: Callable[[Any], str | None], every: timedelta, *,
+            offset: timedelta = timedelta(0), order: int = 100) -> None:
+    """Register a periodic job ``func(now: datetime)`` to run every ``every`` (idempotent by name).
+
+    See :class:`Job` for ``offset`` (the time in the period, e.g. 07:00 for a daily job) and
+    ``order``.
+    """
+    if every <= timedelta(0):
+        raise ValueError("every must be positive")
+    registry(app).jobs[name] = Job(name, func, every, offset, order)
 
 
 def add_after_restore(app: Flask, name: str, func: Callable[[], str | None], order: int = 100) -> None:

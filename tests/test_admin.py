@@ -29,21 +29,31 @@ def test_admin_creates_a_social_worker_who_can_then_sign_in(app, login_as):
     wijk_ids = ids(app, Wijk, ["Oost", "Zuid"])
     response = admin.post("/beheer/gebruikers/nieuw", data={
         "name": "Fatima El Amrani", "email": "Fatima@MEE.nl", "role": "sociaal_werker",
-        "organisation_id": str(org_id), "wijk_ids": [str(i) for i in wijk_ids], "password": ""})
+        "organisation_id": str(org_id), "wijk_ids": [str(i) for i in wijk_ids]})
     assert response.status_code == 302
     flash = admin.get("/beheer/gebruikers").get_data(as_text=True)
-    password = re.search(r"Eerste wachtwoord: (\S+) ", flash).group(1)
+    assert "De uitnodiging met een link om een wachtwoord te kiezen gaat naar fatima@mee.nl" in flash
+    assert "Beheer › Berichten" in flash  # no mail server in the tests: where to find it
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "fatima@mee.nl"))
         assert user.role == Role.SOCIAAL_WERKER and user.organisation.name == "MEE"
         assert sorted(w.name for w in user.wijken) == ["Oost", "Zuid"]
-        assert user.must_change_password
     event = last_event(app, "user.create")
     assert event.new_values["email"] == "fatima@mee.nl" and event.actor_id == admin.user.id
     assert event.new_values["wijken"] == ["Oost", "Zuid"]
-    assert password not in str(event.new_values)
+    # The newcomer chooses a password with the invitation's link, then signs in.
+    from monitor import mail
+    from monitor.notifications.models import OutgoingMessage
+
+    with app.app_context():
+        mail.deliver_pending()
+        body = db.session.scalar(sa.select(OutgoingMessage.body_text).where(
+            OutgoingMessage.kind == "account.invitation"))
+    path = "/account/" + re.search(r"/account/(wachtwoord-instellen/\S+)", body).group(1)
     newcomer = app.test_client()
-    assert login(newcomer, "fatima@mee.nl", password).status_code == 302
+    assert newcomer.post(path, data={"new_password": "zon-over-de-heide-bij-de-molen",
+                                     "confirm": "zon-over-de-heide-bij-de-molen"}).status_code == 302
+    assert login(newcomer, "fatima@mee.nl", "zon-over-de-heide-bij-de-molen").status_code == 302
 
 
 def test_incomplete_scope_is_refused_and_input_kept(app, login_as):
@@ -59,15 +69,14 @@ def test_incomplete_scope_is_refused_and_input_kept(app, login_as):
         assert db.session.scalar(sa.select(User).where(User.email == "zonder@test.nl")) is None
 
 
-def test_duplicate_email_and_weak_password_are_refused(app, login_as, make_user):
+def test_a_duplicate_email_is_refused(app, login_as, make_user):
     admin = login_as(Role.ADMIN)
     make_user(Role.RAADSLID, email="bestaat@test.nl")
     response = admin.post("/beheer/gebruikers/nieuw", data={
-        "name": "Dubbel", "email": "BESTAAT@test.nl", "role": "raadslid", "password": ""})
+        "name": "Dubbel", "email": "BESTAAT@test.nl", "role": "raadslid"})
     assert "Er bestaat al een account met dit e-mailadres." in response.get_data(as_text=True)
-    response = admin.post("/beheer/gebruikers/nieuw", data={
-        "name": "Zwak", "email": "zwak@test.nl", "role": "raadslid", "password": "kort"})
-    assert "minstens 12 tekens" in response.get_data(as_text=True)
+    # No password field any more: the newcomer chooses it through the invitation.
+    assert 'name="password"' not in admin.get("/beheer/gebruikers/nieuw").get_data(as_text=True)
 
 
 def test_editing_a_user_records_old_and_new_values(app, login_as, make_user):
@@ -96,14 +105,18 @@ def test_admin_cannot_deactivate_themselves(app, login_as):
         assert db.session.get(User, admin.user.id).active
 
 
-def test_password_reset_ends_sessions_and_forces_change(app, login_as):
+def test_a_new_invitation_ends_the_password_and_the_sessions(app, login_as):
+    from monitor.notifications.models import OutgoingMessage
+
     admin = login_as(Role.ADMIN)
     worker = login_as(Role.SOCIAAL_WERKER)
     response = admin.post(f"/beheer/gebruikers/{worker.user.id}/wachtwoord")
     assert response.status_code == 302
     assert worker.get("/start").status_code == 302
+    assert login(app.test_client(), worker.user.email).status_code == 401  # the old password is gone
     with app.app_context():
-        assert db.session.get(User, worker.user.id).must_change_password
+        assert db.session.scalar(sa.select(OutgoingMessage.to_address).where(
+            OutgoingMessage.kind == "account.invitation")) == worker.user.email
 
 
 def test_organisations_wijken_buurten_are_deactivated_never_deleted(app, login_as):

@@ -66,25 +66,27 @@ def test_the_previous_password_cannot_come_back(app, login_as):
 
 
 def test_after_an_admin_reset_the_old_password_is_refused(app, login_as, make_user):
-    import re
+    from .mailkit import account_link_path, last_outbox_text
 
     user = make_user(Role.RAADSLID)
     admin = login_as(Role.ADMIN)
     admin.post(f"/beheer/gebruikers/{user.id}/wachtwoord")
-    page = admin.get(f"/beheer/gebruikers/{user.id}").get_data(as_text=True)
-    initial = re.search(r"Nieuw eerste wachtwoord voor [^:]+: (\S+)", page).group(1)
-    client = app.test_client()
-    client.post("/account/inloggen", data={"email": user.email, "password": initial})
-    response = change(client, PASSWORD, current=initial)
+    path = account_link_path(last_outbox_text(app, "account.invitation"))
+    response = app.test_client().post(path, data={"new_password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 400
     assert "U heeft dit wachtwoord al eerder gebruikt" in response.get_data(as_text=True)
 
 
-def test_the_admin_form_applies_the_policy_beside_the_field(app, login_as):
+def test_the_invitation_form_applies_the_policy_beside_the_field(app, login_as):
+    from .mailkit import account_link_path, last_outbox_text
+
     admin = login_as(Role.ADMIN)
-    response = admin.post("/beheer/gebruikers/nieuw", data={
+    admin.post("/beheer/gebruikers/nieuw", data={
         "name": "Piet Jansen", "email": "piet.jansen@example.nl", "role": "raadslid",
-        "organisation_id": "None", "password": f"Hilversum{THIS_YEAR}"})
+        "organisation_id": "None"})
+    path = account_link_path(last_outbox_text(app, "account.invitation"))
+    weak = f"Hilversum{THIS_YEAR}"
+    response = app.test_client().post(path, data={"new_password": weak, "confirm": weak})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert 'id="password-error"' in html and "woorden die bij u of bij deze site horen" in html
+    assert 'id="new_password-error"' in html and "woorden die bij u of bij deze site horen" in html

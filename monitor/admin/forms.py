@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -32,12 +31,6 @@ class UserForm(BaseForm):
     wijk_ids = MultiCheckboxField(
         "Wijken", coerce=int,
         description="Verplicht voor buurtcoördinatoren en sociaal werkers.",
-    )
-    password = PasswordField(
-        "Eerste wachtwoord",
-        validators=[Optional(), Length(max=200)],
-        description="Laat leeg om een sterk wachtwoord te laten maken. De gebruiker moet het bij de eerste keer inloggen wijzigen.",
-        render_kw={"autocomplete": "new-password"},
     )
 
 

@@ -43,10 +43,12 @@ def _wijken(ids: list[int]) -> list[Wijk]:
 def create_user(
     *, name: str, email: str, role: Role | str, organisation_id: int | None = None,
     wijk_ids: list[int] | None = None, password: str | None = None,
-    must_change_password: bool = True,
+    must_change_password: bool = True, invite_by: User | None = None,
 ) -> tuple[User, str]:
-    """Create an account; returns the user and the initial password (shown once).
+    """Create an account; returns the user and the initial password.
 
+    :param invite_by: mail the new user an invitation to choose their own password (the
+        beheerder's screen): the generated password is then never shown to anyone.
     :raise DomainError: duplicate e-mail, incomplete scope or a weak password.
     """
     role = Role(role)
@@ -62,11 +64,16 @@ def create_user(
     else:
         password = generate_password()
     user = User(name=name.strip(), email=email, role=role, organisation_id=organisation_id,
-                must_change_password=must_change_password)
+                must_change_password=must_change_password and invite_by is None)
     user.wijken = _wijken(wijk_ids)
     set_password(user, password)
     db.session.add(user)
     audit.record("user.create", user, new=_user_snapshot(user), summary=f"Account {email} aangemaakt")
+    if invite_by is not None:
+        from ..auth.recovery import send_invitation
+
+        db.session.flush()
+        send_invitation(user, invite_by)
     db.session.commit()
     return user, password
 
@@ -113,14 +120,20 @@ def set_user_active(user: User, active: bool, by: User) -> None:
     db.session.commit()
 
 
-def reset_password(user: User) -> str:
-    """Give the user a new generated password they must change at next sign-in."""
-    password = generate_password()
-    set_password(user, password)
-    user.must_change_password = True
-    audit.record("user.password_reset", user, summary="Wachtwoord opnieuw ingesteld door beheerder")
+def reset_password(user: User, by: User | None = None) -> None:
+    """End the user's password and sessions and mail a new invitation to choose one.
+
+    The new password is random and known to nobody: the user chooses their own through
+    the link (nobody, the beheerder included, sees it).
+    """
+    from ..auth.recovery import send_invitation
+
+    set_password(user, generate_password())
+    user.must_change_password = False
+    audit.record("user.password_reset", user, actor=by,
+                 summary="Wachtwoord ingetrokken door beheerder; nieuwe uitnodiging gestuurd")
+    send_invitation(user, by)
     db.session.commit()
-    return password
 
 
 def reset_mfa(user: User, by: User) -> None:

@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import form_status, get_or_404
@@ -60,26 +59,32 @@ def users():
     return render_template("admin/users.html", users=services.list_users())
 
 
+def _invitation_sent(user: User, what: str) -> None:
+    from flask import current_app
+
+    where = ("" if current_app.config["MAIL_URL"] else
+             " Er is geen mailserver ingesteld: u vindt het bericht onder Beheer › Berichten en "
+             "kunt het zelf doorsturen.")
+    flash(f"{what} De uitnodiging met een link om een wachtwoord te kiezen gaat naar {user.email}.{where}",
+          "ok")
+
+
 @bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
 @requires("admin.manage")
 def user_new():
-    """Create an account; the initial password is shown once."""
+    """Create an account; the new user gets an invitation to choose a password."""
     form = _user_form()
     if form.validate_on_submit():
         try:
-            user, password = services.create_user(
+            user, _ = services.create_user(
                 name=form.name.data, email=form.email.data, role=form.role.data,
                 organisation_id=form.organisation_id.data, wijk_ids=form.wijk_ids.data,
-                password=form.password.data or None,
+                invite_by=current_user._get_current_object(),
             )
         except DomainError as err:
-            if err.field == "new_password":
-                err.field = "password"
             show_error(form, err)
         else:
-            # Not flash(): the session cookie is signed, not encrypted.
-            once.flash_secret(f"Account voor {user.name} aangemaakt. Eerste wachtwoord: {password} "
-                              "(wordt maar één keer getoond).", "ok")
+            _invitation_sent(user, f"Account voor {user.name} aangemaakt.")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), form_status()
 
@@ -90,7 +95,6 @@ def user_edit(user_id: int):
     """Edit an account's details, role and scope."""
     user = get_or_404(User, user_id)
     form = _user_form(user)
-    del form.password
     if form.validate_on_submit():
         try:
             services.update_user(user, name=form.name.data, email=form.email.data,
@@ -121,11 +125,10 @@ def user_toggle(user_id: int):
 @bp.route("/gebruikers/<int:user_id>/wachtwoord", methods=["POST"])
 @requires("admin.manage")
 def user_reset_password(user_id: int):
-    """Give the account a new initial password."""
+    """End the account's password and sessions; mail a new invitation."""
     user = get_or_404(User, user_id)
-    password = services.reset_password(user)
-    once.flash_secret(f"Nieuw eerste wachtwoord voor {user.name}: {password} "
-                      "(wordt maar één keer getoond).", "ok")
+    services.reset_password(user, current_user._get_current_object())
+    _invitation_sent(user, f"Het wachtwoord van {user.name} werkt niet meer en alle sessies zijn beëindigd.")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

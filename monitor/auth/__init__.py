@@ -9,13 +9,17 @@ from ..extensions import db, login_manager
 from ..models import User
 from . import mfa
 from . import models as _models  # noqa: F401  (the recovery codes table)
+from . import recovery_views as _recovery_views  # noqa: F401  (routes on the auth blueprint)
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
     """Register the auth blueprint, the user loader, the forced password change and second factor."""
+    from . import recovery
+
     app.register_blueprint(bp)
     app.cli.add_command(reset_mfa_command)
+    recovery.register(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"

@@ -1,7 +1,7 @@
 """Forms for signing in and changing the own password."""
 
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..forms import BaseForm
 
@@ -84,3 +84,29 @@ class DisableMfaForm(PasswordConfirmForm):
         validators=[DataRequired("Vul een code in."), Length(max=40)],
         render_kw={"autocomplete": "one-time-code"},
     )
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        "E-mailadres",
+        validators=[DataRequired("Vul uw e-mailadres in."),
+                    Email("Dit is geen geldig e-mailadres.", check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField("Stuur mij een link")
+
+
+class SetPasswordForm(BaseForm):
+    new_password = PasswordField(
+        "Nieuw wachtwoord",
+        description="Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+        validators=[DataRequired("Kies een wachtwoord."), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Herhaal het wachtwoord",
+        validators=[DataRequired("Herhaal het wachtwoord."),
+                    EqualTo("new_password", "De twee wachtwoorden zijn niet gelijk.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Wachtwoord instellen")

@@ -249,6 +249,9 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
     user.must_change_password = False
     audit.record("auth.password_change", user, actor=user, summary="Wachtwoord gewijzigd")
+    from .recovery import notify_password_changed
+
+    notify_password_changed(user)
     db.session.commit()
 
 

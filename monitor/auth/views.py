@@ -75,7 +75,11 @@ def login():
 
 
 def _complete_sign_in(user, target: str | None):
+    from .recovery import notify_new_device
+
     session.pop("mfa_pending", None)
+    if not services.is_known_device(request.cookies.get(services.DEVICE_COOKIE), user):
+        notify_new_device(user, request.remote_addr or "onbekend", request.user_agent.string)
     login_user(user)
     flash(f"Welkom, {user.name}.", "ok")
     response = redirect(target or url_for("main.home"))

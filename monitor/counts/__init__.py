@@ -7,13 +7,14 @@ the few of them a start page or a story shows, formatted.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from ..registry import add_demo_seeder, add_home_section, add_nav, add_setup_check
+from ..registry import add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
 
 if TYPE_CHECKING:
     from ..models import Period
@@ -66,6 +67,15 @@ def init_app(app: Flask) -> None:
     annual.register(app)
     notices.register(app)
     app.cli.add_command(lock_command)
+    # Lock approved returns once their period's lock date has passed (shortly after midnight).
+    add_job(app, "opgaven vergrendelen", _lock_job, every=timedelta(days=1), offset=timedelta(minutes=5))
+
+
+def _lock_job(now) -> str:
+    from ..timeutil import local
+    from .services import lock_due_returns
+
+    return f"{lock_due_returns(local(now).date())} opgave(n) vergrendeld"
 
 
 @click.command("counts-lock")

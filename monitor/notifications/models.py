@@ -18,11 +18,13 @@ class MessageStatus(enum.Enum):
     VERZONDEN = "verzonden"  # accepted by the SMTP server, or written to the outbox folder
     MISLUKT = "mislukt"  # gave up after the last attempt; kept for the beheerder
     BUNDEL = "bundel"  # waits for the recipient's daily digest
+    GEBUNDELD = "gebundeld"  # went out in a daily digest (``digest_id``)
 
     @property
     def label(self) -> str:
         return {"wachtend": "Wacht op verzending", "bezig": "Wordt verzonden",
-                "verzonden": "Verzonden", "mislukt": "Mislukt", "bundel": "In dagoverzicht"}[self.value]
+                "verzonden": "Verzonden", "mislukt": "Mislukt", "bundel": "Wacht op dagoverzicht",
+                "gebundeld": "In dagoverzicht verzonden"}[self.value]
 
 
 class OutgoingMessage(db.Model):
@@ -53,12 +55,18 @@ class OutgoingMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     claimed_at: Mapped[datetime | None]
+    # The claim token of the sender (monitor.claims): a sender that died is recognised.
+    claimed_by: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The digest this message went out in (status GEBUNDELD).
+    digest_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outgoing_messages.id", ondelete="SET NULL"), index=True)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     outbox_file: Mapped[str] = mapped_column(sa.String(200), default="")  # without MAIL_URL
 
     user = relationship("User")
+    digest = relationship("OutgoingMessage", remote_side=[id])
 
 
 class Notification(db.Model):

@@ -102,7 +102,17 @@ def notify(kind: str, occasion: str, recipients: list, *, subject: str, template
             db.session.add(Notification(user_id=recipient.id, kind=kind, dedupe_key=key,
                                         title=subject[:300], link=link[:500], message_id=message.id))
         created.append(message)
+    if any(m.status is MessageStatus.WACHTEND for m in created):
+        from ..jobs import run_after_commit
+
+        run_after_commit("e-mail verzenden")
     return created
+
+
+def unread_count(user_id: int) -> int:
+    """How many of the user's notifications they have not seen yet."""
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
 def render_mail(template: str, **context: Any) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from flask import Flask, url_for
 
-from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_nav
+from ..registry import HomeSection, HomeTask, add_demo_seeder, add_home_section, add_job, add_nav
 
 
 def _home(user) -> HomeSection | None:
@@ -52,3 +53,15 @@ def init_app(app: Flask) -> None:
     from . import annual
 
     annual.register(app)
+    # The retention purge every night at 03:00 (also by hand: flask outcomes purge).
+    add_job(app, "bewaartermijn cliëntgegevens", _purge_job, every=timedelta(days=1),
+            offset=timedelta(hours=3))
+
+
+def _purge_job(now) -> str:
+    from ..timeutil import local
+    from .services import purge_expired
+
+    result = purge_expired(today=local(now).date())
+    return (f"{result.clients} cliënt(en) verwijderd (afgesloten op of vóór "
+            f"{result.cutoff:%d-%m-%Y})")

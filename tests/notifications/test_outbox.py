@@ -126,7 +126,7 @@ def test_without_a_mail_server_messages_are_eml_files_the_beheerder_can_read(app
         _notify(user)
         db.session.commit()
         mail.deliver_pending()
-        message = db.session.scalar(sa.select(OutgoingMessage))
+        message = db.session.scalar(sa.select(OutgoingMessage).where(OutgoingMessage.kind == "test.notice"))
         assert message.status is MessageStatus.VERZONDEN and message.outbox_file.endswith(".eml")
     listing = client.get("/beheer/berichten").get_data(as_text=True)
     assert "Iets gebeurd" in listing and "werker@example.org" in listing

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
-from types import SimpleNamespace
-
 import sqlalchemy as sa
 
 from monitor.extensions import db
 from monitor.models import Wijk
 from monitor.ratelimit import RateLimitCounter, hit
-from monitor.registry import add_startup_task, startup_tasks
-
-ROOT = Path(__file__).resolve().parents[2]
+from monitor.registry import add_startup_task
 
 
 def test_maintenance_runs_every_task_and_reports_failures(app, runner):
@@ -49,13 +43,3 @@ def test_builtin_task_prunes_expired_rate_limit_counters(app, runner):
     assert "1 verlopen teller(s) verwijderd" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitCounter)) == 0
-
-
-def test_gunicorn_runs_the_tasks_when_a_worker_has_loaded_the_app(app):
-    calls = []
-    add_startup_task(app, "proef", lambda: calls.append("gedaan") or "ok")
-    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    thread = config["post_worker_init"](SimpleNamespace(wsgi=app))
-    thread.join(timeout=30)
-    assert calls == ["gedaan"]
-    assert [t.name for t in startup_tasks(app)] == ["rate-limits opruimen", "zoekindex verhalen", "proef"]
