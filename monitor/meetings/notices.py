@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -23,7 +24,7 @@ from .. import audit
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications import Attachment, Recipient, absolute_url, notify
-from ..registry import NotificationKind, add_notification_kind
+from ..registry import NotificationKind, add_job, add_notification_kind
 from ..timeutil import AMSTERDAM, format_wall_clock
 from .models import MonitorSession
 
@@ -31,6 +32,7 @@ INVITATION = "meetings.invitation"
 DOSSIER = "meetings.dossier"
 MINUTES = "meetings.minutes"
 DURATION = timedelta(hours=2)
+DOSSIER_JOB = "monitorgesprek: dossier naar deelnemers"
 
 
 def register(app: Flask) -> None:
@@ -44,6 +46,7 @@ def register(app: Flask) -> None:
                          required=True),
     ):
         add_notification_kind(app, kind)
+    add_job(app, DOSSIER_JOB, send_issued_dossiers, every=timedelta(minutes=5))
 
 
 def _recipients(session: MonitorSession) -> list[Recipient]:
@@ -125,21 +128,46 @@ def details_changed(session: MonitorSession, changed: set[str]) -> None:
 
 
 def dossier_issued(session: MonitorSession, dossier: Any) -> None:
-    """The caller commits. The PDF goes along: most participants have no account."""
-    recipients = _recipients(session)
-    if not recipients:
-        return
-    from .export import render_dossier_pdf
+    """The caller commits. The worker renders the PDF and mails it (most participants have
+    no account): rendering takes seconds, which a request should not wait for."""
+    if _recipients(session):
+        from ..jobs import run_after_commit
 
-    db.session.flush()  # the dossier's rows are read back by the renderer
-    pdf = render_dossier_pdf(dossier)  # for the dossier's audience (no reader)
-    notify(DOSSIER, f"session:{session.id}:dossier:{dossier.version}", recipients,
-           subject=f"Dossier voor het {session.title}", template="meetings/dossier",
-           context={"meeting": session, "version": dossier.version,
-                    "when": format_wall_clock(session.scheduled_at) if session.scheduled_at else ""},
-           link=absolute_url("meetings.dossier", session_id=session.id), reason=_reason(session),
-           attachments=[Attachment(f"dossier-v{dossier.version}.pdf", pdf, "application/pdf")],
-           forget_address=True)
+        run_after_commit(DOSSIER_JOB)
+
+
+def send_issued_dossiers(now: datetime) -> str:
+    """Job: mail each dossier issued in the last two weeks to the participants with an
+    address who have not had it, with the PDF. Idempotent (one message per participant
+    and dossier version); the PDF is rendered only when someone still needs it."""
+    from ..notifications.models import OutgoingMessage
+    from ..notifications.services import dedupe_key
+    from .export import render_dossier_pdf
+    from .models import Dossier
+
+    sent = 0
+    dossiers = db.session.scalars(sa.select(Dossier).where(Dossier.issued_at >= now - timedelta(days=14))
+                                  .order_by(Dossier.id)).all()
+    for dossier in dossiers:
+        session = dossier.session
+        recipients = _recipients(session)
+        occasion = f"session:{session.id}:dossier:{dossier.version}"
+        keys = [dedupe_key(DOSSIER, occasion, r) for r in recipients]
+        if not keys or len(db.session.scalars(sa.select(OutgoingMessage.id).where(
+                OutgoingMessage.dedupe_key.in_(keys))).all()) == len(keys):
+            continue
+        pdf = render_dossier_pdf(dossier)  # for the dossier's audience (no reader)
+        created = notify(
+            DOSSIER, occasion, recipients,
+            subject=f"Dossier voor het {session.title}", template="meetings/dossier",
+            context={"meeting": session, "version": dossier.version,
+                     "when": format_wall_clock(session.scheduled_at) if session.scheduled_at else ""},
+            link=absolute_url("meetings.dossier", session_id=session.id), reason=_reason(session),
+            attachments=[Attachment(f"dossier-v{dossier.version}.pdf", pdf, "application/pdf")],
+            forget_address=True)
+        db.session.commit()
+        sent += len(created)
+    return f"{sent} dossierbericht(en) klaargezet"
 
 
 def minutes_settled(session: MonitorSession) -> None:

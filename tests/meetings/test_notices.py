@@ -17,7 +17,14 @@ from .test_meetings_flow import open_session
 
 
 def _deliver(app) -> None:
+    """What the worker does after a request: its jobs (the dossier's PDF), then the mail."""
+    from monitor.meetings.notices import DOSSIER_JOB
+    from monitor.registry import registry
+    from monitor.timeutil import utcnow
+
     with app.app_context():
+        registry(app).jobs[DOSSIER_JOB].func(utcnow())
+        registry(app).jobs[DOSSIER_JOB].func(utcnow())  # a second run sends nothing again
         mail.deliver_pending()
         mail.deliver_pending()
 
