@@ -34,7 +34,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import HtmlFormatter, PinpointFragmenter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 LANG = "nl"
 TEXT_FIELDS = ("title", "summary", "text", "tags", "wijk", "buurt", "qualities")
+HIGHLIGHTED = ("title", "summary", "text")  # stored, with their words' characters
 FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form"}
 LOCK_NAME = ".writer.lock"
 # Bounds on one search (the archive page passes its configuration; these are defaults).
@@ -84,9 +85,11 @@ def story_schema() -> Schema:
     return Schema(
         id=NUMERIC(int, stored=True, unique=True, signed=False),
         revision=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
-        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
-        text=TEXT(analyzer=analyzer, stored=True),
+        # The highlighted fields keep each word's characters, so highlighting a hit need
+        # not analyse its stored text again (docs/benchmarks.md).
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0, chars=True),
+        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, chars=True),
+        text=TEXT(analyzer=analyzer, stored=True, chars=True),
         tags=TEXT(analyzer=analyzer, field_boost=2.0),
         wijk=TEXT(analyzer=analyzer),
         buurt=TEXT(analyzer=analyzer),
@@ -237,10 +240,28 @@ def _facet_docsets(searcher) -> dict[str, dict[str, frozenset[int]]]:
 
 def _allowed_docs(docsets: dict[str, dict[str, frozenset[int]]], visibilities: list[str],
                   filters: dict[str, list[str]]) -> set[int]:
-    """Documents of the given visibilities that match every facet filter.
+    """Documents of the given visibilities that match every facet filter (cached with the
+    searcher's facet sets: one reader's allow-set is the same for every query; a set,
+    as Whoosh's filters want, that callers must not change).
 
     Several values of one facet widen (OR); different facets narrow (AND).
     """
+    key = (tuple(sorted(set(visibilities))),
+           tuple(sorted((facet, tuple(sorted(set(values)))) for facet, values in filters.items())))
+    cache = getattr(_local, "allowed", None)
+    if cache is None or cache[0] is not docsets:
+        cache = _local.allowed = (docsets, {})
+    found = cache[1].get(key)
+    if found is None:
+        found = _compute_allowed(docsets, visibilities, filters)
+        if len(cache[1]) >= 256:
+            cache[1].clear()
+        cache[1][key] = found
+    return found
+
+
+def _compute_allowed(docsets: dict[str, dict[str, frozenset[int]]], visibilities: list[str],
+                     filters: dict[str, list[str]]) -> set[int]:
     allowed: set[int] = set()
     for value in visibilities:
         allowed |= docsets["visibility"].get(value, frozenset())
@@ -406,6 +427,85 @@ class _Deadline(collectors.WrappingCollector):
             yield docnum
 
 
+class _TopAndAll(collectors.TopCollector):
+    """The top ``limit`` by score, and the set of every matching document, in one pass.
+
+    Whoosh's top-N optimisations skip documents that cannot reach the top (block quality,
+    and replacing the matcher by one that drops low-scoring parts as the minimum score
+    rises); both are off, so every match is seen, as the total and facet counts need.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False)
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        key = super()._collect(global_docnum, score)
+        self.minscore = 0  # never prune: the matcher is only replaced by an equivalent one
+        return key
+
+
+class _WordFragmenter(PinpointFragmenter):
+    """Fragments of up to 240 characters around the matched words (60 either side), cut
+    at whole words; built from the stored characters of the matched words (or from the
+    re-analysed text when the index predates them), so the text is not analysed again."""
+
+    def __init__(self) -> None:
+        super().__init__(maxchars=240, surround=60, autotrim=True)
+
+    @staticmethod
+    def _autotrim(fragment) -> None:
+        # Whoosh's own trim also drops a first word that starts the text (a title).
+        text, start, end = fragment.text, fragment.startchar, fragment.endchar
+        if start > 0 and not text[start - 1].isspace():
+            space = text.find(" ", start, end)
+            start = space + 1 if space >= 0 else start
+        if end < len(text) and not text[end].isspace():
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+        if fragment.matches:
+            start = min(start, fragment.matches[0].startchar)
+            end = max(end, fragment.matches[-1].endchar)
+        fragment.startchar, fragment.endchar = start, end
+
+
+def _fragmenter():
+    return _WordFragmenter()
+
+
+def _match_terms(searcher, results, query: Q.Query, docnums: list[int]) -> None:
+    """Tell the highlighter which query terms each hit of the page contains.
+
+    Whoosh would record this for every matching document while searching
+    (``terms=True``); only the page's hits are highlighted, so only they are looked up.
+    """
+    reader = searcher.reader()
+    ordered = sorted(set(docnums))
+    termdocs: dict[tuple[str, bytes], set[int]] = {}
+    docterms: dict[int, list[tuple[str, bytes]]] = {d: [] for d in ordered}
+    for term in set(query.iter_all_terms()):
+        fieldname, text = term
+        if fieldname not in HIGHLIGHTED:
+            continue
+        btext = text if isinstance(text, bytes) else searcher.schema[fieldname].to_bytes(text)
+        key = (fieldname, btext)
+        if key in termdocs or key not in reader:
+            continue
+        postings = reader.postings(fieldname, btext)
+        found = set()
+        for docnum in ordered:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
+                found.add(docnum)
+                docterms[docnum].append(key)
+        termdocs[key] = found
+    results.termdocs = termdocs
+    results.docterms = docterms
+
+
 def search(dirname: str, text: str, *, visibilities: Iterable[str],
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 10, max_chars: int = MAX_QUERY_CHARS,
@@ -433,27 +533,27 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
         # the collector applies while collecting: hits, total and facet counts all obey
         # it, never a page filtered afterwards.
         allowed = _allowed_docs(docsets, visibilities, filters)
-        if not parsed:
-            matched = allowed
-        elif allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
-            every = collectors.FilterCollector(_Deadline(collectors.UnsortedCollector(), deadline),
-                                               allow=allowed)
-            searcher.search_with_collector(user_query, every)
-            matched = set(every.child.child.docset)
-        else:
-            matched = set()
-        total = len(matched)
-        hits = []
-        if matched and (page - 1) * per_page < total:
+        results = None
+        if allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
+            # One pass: the top of the page and every matching document (for the total
+            # and the facet counts) from the same matching.
             top: collectors.Collector = (
                 collectors.SortingCollector(sortedby, limit=page * per_page, reverse=True)
-                if sortedby else collectors.TopCollector(limit=page * per_page))
-            collector = collectors.FilterCollector(_Deadline(top, deadline), allow=matched)
+                if sortedby else _TopAndAll(limit=page * per_page))
+            collector = collectors.FilterCollector(_Deadline(top, deadline), allow=allowed)
             searcher.search_with_collector(user_query, collector)
             results = collector.results()
-            results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+            matched = allowed if not parsed else top.docset
+        else:
+            matched = frozenset()
+        total = len(matched)
+        hits = []
+        if results is not None and matched and (page - 1) * per_page < total:
+            page_hits = results[(page - 1) * per_page: page * per_page]
+            _match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits])
+            results.fragmenter = _fragmenter()
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-            for hit in results[(page - 1) * per_page: page * per_page]:
+            for hit in page_hits:
                 fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
                 hits.append(Hit(hit["id"], hit.highlights("title") or "", fragment))
         counts = {}
