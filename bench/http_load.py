@@ -6,7 +6,8 @@ first visit), signed in as the bench raadslid through the real login form. Pages
 
 - the archive search page (``/verhalen/?q=…``, a different query per request),
 - a story page (``/verhalen/verhaal/<id>``, published, openbaar, with a photo),
-- the wijk dashboard (``/tellen/dashboard?wijk=…``, all periods);
+- the wijk dashboard (``/tellen/dashboard?wijk=…``, the last nine periods with returns, the
+  span the page shows by default);
 
 each beside the trivial endpoint ``/gezondheid`` of the same app on the same server (4
 clients at once), and, one request at a time, beside the service call the page makes,
