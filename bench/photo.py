@@ -106,7 +106,9 @@ def measure(path: str, out: str, repeat: int) -> dict[str, tuple[list[float], li
     for _ in range(repeat):
         for mode in ("app", "bare"):
             proc = subprocess.run([sys.executable, "-m", "bench.photo", mode, path, out], cwd=ROOT,
-                                  capture_output=True, text=True, check=True)
+                                  capture_output=True, text=True)
+            if proc.returncode:
+                raise RuntimeError(f"bench.photo {mode} failed: {proc.stderr[-2000:]}")
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             found[mode][0].append(result["seconds"] * 1000)
             found[mode][1].append(result["peak_mb"])
