@@ -1,4 +1,4 @@
-"""Full-text search of the story archive: the only module that imports Whoosh.
+"""Full-text search of the story archive: with :mod:`.search_collect`, the only module that imports Whoosh.
 
 One index under ``SEARCH_INDEX_DIR`` with a Dutch analyser (stemming, so "buurten"
 finds "buurt"; accents folded). Writers are serialised by a file lock next to the
@@ -34,9 +34,11 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import HtmlFormatter, PinpointFragmenter
+from whoosh.highlight import HtmlFormatter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
+
+from .search_collect import TopAndAll, WordFragmenter, match_terms
 
 logger = logging.getLogger(__name__)
 
@@ -427,85 +429,6 @@ class _Deadline(collectors.WrappingCollector):
             yield docnum
 
 
-class _TopAndAll(collectors.TopCollector):
-    """The top ``limit`` by score, and the set of every matching document, in one pass.
-
-    Whoosh's top-N optimisations skip documents that cannot reach the top (block quality,
-    and replacing the matcher by one that drops low-scoring parts as the minimum score
-    rises); both are off, so every match is seen, as the total and facet counts need.
-    """
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        key = super()._collect(global_docnum, score)
-        self.minscore = 0  # never prune: the matcher is only replaced by an equivalent one
-        return key
-
-
-class _WordFragmenter(PinpointFragmenter):
-    """Fragments of up to 240 characters around the matched words (60 either side), cut
-    at whole words; built from the stored characters of the matched words (or from the
-    re-analysed text when the index predates them), so the text is not analysed again."""
-
-    def __init__(self) -> None:
-        super().__init__(maxchars=240, surround=60, autotrim=True)
-
-    @staticmethod
-    def _autotrim(fragment) -> None:
-        # Whoosh's own trim also drops a first word that starts the text (a title).
-        text, start, end = fragment.text, fragment.startchar, fragment.endchar
-        if start > 0 and not text[start - 1].isspace():
-            space = text.find(" ", start, end)
-            start = space + 1 if space >= 0 else start
-        if end < len(text) and not text[end].isspace():
-            space = text.rfind(" ", start, end)
-            end = space if space > start else end
-        if fragment.matches:
-            start = min(start, fragment.matches[0].startchar)
-            end = max(end, fragment.matches[-1].endchar)
-        fragment.startchar, fragment.endchar = start, end
-
-
-def _fragmenter():
-    return _WordFragmenter()
-
-
-def _match_terms(searcher, results, query: Q.Query, docnums: list[int]) -> None:
-    """Tell the highlighter which query terms each hit of the page contains.
-
-    Whoosh would record this for every matching document while searching
-    (``terms=True``); only the page's hits are highlighted, so only they are looked up.
-    """
-    reader = searcher.reader()
-    ordered = sorted(set(docnums))
-    termdocs: dict[tuple[str, bytes], set[int]] = {}
-    docterms: dict[int, list[tuple[str, bytes]]] = {d: [] for d in ordered}
-    for term in set(query.iter_all_terms()):
-        fieldname, text = term
-        if fieldname not in HIGHLIGHTED:
-            continue
-        btext = text if isinstance(text, bytes) else searcher.schema[fieldname].to_bytes(text)
-        key = (fieldname, btext)
-        if key in termdocs or key not in reader:
-            continue
-        postings = reader.postings(fieldname, btext)
-        found = set()
-        for docnum in ordered:
-            if not postings.is_active():
-                break
-            if postings.id() < docnum:
-                postings.skip_to(docnum)
-            if postings.is_active() and postings.id() == docnum:
-                found.add(docnum)
-                docterms[docnum].append(key)
-        termdocs[key] = found
-    results.termdocs = termdocs
-    results.docterms = docterms
-
-
 def search(dirname: str, text: str, *, visibilities: Iterable[str],
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 10, max_chars: int = MAX_QUERY_CHARS,
@@ -539,7 +462,7 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
             # and the facet counts) from the same matching.
             top: collectors.Collector = (
                 collectors.SortingCollector(sortedby, limit=page * per_page, reverse=True)
-                if sortedby else _TopAndAll(limit=page * per_page))
+                if sortedby else TopAndAll(limit=page * per_page))
             collector = collectors.FilterCollector(_Deadline(top, deadline), allow=allowed)
             searcher.search_with_collector(user_query, collector)
             results = collector.results()
@@ -550,8 +473,8 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
         hits = []
         if results is not None and matched and (page - 1) * per_page < total:
             page_hits = results[(page - 1) * per_page: page * per_page]
-            _match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits])
-            results.fragmenter = _fragmenter()
+            match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits], HIGHLIGHTED)
+            results.fragmenter = WordFragmenter()
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
             for hit in page_hits:
                 fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
