@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Machine: {machine()}")
     try:
         if "photo" in only:
-            photo.run(report, work, max(3, args.repeat // 3))
+            photo.run(report, work, max(5, args.repeat))
             public_form.run(report, os.path.join(work, "public-form"), 3)
         for name in dbs:
             instance = os.path.join(work, name)
@@ -118,9 +118,16 @@ def main(argv: list[str] | None = None) -> None:
                     "WHERE p.story_id = s.id) ORDER BY s.id LIMIT 20")))
                 wijk_ids = list(db.session.scalars(sa.text(
                     "SELECT DISTINCT wijk_id FROM count_returns ORDER BY wijk_id")))
+                spans = db.session.execute(sa.text(
+                    "SELECT p.id FROM periods p WHERE EXISTS (SELECT 1 FROM count_returns r "
+                    "WHERE r.period_id = p.id) ORDER BY p.year, p.tertial")).scalars().all()
+                # The page's own default span: the latest period and the eight before it.
+                period_ids = (spans[max(0, len(spans) - 9)], spans[-1]) if spans else (0, 0)
+                service_ms = (http_load.service_times(story_ids, wijk_ids, period_ids)
+                              if "http" in only and spans else None)
                 dispose()
             if "http" in only:
-                http_load.run(report, url, instance, story_ids, wijk_ids, name)
+                http_load.run(report, url, instance, story_ids, wijk_ids, name, period_ids, service_ms)
         print()
         print(f"Alle cijfers (grootte {size.name}, {time.perf_counter() - started:.0f} s in totaal):")
         print(report.table())

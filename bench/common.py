@@ -108,11 +108,17 @@ class Figure:
 
     @property
     def ratio(self) -> float:
-        if not self.base_median:
-            return float("nan")
-        if self.lower_is_better:
-            return self.median / self.base_median
-        return self.base_median / self.median if self.median else float("nan")
+        return _ratio(self.median, self.base_median, self.lower_is_better)
+
+    @property
+    def p95_ratio(self) -> float:
+        return _ratio(p95(self.value), p95(self.baseline), self.lower_is_better)
+
+
+def _ratio(value: float, base: float, lower_is_better: bool) -> float:
+    if not base or not value:
+        return float("nan")
+    return value / base if lower_is_better else base / value
 
 
 @dataclass
@@ -134,14 +140,15 @@ class Report:
     def format(section: str, f: Figure) -> str:
         return (f"[{section}] {f.name}: mediaan {f.median:.2f} {f.unit}, p95 {p95(f.value):.2f} {f.unit}"
                 f" | basis {f.baseline_name}: mediaan {f.base_median:.2f} {f.unit}, p95 {p95(f.baseline):.2f}"
-                f" {f.unit} | verhouding {f.ratio:.1f}x{(' — ' + f.note) if f.note else ''}")
+                f" {f.unit} | verhouding {f.ratio:.1f}x (p95 {f.p95_ratio:.1f}x){(' — ' + f.note) if f.note else ''}")
 
     def table(self) -> str:
-        rows = ["| onderdeel | meting | mediaan | p95 | basis | basis mediaan | basis p95 | verhouding |",
-                "|---|---|---:|---:|---|---:|---:|---:|"]
+        rows = ["| onderdeel | meting | mediaan | p95 | basis | basis mediaan | basis p95 | verhouding "
+                "| verhouding p95 |", "|---|---|---:|---:|---|---:|---:|---:|---:|"]
         for section, f in self.figures:
             rows.append(f"| {section} | {f.name} | {f.median:.2f} {f.unit} | {p95(f.value):.2f} | "
-                        f"{f.baseline_name} | {f.base_median:.2f} | {p95(f.baseline):.2f} | {f.ratio:.1f}× |")
+                        f"{f.baseline_name} | {f.base_median:.2f} | {p95(f.baseline):.2f} | {f.ratio:.1f}× | "
+                        f"{f.p95_ratio:.1f}× |")
         return "\n".join(rows)
 
 

@@ -6,9 +6,13 @@ first visit), signed in as the bench raadslid through the real login form. Pages
 
 - the archive search page (``/verhalen/?q=…``, a different query per request),
 - a story page (``/verhalen/verhaal/<id>``, published, openbaar, with a photo),
-- the wijk dashboard (``/tellen/dashboard?wijk=…``, all periods);
+- the wijk dashboard (``/tellen/dashboard?wijk=…``, the last nine periods with returns, the
+  span the page shows by default);
 
-each beside the trivial endpoint ``/gezondheid`` of the same app on the same server.
+each beside the trivial endpoint ``/gezondheid`` of the same app on the same server (4
+clients at once), and, one request at a time, beside the service call the page makes,
+timed in the harness's own process on the same data (:func:`service_times`): what the
+request costs on top of its service (session, user, permissions, navigation, rendering).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -30,6 +35,52 @@ from .common import Figure, Report
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["buurten", "koffie ouderen", "vrijwilligers", "mantelzorg", "moestuin", "eenzaamheid",
            "taal cultuur", "spreekuur", "muziek", "samen koken"]
+
+
+def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[int, int],
+                  rounds: int = 3) -> dict[str, list[float]]:
+    """Milliseconds of each page's service call(s), in the current app context, as the
+    bench raadslid: ``search_archive`` for the archive, the story and its related stories
+    for the story page, ``dashboards.build`` with the tables it shows for the dashboard."""
+    import sqlalchemy as sa
+
+    from monitor.counts import dashboards
+    from monitor.extensions import db
+    from monitor.models import Period, Role, User
+    from monitor.narratives import services
+
+    reader = db.session.scalar(sa.select(User).where(User.role == Role.RAADSLID))
+    first, last = (db.session.get(Period, i) for i in period_ids)
+
+    def archive(q: str) -> None:
+        services.search_archive(reader, q, {}, "relevance", 1)
+
+    def story(story_id: int) -> None:
+        item = services.get_story_or_404(story_id)
+        services.can_read(reader, item)
+        services.render_markdown(item.body)
+        services.related_stories(item, reader)
+        services.may_moderate(reader, item)
+
+    def dashboard(wijk_id: int) -> None:
+        dash = dashboards.build(reader, dashboards.Filters(first, last, wijk_id=wijk_id, perspective="wijk"))
+        for chart in [*dash.breakdowns, *dash.charts]:
+            chart.cells()
+
+    out: dict[str, list[float]] = {}
+    for name, fn, args in (("archief zoeken", archive, QUERIES), ("verhaalpagina", story, story_ids),
+                           ("wijkdashboard", dashboard, wijk_ids)):
+        times = []
+        for n in range(rounds + 1):
+            for arg in args:
+                t0 = time.perf_counter()
+                fn(arg)
+                if n:  # the first round warms up
+                    times.append((time.perf_counter() - t0) * 1000)
+                db.session.expire_all()
+        out[name] = times
+    db.session.rollback()
+    return out
 
 
 def free_port() -> int:
@@ -147,18 +198,31 @@ def load(port: int, paths: list[str], cookies: dict[str, str], threads: int,
 
 
 def run(report: Report, url: str, instance: str, story_ids: list[int], wijk_ids: list[int],
-        label: str, threads: int = 4, requests_per_thread: int = 40) -> None:
+        label: str, period_ids: tuple[int, int], service_ms: dict[str, list[float]] | None = None,
+        threads: int = 4, requests_per_thread: int = 40) -> None:
     from .generate import BENCH_PASSWORD
 
     port = free_port()
     proc = start_gunicorn(url, instance, port)
     try:
         cookies = sign_in(port, "raad@bench.example", BENCH_PASSWORD)
+        span = f"van={period_ids[0]}&tot={period_ids[1]}"
         pages = {
             "archief zoeken": [f"/verhalen/?q={urllib.parse.quote(q)}" for q in QUERIES],
             "verhaalpagina": [f"/verhalen/verhaal/{i}" for i in story_ids],
-            "wijkdashboard": [f"/tellen/dashboard?wijk={w}" for w in wijk_ids],
+            "wijkdashboard": [f"/tellen/dashboard?wijk={w}&{span}" for w in wijk_ids],
         }
+        if service_ms:
+            one_lat, _, _ = load(port, ["/gezondheid"], cookies, 1, requests_per_thread)
+            for name, paths in pages.items():
+                lat, _, bad = load(port, paths, cookies, 1, requests_per_thread)
+                service = {"archief zoeken": "services.search_archive, zelfde vragen",
+                           "verhaalpagina": "get_story + render_markdown + related_stories",
+                           "wijkdashboard": "dashboards.build + tabellen, zelfde wijken"}[name]
+                report.add(f"2 HTTP {label}", Figure(
+                    f"{name} latentie (1 tegelijk)", "ms", lat, f"{service} (in het proces)",
+                    service_ms[name], note=f"/gezondheid 1 tegelijk {statistics.median(one_lat):.1f} ms"
+                    + (f"; {bad} antwoorden niet 200" if bad else "")))
         base_lat, base_rps, base_bad = load(port, ["/gezondheid"], cookies, threads, requests_per_thread)
         for name, paths in pages.items():
             lat, rps, bad = load(port, paths, cookies, threads, requests_per_thread)

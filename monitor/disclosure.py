@@ -173,9 +173,22 @@ class Table:
 
     def exact(self, **levels: Any) -> int:
         """The unprotected sum at any combination of levels (insiders, and tests)."""
-        wanted = self.key(**levels)
-        return sum(v for k, v in self.atoms.items()
-                   if all(w is TOTAL or k[i] == w for i, w in enumerate(wanted)))
+        return self._marginals().get(self.key(**levels), 0)
+
+    def _marginals(self) -> dict[Key, int]:
+        """Every sum :meth:`exact` can ask for, computed once per (cached) table: an atom
+        adds to each key that has, per dimension, its level or the total. A dashboard asks
+        hundreds of cells; scanning all atoms for each was most of its time
+        (docs/benchmarks.md)."""
+        found = self.__dict__.get("_sums")
+        if found is None:
+            sums: dict[Key, int] = defaultdict(int)
+            for k, v in self.atoms.items():
+                for key in itertools.product(*[(TOTAL,) if level is TOTAL else (level, TOTAL)
+                                               for level in k]):
+                    sums[key] += v
+            found = self.__dict__["_sums"] = dict(sums)
+        return found
 
 
 def sum_shown(parts: Iterable[Shown]) -> Shown:

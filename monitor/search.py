@@ -1,4 +1,4 @@
-"""Full-text search of the story archive: the only module that imports Whoosh.
+"""Full-text search of the story archive: with :mod:`.search_collect`, the only module that imports Whoosh.
 
 One index under ``SEARCH_INDEX_DIR`` with a Dutch analyser (stemming, so "buurten"
 finds "buurt"; accents folded). Writers are serialised by a file lock next to the
@@ -34,14 +34,17 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import HtmlFormatter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
+
+from .search_collect import TopAndAll, WordFragmenter, match_terms
 
 logger = logging.getLogger(__name__)
 
 LANG = "nl"
 TEXT_FIELDS = ("title", "summary", "text", "tags", "wijk", "buurt", "qualities")
+HIGHLIGHTED = ("title", "summary", "text")  # stored, with their words' characters
 FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form"}
 LOCK_NAME = ".writer.lock"
 # Bounds on one search (the archive page passes its configuration; these are defaults).
@@ -84,9 +87,11 @@ def story_schema() -> Schema:
     return Schema(
         id=NUMERIC(int, stored=True, unique=True, signed=False),
         revision=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
-        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
-        text=TEXT(analyzer=analyzer, stored=True),
+        # The highlighted fields keep each word's characters, so highlighting a hit need
+        # not analyse its stored text again (docs/benchmarks.md).
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0, chars=True),
+        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, chars=True),
+        text=TEXT(analyzer=analyzer, stored=True, chars=True),
         tags=TEXT(analyzer=analyzer, field_boost=2.0),
         wijk=TEXT(analyzer=analyzer),
         buurt=TEXT(analyzer=analyzer),
@@ -237,10 +242,28 @@ def _facet_docsets(searcher) -> dict[str, dict[str, frozenset[int]]]:
 
 def _allowed_docs(docsets: dict[str, dict[str, frozenset[int]]], visibilities: list[str],
                   filters: dict[str, list[str]]) -> set[int]:
-    """Documents of the given visibilities that match every facet filter.
+    """Documents of the given visibilities that match every facet filter (cached with the
+    searcher's facet sets: one reader's allow-set is the same for every query; a set,
+    as Whoosh's filters want, that callers must not change).
 
     Several values of one facet widen (OR); different facets narrow (AND).
     """
+    key = (tuple(sorted(set(visibilities))),
+           tuple(sorted((facet, tuple(sorted(set(values)))) for facet, values in filters.items())))
+    cache = getattr(_local, "allowed", None)
+    if cache is None or cache[0] is not docsets:
+        cache = _local.allowed = (docsets, {})
+    found = cache[1].get(key)
+    if found is None:
+        found = _compute_allowed(docsets, visibilities, filters)
+        if len(cache[1]) >= 256:
+            cache[1].clear()
+        cache[1][key] = found
+    return found
+
+
+def _compute_allowed(docsets: dict[str, dict[str, frozenset[int]]], visibilities: list[str],
+                     filters: dict[str, list[str]]) -> set[int]:
     allowed: set[int] = set()
     for value in visibilities:
         allowed |= docsets["visibility"].get(value, frozenset())
@@ -433,27 +456,27 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
         # the collector applies while collecting: hits, total and facet counts all obey
         # it, never a page filtered afterwards.
         allowed = _allowed_docs(docsets, visibilities, filters)
-        if not parsed:
-            matched = allowed
-        elif allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
-            every = collectors.FilterCollector(_Deadline(collectors.UnsortedCollector(), deadline),
-                                               allow=allowed)
-            searcher.search_with_collector(user_query, every)
-            matched = set(every.child.child.docset)
-        else:
-            matched = set()
-        total = len(matched)
-        hits = []
-        if matched and (page - 1) * per_page < total:
+        results = None
+        if allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
+            # One pass: the top of the page and every matching document (for the total
+            # and the facet counts) from the same matching.
             top: collectors.Collector = (
                 collectors.SortingCollector(sortedby, limit=page * per_page, reverse=True)
-                if sortedby else collectors.TopCollector(limit=page * per_page))
-            collector = collectors.FilterCollector(_Deadline(top, deadline), allow=matched)
+                if sortedby else TopAndAll(limit=page * per_page))
+            collector = collectors.FilterCollector(_Deadline(top, deadline), allow=allowed)
             searcher.search_with_collector(user_query, collector)
             results = collector.results()
-            results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+            matched = allowed if not parsed else top.docset
+        else:
+            matched = frozenset()
+        total = len(matched)
+        hits = []
+        if results is not None and matched and (page - 1) * per_page < total:
+            page_hits = results[(page - 1) * per_page: page * per_page]
+            match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits], HIGHLIGHTED)
+            results.fragmenter = WordFragmenter()
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-            for hit in results[(page - 1) * per_page: page * per_page]:
+            for hit in page_hits:
                 fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
                 hits.append(Hit(hit["id"], hit.highlights("title") or "", fragment))
         counts = {}

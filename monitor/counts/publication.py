@@ -52,24 +52,36 @@ def outsider_cell(key: tuple) -> bool:
     return key[0] is TOTAL or key[1] is TOTAL
 
 
-def _atoms(measure: str, year: int) -> dict[tuple, int]:
-    """The approved data of ``year`` at the finest level (organisation, wijk, tertial, category)."""
+def _rows(kind: str, year: int) -> list[tuple]:
+    """The approved returns of ``year``: their client rows (``clienten``) or their figures."""
     cond = [CountReturn.status.in_(APPROVED), Period.year == year]
-    atoms: dict[tuple, int] = defaultdict(int)
-    if measure == "clienten":
+    if kind == "clienten":
         query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
                            ReturnClients.service_type_id, ReturnClients.clients)
                  .join(CountReturn, ReturnClients.return_id == CountReturn.id)
                  .join(Period, CountReturn.period_id == Period.id).where(*cond))
-        for org, wijk, tertial, service, n in db.session.execute(query):
+    else:
+        query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
+                           CountReturn.volunteers, CountReturn.meldingen, CountReturn.meldingen_sociaal_plein,
+                           CountReturn.closed_total, CountReturn.closed_within_six_months,
+                           CountReturn.unique_clients_year)
+                 .join(Period, CountReturn.period_id == Period.id).where(*cond))
+    return [tuple(r) for r in db.session.execute(query)]
+
+
+def _atoms(measure: str, year: int, rows: list[tuple] | None = None) -> dict[tuple, int]:
+    """The approved data of ``year`` at the finest level (organisation, wijk, tertial, category).
+
+    :param rows: what :func:`_rows` gives for this measure's kind (read when ``None``).
+    """
+    if rows is None:
+        rows = _rows("clienten" if measure == "clienten" else "returns", year)
+    atoms: dict[tuple, int] = defaultdict(int)
+    if measure == "clienten":
+        for org, wijk, tertial, service, n in rows:
             atoms[(org, wijk, tertial, service)] += n or 0
         return atoms
-    query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
-                       CountReturn.volunteers, CountReturn.meldingen, CountReturn.meldingen_sociaal_plein,
-                       CountReturn.closed_total, CountReturn.closed_within_six_months,
-                       CountReturn.unique_clients_year)
-             .join(Period, CountReturn.period_id == Period.id).where(*cond))
-    for org, wijk, tertial, volunteers, meldingen, sp, closed, within, unique in db.session.execute(query):
+    for org, wijk, tertial, volunteers, meldingen, sp, closed, within, unique in rows:
         if measure == "meldingen":
             atoms[(org, wijk, tertial, "sociaal_plein")] += sp or 0
             atoms[(org, wijk, tertial, "overig")] += (meldingen or 0) - (sp or 0)
@@ -98,9 +110,12 @@ def _dims(measure: str, atoms: dict[tuple, int]) -> tuple[Dim, ...]:
     return tuple(dims)
 
 
-def table(measure: str, year: int) -> disclosure.Table:
-    """The protected publication table of ``measure`` in ``year`` (cached by its data)."""
-    atoms = _atoms(measure, year)
+def table(measure: str, year: int, rows: list[tuple] | None = None) -> disclosure.Table:
+    """The protected publication table of ``measure`` in ``year`` (cached by its data).
+
+    :param rows: the year's rows from :func:`_rows` (read when ``None``).
+    """
+    atoms = _atoms(measure, year, rows)
     dims = _dims(measure, atoms)
     key = (measure, year, dims, tuple(sorted(atoms.items())))
     found = _cache.get(key)
@@ -124,10 +139,15 @@ class Counts:
         self.protected = protected
         self.scope = scope
         self._tables: dict[tuple[str, int], disclosure.Table] = {}
+        # The four measures read from the returns share one read of the year's rows.
+        self._rows: dict[tuple[str, int], list[tuple]] = {}
 
     def _table(self, measure: str, year: int) -> disclosure.Table:
         if (measure, year) not in self._tables:
-            self._tables[(measure, year)] = table(measure, year)
+            kind = "clienten" if measure == "clienten" else "returns"
+            if (kind, year) not in self._rows:
+                self._rows[(kind, year)] = _rows(kind, year)
+            self._tables[(measure, year)] = table(measure, year, self._rows[(kind, year)])
         return self._tables[(measure, year)]
 
     def get(self, measure: str, year: int, *, organisation: int | None = None, wijk: int | None = None,

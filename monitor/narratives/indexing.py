@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import photos, search
 from ..extensions import db
@@ -68,9 +68,11 @@ def document(story: Story) -> dict[str, Any]:
 
 def load_stories(ids: Iterable[int]) -> dict[int, Story]:
     """Stories by id, with what their index documents need loaded eagerly."""
+    # The wijk and buurt in the same query (many-to-one); qualities and photos in one
+    # query each.
     query = (sa.select(Story).where(Story.id.in_(list(ids)))
              .options(selectinload(Story.qualities), selectinload(Story.photos),
-                      selectinload(Story.wijk), selectinload(Story.buurt)))
+                      joinedload(Story.wijk), joinedload(Story.buurt)))
     return {s.id: s for s in db.session.scalars(query)}
 
 

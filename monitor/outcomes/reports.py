@@ -386,6 +386,15 @@ def build_report(observations: Iterable[Observation], filters: Filters, grouping
         slot = by_indicator[o.indicator][_group_key(o, grouping)]
         slot[0] += int(o.improved)
         slot[1] += 1
+    return report_from_counts(by_indicator, filters, grouping, suppress)
+
+
+def report_from_counts(by_indicator: dict[str, dict[int | None, list[int]]], filters: Filters,
+                       grouping: str, suppress: bool) -> OutcomeReport:
+    """The report from ``{indicator: {group: [improved, n]}}`` (:mod:`.counting` counts them
+    in the database; :func:`build_report` from observations)."""
+    if grouping not in GROUPINGS:
+        raise ValueError(grouping)
     labels = _group_labels(grouping) if grouping != "totaal" else {}
     order = ["ladder"] + [f"zrm:{c}" for c in all_domain_codes()]
     report = OutcomeReport(filters=filters, grouping=grouping, suppressed=suppress)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Organisation, Period, User, Wijk
 from ..periods import all_periods, period_containing
+from .counting import indicator_counts
 from .instruments import ladder_steps, zrm_domains, zrm_labels
 from .models import Instrument, MeasurementKind, Trajectory
 from .permissions import sees_unsuppressed
@@ -39,7 +40,7 @@ from .records import (
     view_client,
     workers_of,
 )
-from .reports import Filters, OutcomeReport, build_report, collect_observations
+from .reports import Filters, OutcomeReport, report_from_counts
 from .retention import PurgeResult, add_months, expired_clients, purge_expired
 
 __all__ = [
@@ -111,8 +112,9 @@ def report_is_suppressed(user: User, filters: Filters) -> bool:
 
 def outcome_report(user: User, filters: Filters, grouping: str = "totaal") -> OutcomeReport:
     """The outcome report for ``user`` (suppressed unless it is their own organisation's)."""
-    observations = collect_observations(filters)
-    return build_report(observations, filters, grouping, report_is_suppressed(user, filters))
+    # Counted in the database (same rules as collect_observations + build_report).
+    return report_from_counts(indicator_counts(filters, grouping), filters, grouping,
+                              report_is_suppressed(user, filters))
 
 
 def outcomes_for_wijk(wijk_id: int, first: date | Period, last: date | Period,
@@ -131,7 +133,7 @@ def outcomes_for_wijk(wijk_id: int, first: date | Period, last: date | Period,
     if isinstance(last, Period):
         last = last.end
     filters = Filters(first=first, last=last, wijk_id=wijk_id)
-    return build_report(collect_observations(filters), filters, grouping, suppress=True)
+    return report_from_counts(indicator_counts(filters, grouping), filters, grouping, suppress=True)
 
 
 def organisations_with_clients() -> list[Organisation]:

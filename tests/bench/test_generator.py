@@ -143,3 +143,52 @@ def test_outcome_rows_match_per_trajectory_rules(app, tiny):
         some_wijk = next(iter(expected)).wijk_id
         assert Counter(collect_observations(Filters(first, last, wijk_id=some_wijk))) == Counter(
             {o: n for o, n in expected.items() if o.wijk_id == some_wijk})
+
+
+@pytest.mark.real_db  # the generator runs ANALYZE on an autocommit connection
+def test_outcome_counts_in_sql_match_per_trajectory_rules(app, tiny):
+    """The report's GROUP BY counts (issue 16) equal counting ``observations_for`` per
+    trajectory plus the anonymous facts, for every grouping and filter."""
+    from collections import defaultdict
+    from datetime import date
+
+    from monitor.outcomes.counting import indicator_counts
+    from monitor.outcomes.models import OutcomeFact
+    from monitor.outcomes.reports import GROUPINGS, Filters, observations_for
+
+    with app.app_context():
+        gen.generate(tiny, seed=5, show=False, echo=lambda s: None)
+        some = db.session.scalars(sa.select(Trajectory).order_by(Trajectory.id)).first()
+        for n, (instrument, code, begin, end) in enumerate(
+                [(Instrument.ZRM, "FIN", 2, 4), (Instrument.ZRM, "FIN", 3, 3),
+                 (Instrument.LADDER, None, 1, 2), (Instrument.ZRM, "HUI", 4, 1)]):
+            db.session.add(OutcomeFact(
+                organisation_id=some.organisation_id, wijk_id=None if n == 3 else some.client.wijk_id,
+                service_type_id=some.service_type_id, instrument=instrument, zrm_version="2017",
+                domain_code=code, reference_date=date(2019, 3 + n, 1), begin_score=begin,
+                end_score=end, improved=end >= begin + 1))
+        db.session.commit()
+        first, last = date(2018, 1, 1), date(2023, 12, 31)
+        observed = [(o.indicator, o.wijk_id, o.organisation_id, o.service_type_id, o.improved)
+                    for t in db.session.scalars(sa.select(Trajectory))
+                    for o in observations_for(t, t.client.wijk_id) if first <= o.reference_date <= last]
+        observed += [("ladder" if f.instrument == Instrument.LADDER else f"zrm:{f.domain_code}",
+                      f.wijk_id, f.organisation_id, f.service_type_id, f.end_score >= f.begin_score + 1)
+                     for f in db.session.scalars(sa.select(OutcomeFact))]
+        assert observed
+        position = {"totaal": None, "wijk": 1, "organisatie": 2, "dienst": 3}
+        chosen = {"wijk_id": some.client.wijk_id, "organisation_id": some.organisation_id,
+                  "service_type_id": some.service_type_id}
+        for grouping in GROUPINGS:
+            for narrow in (None, "wijk_id", "organisation_id", "service_type_id"):
+                filters = Filters(first, last, **({narrow: chosen[narrow]} if narrow else {}))
+                expected: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+                for o in observed:
+                    if narrow and o[1 + list(chosen).index(narrow)] != chosen[narrow]:
+                        continue
+                    slot = expected[o[0]][o[position[grouping]] if position[grouping] else None]
+                    slot[0] += int(o[4])
+                    slot[1] += 1
+                got = indicator_counts(filters, grouping)
+                assert {k: dict(v) for k, v in got.items()} == {k: dict(v) for k, v in expected.items()}, \
+                    (grouping, narrow)
