@@ -195,6 +195,30 @@ def _photo_bytes(seed: int) -> bytes:
     return demo_image(seed, f"Bench {seed}", ((170, 200, 230), (90, 160, 90), (200, 120, 40), (150, 60, 50)))
 
 
+STORY_FORMS = ["tekst", "tekst", "tekst", "interview", "fotoserie", "hoorspel", "theater"]
+
+
+def story_data(rng: random.Random, wijk_ids: list[int], buurten: dict[int, list[int]],
+               quality_ids: list[int]):
+    """The next generated story's form data (a ``narratives.services.StoryData``)."""
+    from monitor.narratives import services
+
+    title, summary, body, tags = story_text(rng)
+    wijk_id = rng.choice(wijk_ids)
+    return services.StoryData(
+        title=title, summary=summary, body=body, wijk_id=wijk_id,
+        buurt_id=rng.choice(buurten[wijk_id]) if buurten.get(wijk_id) else None,
+        about_date=date(2016, 1, 1) + timedelta(days=rng.randrange(3650)),
+        form=rng.choice(STORY_FORMS), teller=rng.choice(["inwoner", "professional"]),
+        quality_ids=rng.sample(quality_ids, rng.randint(1, 3)), tags=tags,
+        consent_given=True, consent_method=rng.choice(["online", "schriftelijk", "mondeling"]))
+
+
+def story_visibility(rng: random.Random) -> str:
+    """The visibility the next generated story is published with."""
+    return rng.choices(["openbaar", "raad", "intern"], weights=[6, 3, 1])[0]
+
+
 def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: bool) -> int:
     """Create and publish ``size.stories`` stories through the narratives services."""
     from monitor import photos
@@ -208,8 +232,6 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
     for b in db.session.scalars(sa.select(Buurt).where(Buurt.wijk_id.in_(ids["wijken"]))):
         buurten.setdefault(b.wijk_id, []).append(b.id)
     quality_ids = [q.id for q in services.quality_choices()]
-    forms = ["tekst", "tekst", "tekst", "interview", "fotoserie", "hoorspel", "theater"]
-    start = date(2016, 1, 1)
     photo_files: list[tuple[str, int, int]] = []  # (file_key, width, height) of real files
     done = 0
     # publish() applies the index queue after each story; the full reindex at the end
@@ -220,15 +242,8 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
         with _progress("verhalen", size.stories, show) as bar, batched_commits() as commit:
             editor = db.session.get(User, ids["editor"][0])
             for i in range(size.stories):
-                title, summary, body, tags = story_text(rng)
-                wijk_id = rng.choice(ids["wijken"])
-                data = services.StoryData(
-                    title=title, summary=summary, body=body, wijk_id=wijk_id,
-                    buurt_id=rng.choice(buurten[wijk_id]) if buurten.get(wijk_id) else None,
-                    about_date=start + timedelta(days=rng.randrange(3650)),
-                    form=rng.choice(forms), teller=rng.choice(["inwoner", "professional"]),
-                    quality_ids=rng.sample(quality_ids, rng.randint(1, 3)), tags=tags,
-                    consent_given=True, consent_method=rng.choice(["online", "schriftelijk", "mondeling"]))
+                data = story_data(rng, ids["wijken"], buurten, quality_ids)
+                title = data.title
                 inputs = []
                 if len(photo_files) < size.photo_files:
                     inputs = [services.PhotoInput(io.BytesIO(_photo_bytes(i)), alt_text=f"Foto bij {title}",
@@ -245,7 +260,7 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
                     story.photos.append(StoryPhoto(file_key=key, width=w, height=h, position=1,
                                                    alt_text=f"Foto bij {title}"[:300],
                                                    caption=sentence(rng, 6)))
-                visibility = rng.choices(["openbaar", "raad", "intern"], weights=[6, 3, 1])[0]
+                visibility = story_visibility(rng)
                 services.submit(story, editor)
                 services.publish(story, editor, visibility)
                 done += 1

@@ -37,6 +37,7 @@ class SharedConnection:
         self._released: list[tuple[int, int]] = []  # (n, id(pool connection)) "committed"
         self._keep: list[Any] = []  # the test's pool connections (no id is reused meanwhile)
         self.violations: list[str] = []
+        self._engines: dict[str, sa.Engine] = {}
 
     def open(self, uri: str) -> None:
         self.url = sa.make_url(uri)
@@ -54,6 +55,9 @@ class SharedConnection:
         engine.dispose()
 
     def close(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
         if self.raw is not None:
             self.raw.close()
             self.raw = None
@@ -112,9 +116,21 @@ class SharedConnection:
         self._execute(f"RELEASE SAVEPOINT {name}")
 
     def engine(self, options: dict[str, Any]) -> sa.Engine:
-        """An engine whose every connection is the shared one, inside the test transaction."""
+        """An engine whose every connection is the shared one, inside the test transaction.
+
+        One engine per run (per set of options), handed to every app: SQLAlchemy keeps its
+        cache of compiled statements per engine (and per dialect), so a new engine per test
+        compiled every query again in every test. The engine holds no state of a test: its
+        pool is the shared connection, and ``db.engine.dispose()`` leaves that open.
+        """
         options = {k: v for k, v in options.items()
                    if k not in ("pool_pre_ping", "poolclass", "pool_size", "max_overflow")}
+        key = repr(sorted(options.items(), key=lambda item: item[0]))
+        if key not in self._engines:
+            self._engines[key] = self._make_engine(options)
+        return self._engines[key]
+
+    def _make_engine(self, options: dict[str, Any]) -> sa.Engine:
         engine = sa.engine_from_config({**options, "poolclass": StaticPool,
                                         "creator": lambda: self.raw,
                                         "pool_reset_on_return": None}, prefix="")

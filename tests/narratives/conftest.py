@@ -26,6 +26,23 @@ from monitor.narratives.models import (
 )
 
 from ..browserkit import browser, page  # noqa: F401  (browser fixtures)
+from ..conftest import BACKEND
+from . import archive
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On SQLite, start building the 10,000-story archive in a second process as soon as
+    the collected tests are known to need it (``archive.py``): the first test that uses
+    ``big_app`` finds it ready or waits for the rest."""
+    if BACKEND != "sqlite" or session.config.option.collectonly:
+        return
+    if any("big_app" in getattr(item, "fixturenames", ()) for item in session.items):
+        factory = session.config._tmp_path_factory  # the run's tmp_path_factory
+        archive.Background.start(factory.mktemp("archief-10000"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    archive.Background.stop()  # an interrupted run leaves no build behind
 
 GPS_TAG = 0x8825
 ORIENTATION_TAG = 0x0112
