@@ -88,6 +88,7 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_pages(app):
             assert "/account/inloggen" in response.headers["Location"], (endpoint, url)
 
 
+@pytest.mark.slow  # a walk of every route per role: 4-7 s each on the shared machine
 @pytest.mark.real_db  # counts of the rate limiter must survive the request's rollback
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_each_role_gets_what_the_policy_says(app, make_user, role):
