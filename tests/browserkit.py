@@ -48,6 +48,33 @@ def live_app(database_uri: str, tmp: Path) -> Flask:
     return app
 
 
+def demo_app(database_uri: str, tmp: Path) -> tuple[Flask, dict[str, str]]:
+    """A :func:`live_app` with the Hilversum demo data; also the demo logins (e-mail → password)."""
+    app = live_app(database_uri, tmp)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return app, dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
+
+
+def assert_pages_accessible(page, site: dict, email: str, paths: list[str]) -> None:
+    """Sign in as ``email`` on ``site`` ({"url", "passwords", "ids"}) and open each path
+    (formatted with the ids): every page answers 200, has no axe violation and no CSP error."""
+    page.goto(site["url"] + "/account/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(site["passwords"][email])
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/start")
+    failures = {}
+    for path in paths:
+        response = page.goto(site["url"] + path.format(**site["ids"]))
+        assert response.status == 200, (path, response.status)
+        violations = run_axe(page)
+        if violations:
+            failures[path] = violations
+    assert failures == {}
+    assert page.csp_errors == []
+
+
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free localhost port in a thread; yields the base URL."""

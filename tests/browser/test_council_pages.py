@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
 
-from ..browserkit import live_app, run_axe, serve
+from ..browserkit import assert_pages_accessible, demo_app, serve
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +25,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def council_server(database_uri, tmp_path_factory):
-    app = live_app(database_uri, tmp_path_factory.mktemp("council"))
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    passwords = dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
+    app, passwords = demo_app(database_uri, tmp_path_factory.mktemp("council"))
     with app.app_context():
         from monitor.counts.models import CountReturn
         from monitor.meetings.models import MonitorSession, SessionStatus
@@ -57,17 +52,4 @@ def council_server(database_uri, tmp_path_factory):
 
 @pytest.mark.parametrize("email", list(PAGES))
 def test_council_pages_are_accessible(council_server, page, email):
-    page.goto(council_server["url"] + "/account/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(council_server["passwords"][email])
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/start")
-    failures = {}
-    for path in PAGES[email]:
-        response = page.goto(council_server["url"] + path.format(**council_server["ids"]))
-        assert response.status == 200, (path, response.status)
-        violations = run_axe(page)
-        if violations:
-            failures[path] = violations
-    assert failures == {}
-    assert page.csp_errors == []
+    assert_pages_accessible(page, council_server, email, PAGES[email])

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
 
-from ..browserkit import live_app, run_axe, serve
+from ..browserkit import assert_pages_accessible, demo_app, serve
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +26,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def demo_server(database_uri, tmp_path_factory):
-    app = live_app(database_uri, tmp_path_factory.mktemp("demo"))
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    passwords = dict(re.findall(r"(\S+@hilversum\.demo)\s+(\S+)", result.output))
+    app, passwords = demo_app(database_uri, tmp_path_factory.mktemp("demo"))
     with app.app_context():
         from monitor.meetings.models import MonitorSession
         from monitor.models import Organisation
@@ -50,18 +45,4 @@ def demo_server(database_uri, tmp_path_factory):
 
 @pytest.mark.parametrize("email", list(PAGES))
 def test_module_pages_are_accessible(demo_server, page, email):
-    page.goto(demo_server["url"] + "/account/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(demo_server["passwords"][email])
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/start")
-    failures = {}
-    for path in PAGES[email]:
-        url = demo_server["url"] + path.format(**demo_server["ids"])
-        response = page.goto(url)
-        assert response.status == 200, (path, response.status)
-        violations = run_axe(page)
-        if violations:
-            failures[path] = violations
-    assert failures == {}
-    assert page.csp_errors == []
+    assert_pages_accessible(page, demo_server, email, PAGES[email])
