@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from .config import DEFAULTS, config_from_env, load_or_create_secret_key
+from . import storage
 
 # Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
 # home-page tasks and demo data. Order is the order of the navigation; "monitor.meetings"
@@ -56,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     configure_logging(app)
     register_extensions(app)
+    storage.init_app(app)
     register_core(app)
     for name in FEATURES:
         importlib.import_module(name).init_app(app)

@@ -60,6 +60,8 @@ def config_from_env(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "UPLOAD_FOLDER": env.get("MONITOR_UPLOAD_FOLDER")
         or os.path.join(instance_path, "uploads"),
+        # Where files live: empty = local UPLOAD_FOLDER; see monitor/storage.py.
+        "STORAGE_URL": env.get("MONITOR_STORAGE_URL") or "",
         "SEARCH_INDEX_DIR": env.get("MONITOR_SEARCH_INDEX")
         or os.path.join(instance_path, "search-index"),
         "MAX_CONTENT_LENGTH": int(env.get("MONITOR_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
