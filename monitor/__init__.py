@@ -24,6 +24,7 @@ FEATURES = (
     "monitor.qim",
     "monitor.counts",
     "monitor.outcomes",
+    "monitor.finance",
     "monitor.narratives",
     "monitor.ops",
     "monitor.meetings",
