@@ -40,6 +40,8 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("OUTCOMES_RETENTION_MONTHS",
                           int(os.environ.get("MONITOR_OUTCOMES_RETENTION_MONTHS", "24")))
+    # Key of the organisations' client-number hashes (references.py); default SECRET_KEY.
+    app.config.setdefault("PSEUDONYM_SECRET", os.environ.get("MONITOR_PSEUDONYM_SECRET") or None)
     app.config.setdefault("OUTCOMES_INTERMEDIATE_MONTHS",
                           int(os.environ.get("MONITOR_OUTCOMES_INTERMEDIATE_MONTHS", "6")))
     app.register_blueprint(bp)

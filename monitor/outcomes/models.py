@@ -82,6 +82,8 @@ class Client(db.Model):
     trajectories: Mapped[list[Trajectory]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="Trajectory.started_on"
     )
+    # Keyed hashes of the organisation's own numbers for this client (references.py).
+    references: Mapped[list[ClientReference]] = relationship(cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Client {self.id} {self.code}>"
@@ -230,3 +232,6 @@ class OutcomeFact(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutcomeFact {self.instrument} {self.domain_code} {self.improved}>"
+
+
+from .references import ClientReference  # noqa: E402  (its table refers to outcome_clients)
