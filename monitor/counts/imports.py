@@ -17,7 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Specialism, Wijk
 from .figures import SCALARS, clients_key, hours_key
-from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return
+from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return, saved_mapping
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -252,7 +252,9 @@ def run_import(organisation: Organisation, header: list[str], rows: list[list[st
     try:
         for wijk, period, raw, explanation in prepared:
             apply_return(organisation, wijk, period, raw, explanation=explanation, submit=submit)
-        _store_mapping(organisation, {k: v for k, v in mapping.items() if v})
+        # Keep the saved columns of the registration-export import (registration.py) beside these.
+        kept = {k: v for k, v in saved_mapping(organisation.id).items() if k.startswith("registratie:")}
+        _store_mapping(organisation, {**kept, **{k: v for k, v in mapping.items() if v}})
         db.session.commit()
     except DomainError as err:
         # Should not happen after a clean dry run; store nothing all the same.

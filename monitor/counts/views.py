@@ -494,3 +494,6 @@ def import_map(token: str):
     return render_template("counts/import_map.html", org=org, header=header, rows=rows[:5], total=len(rows),
                            targets=targets, mapping=mapping, preview=preview, options=options, token=token), status
 
+
+
+from . import registration_views  # noqa: E402,F401  (the registration-export import, on this blueprint)
