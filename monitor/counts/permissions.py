@@ -33,6 +33,10 @@ define("counts.export_raw", {Role.ADMIN, Role.ACCOUNTHOUDER},
 define("counts.catalogue", {Role.ADMIN}, "De catalogi specialismen en soorten dienstverlening beheren")
 define("counts.plan", {Role.ADMIN, Role.ACCOUNTHOUDER}, "Begrote uren per week per specialisme beheren")
 define("counts.tokens", {Role.ADMIN, Role.ACCOUNTHOUDER}, "API-sleutels van organisaties beheren")
+define("counts.breakdowns", {Role.ADMIN, Role.ACCOUNTHOUDER, Role.BUURTCOORDINATOR, Role.RAADSLID,
+                             Role.SOCIAAL_WERKER},
+       "Uitsplitsingen van de meldingen lezen (buiten de gemeente: de stad, afgeschermd; sociaal werker: "
+       "de eigen organisatie)")
 
 
 def enters_returns(user: User) -> bool:

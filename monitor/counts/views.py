@@ -496,4 +496,7 @@ def import_map(token: str):
 
 
 
-from . import registration_views  # noqa: E402,F401  (the registration-export import, on this blueprint)
+from . import (
+    breakdown_views,  # noqa: E402,F401  (breakdowns of the meldingen, on this blueprint)
+    registration_views,  # noqa: E402,F401  (the registration-export import, on this blueprint)
+)
