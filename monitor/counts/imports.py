@@ -7,6 +7,7 @@ import io
 import os
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,22 +141,31 @@ def discard_upload(organisation_id: int, token: str) -> None:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def match_columns(header: list[str], targets: list[tuple[str, tuple[str, ...]]],
+                  saved: dict[str, str]) -> dict[str, str]:
+    """Target -> column: the saved column where it still exists, else the first candidate
+    name (key, label, synonyms) that matches a column ignoring case, accents and punctuation."""
+    columns = {_norm(h): h for h in header if h}
+    result = {}
+    for key, candidates in targets:
+        if saved.get(key) in header:
+            result[key] = saved[key]
+            continue
+        for candidate in candidates:
+            if _norm(candidate) in columns:
+                result[key] = columns[_norm(candidate)]
+                break
+    return result
 
 
 def suggest_mapping(header: list[str], saved: dict[str, str]) -> dict[str, str]:
-    """Target -> column: the saved mapping where its column still exists, else a name match."""
-    columns = {_norm(h): h for h in header if h}
-    result = {}
-    for key, label in import_targets():
-        if saved.get(key) in header:
-            result[key] = saved[key]
-        else:
-            for candidate in (key, key.split(":")[-1], label):
-                if _norm(candidate) in columns:
-                    result[key] = columns[_norm(candidate)]
-                    break
-    return result
+    """Target -> column for the return import (see :func:`match_columns`)."""
+    return match_columns(header, [(key, (key, key.split(":")[-1], label)) for key, label in import_targets()],
+                         saved)
 
 
 # --- dry run and commit ----------------------------------------------------------------

@@ -21,8 +21,6 @@ row has an error.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +32,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Wijk
 from .figures import clients_key
+from .imports import _norm, match_columns
 from .returns import apply_return, catalogue_for, check_return, figures_of, find_return, guard_return
 
 TARGETS = (
@@ -63,11 +62,6 @@ SYNONYMS = {
     "verwijzer": ("verwezendoor", "aanmelder"),
     "client": ("clientnr", "clientnummer", "clientid"),
 }
-
-
-def _norm(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 def _date(text: str) -> date | None:
@@ -103,17 +97,8 @@ def _plus_six_months(day: date) -> date:
 
 def suggest(header: list[str], saved: dict[str, str]) -> dict[str, str]:
     """Target → column: the saved mapping where its column still exists, else a name match."""
-    columns = {_norm(h): h for h in header if h}
-    result = {}
-    for key, label in TARGETS:
-        if saved.get(PREFIX + key) in header:
-            result[key] = saved[PREFIX + key]
-        else:
-            for candidate in (key, label, *SYNONYMS.get(key, ())):
-                if _norm(candidate) in columns:
-                    result[key] = columns[_norm(candidate)]
-                    break
-    return result
+    return match_columns(header, [(key, (key, label, *SYNONYMS.get(key, ()))) for key, label in TARGETS],
+                         {key: saved[PREFIX + key] for key, _ in TARGETS if PREFIX + key in saved})
 
 
 @dataclass
