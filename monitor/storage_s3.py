@@ -28,7 +28,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .storage import CHUNK, StorageError, check_key, is_key
+from .storage import CHUNK, NOT_SAVED, StorageError, check_key, is_key
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _MISSING = {"NoSuchKey", "404", "NotFound"}
 
 
 @contextmanager
-def _errors(key: str = "") -> Iterator[None]:
+def _errors(key: str = "", writing: bool = False) -> Iterator[None]:
     try:
         yield
     except ClientError as err:
@@ -52,6 +52,11 @@ def _errors(key: str = "") -> Iterator[None]:
     except BotoCoreError as err:
         logger.warning("Object store unreachable (%s): %s", key or "request", err)
         raise StorageError(UNREACHABLE) from err
+    except OSError as err:
+        if not writing:
+            raise
+        logger.warning("Could not read the file to store as %s: %s", key, err)
+        raise StorageError(NOT_SAVED) from err
 
 
 class S3Storage:
@@ -93,12 +98,12 @@ class S3Storage:
         return name[len(self.prefix) + 1:] if self.prefix else name
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        with _errors(key):
+        with _errors(key, writing=True):
             self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data,
                                    ContentType=content_type)
 
     def put_file(self, key: str, fh: BinaryIO, content_type: str = "application/octet-stream") -> None:
-        with _errors(key):  # a failed multipart upload is aborted by the transfer manager
+        with _errors(key, writing=True):  # a failed multipart upload is aborted (s3transfer)
             self.client.upload_fileobj(fh, self.bucket, self._name(key), Config=self.transfer,
                                        ExtraArgs={"ContentType": content_type})
 
