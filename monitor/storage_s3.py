@@ -73,7 +73,7 @@ class S3Storage:
         if client is None:
             custom = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
             config = Config(connect_timeout=5, read_timeout=60,
-                            retries={"max_attempts": attempts, "mode": "standard"},
+                            retries={"total_max_attempts": attempts, "mode": "standard"},
                             s3={"addressing_style": addressing or ("path" if custom else "auto")})
             client = boto3.session.Session().client("s3", config=config)
         self.client = client
