@@ -89,3 +89,24 @@ def s3_app(app: Flask, s3_bucket: str) -> Flask:
     """The test app with its files in the test's bucket (prefix ``tv``)."""
     use_bucket(app, s3_bucket, attempts="1")
     return app
+
+
+class _Later:
+    """``time`` as the stores see it, ``seconds`` later."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def time(self) -> float:
+        import time
+
+        return time.time() + self.seconds
+
+
+def age_files(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make every stored file look ``seconds`` older to the stores (local and S3), for the
+    clean-ups that only take files of a certain age (S3 cannot backdate an object)."""
+    from monitor import storage_s3
+
+    for module in (storage, storage_s3):
+        monkeypatch.setattr(module, "time", _Later(seconds))

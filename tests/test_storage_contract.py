@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 
 import pytest
 
-from monitor import storage, storage_s3
+from monitor import storage
 from monitor.storage import LocalStorage, StorageError
 from monitor.storage_s3 import S3Storage
 
-from .storagekit import S3Server, aws_env, new_bucket
+from .storagekit import S3Server, age_files, aws_env, new_bucket
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -26,16 +25,6 @@ def store(request, tmp_path):
         return LocalStorage(tmp_path / "uploads")
     bucket = request.getfixturevalue("s3_bucket")
     return S3Storage(bucket, "installatie", attempts=1)
-
-
-class _Later:
-    """``time`` as seen from the stores, ``seconds`` later (files look older)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def time(self) -> float:
-        return time.time() + self.seconds
 
 
 def test_round_trip_of_bytes_streams_and_sizes(store):
@@ -78,8 +67,7 @@ def test_keys_are_listed_per_folder_and_by_age(store, monkeypatch):
     assert list(store.keys("counts-imports")) == ["counts-imports/1-x.csv"]
     assert list(store.keys("media")) == ["media/diep/c.mp3"]
     assert list(store.keys("counts-imports", older_than=3600)) == []  # just written
-    for module in (storage, storage_s3):
-        monkeypatch.setattr(module, "time", _Later(7200))
+    age_files(monkeypatch, 7200)
     assert list(store.keys("counts-imports", older_than=3600)) == ["counts-imports/1-x.csv"]
 
 
@@ -145,7 +133,7 @@ def test_temporary_files_of_killed_writes_are_found_when_old(tmp_path, monkeypat
     store.put("media/a.mp3", b"1")
     (tmp_path / "media" / "b.mp3.tmp").write_bytes(b"half")  # a process killed mid-write
     assert store.stray() == []  # an hour to finish
-    monkeypatch.setattr(storage, "time", _Later(4000))
+    age_files(monkeypatch, 4000)
     assert store.stray() == ["media/b.mp3.tmp"]
     store.discard_stray(store.stray())
     assert sorted(p.name for p in (tmp_path / "media").iterdir()) == ["a.mp3"]
@@ -156,7 +144,7 @@ def test_unfinished_multipart_uploads_are_found_and_aborted(s3_bucket, monkeypat
     started = store.client.create_multipart_upload(Bucket=s3_bucket, Key="installatie/media/x.mp4")
     # moto reports a fixed initiation date (2010), so "too fresh to abort" cannot be seen
     # here; the age rule is the same comparison as for the listed objects.
-    monkeypatch.setattr(storage_s3, "time", _Later(4000))
+    age_files(monkeypatch, 4000)
     assert store.stray() == [f"installatie/media/x.mp4\n{started['UploadId']}"]
     store.discard_stray(store.stray())
     assert store.stray(older_than=0) == []

@@ -7,13 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from monitor import storage, storage_s3
 from monitor.counts import STAGING_JOB
 from monitor.models import Role
 from monitor.registry import registry
 from monitor.timeutil import utcnow
 
-from ..storagekit import aws_env, use_bucket
+from ..storagekit import age_files, aws_env, use_bucket
 from .test_import import GOOD_ROWS, LABELS, choose, csv_bytes, mapping_form, upload
 
 
@@ -27,16 +26,6 @@ def files(request, app):
 
 def _staged(store) -> list[str]:
     return list(store.keys("counts-imports"))
-
-
-class _Later:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def time(self) -> float:
-        import time
-
-        return time.time() + self.seconds
 
 
 def test_the_upload_is_kept_in_the_store_until_the_import_is_done(app, files, login_as):
@@ -60,8 +49,7 @@ def test_abandoned_uploads_are_removed_by_the_job_after_a_day(app, files, login_
     assert len(_staged(files)) == 1
     assert sw.get(url).status_code == 200  # still there within the day
     # A day later (the files' age as the store sees it).
-    for module in (storage, storage_s3):
-        monkeypatch.setattr(module, "time", _Later(25 * 3600))
+    age_files(monkeypatch, 25 * 3600)
     with app.app_context():
         assert job.func(utcnow() + timedelta(hours=25)) == "1 onafgemaakte import(s) verwijderd"
     assert _staged(files) == []

@@ -12,12 +12,11 @@ import pytest
 import sqlalchemy as sa
 from botocore.exceptions import ConnectionClosedError
 
-from monitor import storage_s3
 from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.models import Story, StoryPhoto
 
-from ..storagekit import S3Server, aws_env, new_bucket, objects, use_bucket
+from ..storagekit import S3Server, age_files, aws_env, new_bucket, objects, use_bucket
 from .conftest import contribute, image_bytes
 
 FORM_TEXT = "Een verhaal dat bewaard moet blijven als de opslag hapert"
@@ -146,18 +145,9 @@ def test_the_store_stopping_mid_upload_leaves_no_row_and_its_left_overs_are_clea
         with narr_app.app_context():
             assert check_index().orphan_files == 0  # fresh: may be an upload on its way
             assert len(objects(bucket, server.endpoint)) == 2
-            monkeypatch.setattr(storage_s3, "time", _later(3700))
+            age_files(monkeypatch, 3700)
             assert check_index().orphan_files == 1  # an hour later: an orphan, removed
         assert objects(bucket, server.endpoint) == {}
     finally:
         server.stop()
 
-
-def _later(seconds: float):
-    import time
-
-    class Later:
-        @staticmethod
-        def time() -> float:
-            return time.time() + seconds
-    return Later
