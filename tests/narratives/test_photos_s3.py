@@ -151,3 +151,17 @@ def test_the_store_stopping_mid_upload_leaves_no_row_and_its_left_overs_are_clea
     finally:
         server.stop()
 
+
+
+def test_a_photo_while_the_store_is_unreachable_is_a_dutch_503(narr_app, s3_app, client, public_form,
+                                                             login_as, monkeypatch):
+    assert client.post("/verhalen/vertel", data=public_form(
+        photos=[(image_bytes(), "a.jpg", "Een bankje")]), content_type="multipart/form-data").status_code == 302
+    [key] = _photo_keys(narr_app)
+    coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Hilversumse Meent"])
+    assert coordinator.get(f"/verhalen/foto/{key}/web").status_code == 200
+    aws_env(monkeypatch, "http://127.0.0.1:9")  # the store moved away: nothing listens there
+    use_bucket(narr_app, "tv-weg", attempts="1")
+    response = coordinator.get(f"/verhalen/foto/{key}/web")
+    assert response.status_code == 503
+    assert "De opslag voor bestanden is nu niet bereikbaar" in response.get_data(as_text=True)
