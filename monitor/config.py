@@ -129,6 +129,8 @@ DEFAULTS = {
     # QIM stakeholder links: failed guesses per address per window.
     "QIM_LINK_MAX_FAILURES": 20,
     "QIM_LINK_WINDOW_MINUTES": 15,
+    # Counts imports: an upload whose import was never finished is removed after this.
+    "COUNTS_IMPORT_STAGING_HOURS": 24,
     # Outcomes: an intermediate measurement is due this many months after the begin.
     "OUTCOMES_INTERMEDIATE_MONTHS": 6,
     # Stories: photos per story and what one photo or request may cost (as monitor.photos).

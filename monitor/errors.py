@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .logscrub import scrub
+from .storage import StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ ERROR_TEXTS = {
     410: ("Verwijderd", "Wat hier stond is verwijderd en komt niet meer terug. Het adres wordt ook nooit voor iets anders gebruikt."),
     413: ("Bestand te groot", "Wat u verstuurde is groter dan toegestaan. Verklein het bestand (bijvoorbeeld de foto) en probeer het opnieuw."),
     429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht even en probeer het daarna opnieuw."),
+    503: ("Tijdelijk niet beschikbaar", "Een onderdeel van de website is nu niet bereikbaar. Er is niets verloren gegaan; probeer het over een paar minuten opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw gegevens zijn niet verloren gegaan; probeer het later opnieuw. Blijft het misgaan, meld het dan bij de beheerder."),
 }
 
@@ -97,6 +99,14 @@ def register_error_handlers(app: Flask) -> None:
         logger.warning("Integrity conflict on %s %s: %s", request.method, scrub(request.path), error.orig)
         _rollback()
         return render_error(409)
+
+    @app.errorhandler(StorageError)
+    def storage_unavailable(error: StorageError):
+        # The file store (a disk or an object store) failed; its message is Dutch.
+        logger.warning("File store failed on %s %s: %r", request.method, scrub(request.path),
+                       error.__cause__ or error)
+        _rollback()
+        return render_error(503, str(error) or None)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

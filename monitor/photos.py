@@ -29,6 +29,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageDraw, ImageFile, ImageOps, UnidentifiedImageError
 
+from .storage import LocalStorage, Storage, StorageError
+
 logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -207,53 +209,76 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
-def paths(folder: str | os.PathLike, key: str) -> tuple[Path, Path]:
-    """The web-size and thumbnail paths of the photo ``key``."""
-    if not key.isalnum():
+def file_keys(key: str) -> tuple[str, str]:
+    """The storage keys of the web-size and thumbnail files of the photo ``key``.
+
+    Photos keep the layout of the first installations: ``<key>.jpg`` and
+    ``<key>_thumb.jpg`` at the top of the store (the uploads folder, or the bucket's
+    prefix), so existing files need no migration.
+    """
+    if not key.isalnum() or not key.isascii():
         raise ValueError("invalid photo key")
+    return f"{key}.jpg", f"{key}_thumb.jpg"
+
+
+def _store_of(target: Storage | str | os.PathLike) -> Storage:
+    return target if hasattr(target, "put") else LocalStorage(target)
+
+
+def paths(folder: str | os.PathLike, key: str) -> tuple[Path, Path]:
+    """The web-size and thumbnail paths of the photo ``key`` in a local folder."""
     base = Path(folder)
-    return base / f"{key}.jpg", base / f"{key}_thumb.jpg"
+    return tuple(base / name for name in file_keys(key))
 
 
-def store(folder: str | os.PathLike, key: str, photo: ProcessedPhoto) -> None:
-    """Write both files atomically (temp file + rename); on failure nothing is left."""
-    web_path, thumb_path = paths(folder, key)
-    written: list[Path] = []
+def store(target: Storage | str | os.PathLike, key: str, photo: ProcessedPhoto) -> None:
+    """Write both files, each atomically; if the second fails the first is removed again.
+
+    :param target: the store (:func:`monitor.storage.current`) or a local folder.
+    :raise StorageError: the store failed (Dutch message); nothing of this photo is left,
+        unless the store became unreachable before the first file could be removed again
+        (the orphan clean-up of the story archive removes it later).
+    """
+    storage = _store_of(target)
+    written: list[str] = []
     try:
-        for path, data in ((web_path, photo.web), (thumb_path, photo.thumb)):
-            tmp = path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            written.append(path)
+        for name, data in zip(file_keys(key), (photo.web, photo.thumb), strict=True):
+            storage.put(name, data, CONTENT_TYPE)
+            written.append(name)
     except BaseException:
-        for path in written + [web_path.with_suffix(".tmp"), thumb_path.with_suffix(".tmp")]:
-            path.unlink(missing_ok=True)
+        for name in written:
+            try:
+                storage.delete(name)
+            except (OSError, StorageError):
+                logger.warning("Could not remove half-stored photo file %s", name)
         raise
 
 
-def remove(folder: str | os.PathLike, key: str) -> None:
+def read(target: Storage | str | os.PathLike, key: str, size: str) -> bytes:
+    """The JPEG bytes of ``size`` ("web" or "thumb"). :raise FileNotFoundError: absent."""
+    web, thumb = file_keys(key)
+    return _store_of(target).get(thumb if size == "thumb" else web)
+
+
+def remove(target: Storage | str | os.PathLike, key: str) -> None:
     """Delete both files of a photo (missing files are fine)."""
-    for path in paths(folder, key):
-        path.unlink(missing_ok=True)
+    storage = _store_of(target)
+    for name in file_keys(key):
+        storage.delete(name)
 
 
-def stored_keys(folder: str | os.PathLike, older_than: float = 0) -> set[str]:
-    """The photo keys that have files in ``folder`` (for orphan clean-up).
+def stored_keys(target: Storage | str | os.PathLike, older_than: float = 0) -> set[str]:
+    """The photo keys that have files in the store (for orphan clean-up).
 
     :param older_than: only files last modified at least this many seconds ago, so an
         upload still on its way to the database is never taken for an orphan.
     """
-    cutoff = time.time() - older_than
     keys = set()
-    for path in Path(folder).glob("*.jpg"):
-        try:
-            if path.stat().st_mtime <= cutoff:
-                keys.add(path.stem.removesuffix("_thumb"))
-        except FileNotFoundError:
-            continue
+    for name in _store_of(target).keys("", older_than=older_than):
+        if "/" not in name and name.endswith(".jpg"):
+            base = name.removesuffix(".jpg").removesuffix("_thumb")
+            if base.isalnum() and base.isascii():
+                keys.add(base)
     return keys
 
 

@@ -32,6 +32,7 @@ from monitor.extensions import db
 from monitor.models import Organisation, Role, User, Wijk
 
 from . import dbtx
+from .storagekit import s3_app, s3_bucket, s3_server  # noqa: F401  (S3 fixtures for every folder)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -69,6 +69,20 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(lock_command)
     # Lock approved returns once their period's lock date has passed (shortly after midnight).
     add_job(app, "opgaven vergrendelen", _lock_job, every=timedelta(days=1), offset=timedelta(minutes=5))
+    # Uploads of imports never finished (mapping page left): gone after a day.
+    add_job(app, STAGING_JOB, _staging_job, every=timedelta(hours=1), offset=timedelta(minutes=20))
+
+
+STAGING_JOB = "tellen: onafgemaakte imports opruimen"
+
+
+def _staging_job(now) -> str:
+    from flask import current_app
+
+    from .imports import remove_abandoned
+
+    hours = current_app.config["COUNTS_IMPORT_STAGING_HOURS"]
+    return f"{remove_abandoned(now, timedelta(hours=hours))} onafgemaakte import(s) verwijderd"
 
 
 def _lock_job(now) -> str:

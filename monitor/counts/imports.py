@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+import logging
 import re
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
+from .. import storage
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Specialism, Wijk
 from .figures import SCALARS, clients_key, hours_key
 from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return, saved_mapping
 
+logger = logging.getLogger(__name__)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
@@ -104,40 +108,66 @@ def _cell_text(value: Any) -> str:
 
 # --- the stored upload between the steps ----------------------------------------------
 
-def _folder() -> str:
-    path = os.path.join(current_app.config["UPLOAD_FOLDER"], "counts-imports")
-    os.makedirs(path, exist_ok=True)
-    return path
+STAGING = "counts-imports"  # the store's folder for uploads between the steps
+STAGING_GONE = "Dit bestand is niet (meer) beschikbaar. Upload het opnieuw."
+
+
+def _staged_key(organisation_id: int, token: str, ext: str) -> str:
+    return f"{STAGING}/{organisation_id}-{token}{ext}"
 
 
 def store_upload(organisation_id: int, filename: str, data: bytes) -> str:
-    """Keep an uploaded file for the mapping and preview steps; returns its token."""
+    """Keep an uploaded file for the mapping and preview steps; returns its token.
+
+    Kept in the file store (:mod:`monitor.storage`), so every app server sees it; one never
+    finished is removed after ``COUNTS_IMPORT_STAGING_HOURS`` (:func:`remove_abandoned`).
+    :raise DomainError: unreadable file, or the store failed (field ``file``).
+    """
     parse_table(filename, data)  # refuse unreadable files straight away
     token = secrets.token_urlsafe(24)
     ext = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    with open(os.path.join(_folder(), f"{organisation_id}-{token}{ext}"), "wb") as fh:
-        fh.write(data)
+    content_type = XLSX_TYPE if ext == ".xlsx" else "text/csv"
+    try:
+        storage.current().put(_staged_key(organisation_id, token, ext), data, content_type)
+    except storage.StorageError as err:
+        raise DomainError(str(err), "file") from err
     return token
 
 
 def load_upload(organisation_id: int, token: str) -> tuple[list[str], list[list[str]]]:
-    """The stored upload of this organisation. :raise DomainError: unknown or expired."""
+    """The stored upload of this organisation. :raise DomainError: unknown, expired or the
+    store failed."""
     if not token or not TOKEN.match(token):
-        raise DomainError("Dit bestand is niet (meer) beschikbaar. Upload het opnieuw.")
+        raise DomainError(STAGING_GONE)
+    store = storage.current()
     for ext in (".csv", ".xlsx"):
-        path = os.path.join(_folder(), f"{organisation_id}-{token}{ext}")
-        if os.path.exists(path):
-            with open(path, "rb") as fh:
-                return parse_table("x" + ext, fh.read())
-    raise DomainError("Dit bestand is niet (meer) beschikbaar. Upload het opnieuw.")
+        try:
+            return parse_table("x" + ext, store.get(_staged_key(organisation_id, token, ext)))
+        except FileNotFoundError:
+            continue
+        except storage.StorageError as err:
+            raise DomainError(str(err)) from err
+    raise DomainError(STAGING_GONE)
 
 
 def discard_upload(organisation_id: int, token: str) -> None:
+    """Remove a finished upload (best effort: the periodic clean-up removes what is left)."""
     if token and TOKEN.match(token):
         for ext in (".csv", ".xlsx"):
-            path = os.path.join(_folder(), f"{organisation_id}-{token}{ext}")
-            if os.path.exists(path):
-                os.remove(path)
+            try:
+                storage.current().delete(_staged_key(organisation_id, token, ext))
+            except (OSError, storage.StorageError):
+                logger.warning("Could not remove staged import %s", token[:6])
+
+
+def remove_abandoned(now: datetime, max_age: timedelta) -> int:
+    """Remove staged uploads last written more than ``max_age`` before ``now`` (naive UTC)."""
+    store = storage.current()
+    older_than = time.time() - (now - max_age).replace(tzinfo=UTC).timestamp()
+    stale = list(store.keys(STAGING, older_than=older_than))
+    for key in stale:
+        store.delete(key)
+    return len(stale)
 
 
 def _norm(text: str) -> str:

@@ -9,7 +9,6 @@ another worker holds the lock.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import photos, search
+from .. import photos, search, storage
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Story, StoryIndexOp, StoryPhoto, StoryStatus
@@ -210,10 +209,10 @@ def check_index(repair: bool = True) -> IndexReport:
     missing = sorted(set(expected) - set(indexed))
     extra = sorted(set(indexed) - set(expected))
     stale = sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
-    folder = current_app.config["UPLOAD_FOLDER"]
+    files = storage.current()
     known = set(db.session.scalars(sa.select(StoryPhoto.file_key)))
-    orphan_keys = photos.stored_keys(folder, older_than=3600) - known
-    stray = photos.stray_temp_files(folder, older_than=3600) if os.path.isdir(folder) else []
+    orphan_keys = photos.stored_keys(files, older_than=3600) - known
+    stray = files.stray(older_than=3600)
     if repair:
         for story_id in missing + extra + stale:
             queue_index(story_id)
@@ -221,9 +220,8 @@ def check_index(repair: bool = True) -> IndexReport:
         apply_pending(timeout=30)
         for key in orphan_keys:
             try:
-                photos.remove(folder, key)
-            except OSError:
+                photos.remove(files, key)
+            except (OSError, storage.StorageError):
                 logger.exception("Could not remove orphan photo files %s", key)
-        for path in stray:
-            path.unlink(missing_ok=True)
+        files.discard_stray(stray)
     return IndexReport(missing, stale, extra, pending, len(orphan_keys) + len(stray), repair)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..timeutil import format_date
 from .models import Story, StoryPhoto, StoryStatus, Visibility
-from .services.photo_files import photo_path
+from .services.photo_files import photo_bytes as stored_photo
 from .text import render_markdown
 
 
@@ -65,7 +65,7 @@ def photo_bytes(key: str, size: str) -> bytes | None:
     if photo is None or size not in ("web", "thumb"):
         return None
     try:
-        return photo_path(photo, size).read_bytes()
+        return stored_photo(photo, size)
     except FileNotFoundError:
         return None
 

@@ -86,7 +86,7 @@ def own_photo(token: str, key: str, size: str):
     if photo is None:
         abort(404)
     try:
-        data = services.photo_path(photo, size).read_bytes()
+        data = services.photo_bytes(photo, size)
     except FileNotFoundError:
         abort(404)
     response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)

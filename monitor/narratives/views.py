@@ -142,9 +142,8 @@ def photo(key: str, size: str):
     item = services.get_photo_or_abort(key)
     if not services.can_read(current_user, item.story):
         abort(404)
-    path = services.photo_path(item, size)
-    try:
-        data = path.read_bytes()  # small files; no open handle if withdrawn meanwhile
+    try:  # small files, read whole (no open handle if withdrawn meanwhile); from any store
+        data = services.photo_bytes(item, size)
     except FileNotFoundError:
         abort(404)
     response = Response(data, mimetype=services.PHOTO_CONTENT_TYPE)

@@ -4,7 +4,8 @@ The archive (``.tar.gz``, mode 0600: it holds personal data) contains
 
 - ``database/monitor.sqlite`` made with SQLite's online backup API, or
   ``database/monitor.pgdump`` made with ``pg_dump --format=custom``;
-- ``uploads/...``: every file under ``UPLOAD_FOLDER``;
+- ``uploads/...``: every stored file (:mod:`.backup_files`: the files under
+  ``UPLOAD_FOLDER``, or every object of the bucket when ``MONITOR_STORAGE_URL`` is S3);
 - ``manifest.json``: format, creation time, backend, the schema revisions in the
   database and the migration heads of the code, the row count of every table and the
   SHA-256 checksum and size of every other file in the archive.
@@ -23,7 +24,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -40,14 +40,16 @@ from sqlalchemy.engine import URL, Connection
 from .. import audit
 from ..extensions import db
 from ..registry import registry
+from ..storage import StorageError
 from ..timeutil import utcnow
+from . import backup_files
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = {"sqlite": "database/monitor.sqlite", "postgresql": "database/monitor.pgdump"}
-UPLOADS = "uploads"
+UPLOADS = backup_files.UPLOADS
 # Bookkeeping tables that do not make an instance "in use".
 IGNORED_FOR_EMPTINESS = {"alembic_version", "rate_limit_counters", "one_time_secrets"}
 
@@ -221,24 +223,12 @@ def create_backup(output: Path | None = None) -> BackupResult:
         else:
             counts, revisions = _snapshot_postgresql(work / db_member)
         members = [db_member]
-        skipped = []
-        upload_root = Path(current_app.config["UPLOAD_FOLDER"])
-        for dirpath, dirnames, filenames in os.walk(upload_root):
-            dirnames.sort()
-            for name in sorted(filenames):
-                source = Path(dirpath) / name
-                rel = source.relative_to(upload_root).as_posix()
-                if source.is_symlink() or not source.is_file():
-                    skipped.append(rel)
-                    continue
-                staged = work / UPLOADS / rel
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    shutil.copy2(source, staged)
-                except FileNotFoundError:  # removed while we were copying: not in use any more
-                    skipped.append(rel)
-                    continue
-                members.append(f"{UPLOADS}/{rel}")
+        try:
+            files, skipped = backup_files.collect(work)
+        except StorageError as exc:
+            raise BackupError(f"De bestanden konden niet worden gelezen: {exc} Er is geen "
+                              "back-up gemaakt.") from exc
+        members += files
         manifest = {
             "format": FORMAT,
             "app": "Tellen & Vertellen",
@@ -330,10 +320,7 @@ def _non_empty_reason() -> str | None:
                 continue
             if conn.execute(sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)).first():
                 return f"de database is niet leeg (tabel {name} bevat gegevens)"
-    upload_root = Path(current_app.config["UPLOAD_FOLDER"])
-    if upload_root.exists() and any(p.is_file() or p.is_symlink() for p in upload_root.rglob("*")):
-        return f"de map met uploads ({upload_root}) is niet leeg"
-    return None
+    return backup_files.non_empty_reason()
 
 
 def _restore_sqlite(source: Path) -> None:
@@ -361,25 +348,6 @@ def _restore_postgresql(source: Path) -> None:
     url, env = libpq_url(db.engine.url)
     _run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction",
           "--exit-on-error", f"--dbname={url}", str(source)], env)
-
-
-def _restore_uploads(source: Path) -> int:
-    """Put the archive's uploads in place of the current folder (swap, then remove)."""
-    upload_root = Path(current_app.config["UPLOAD_FOLDER"]).absolute()
-    upload_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".uploads-restore-", dir=upload_root.parent))
-    count = 0
-    if source.is_dir():
-        shutil.copytree(source, staging, dirs_exist_ok=True)
-        count = sum(1 for p in staging.rglob("*") if p.is_file())
-    old = None
-    if upload_root.exists():
-        old = upload_root.with_name(upload_root.name + f".old-{os.getpid()}")
-        os.replace(upload_root, old)
-    os.replace(staging, upload_root)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return count
 
 
 def restore_backup(archive: Path, force: bool = False,
@@ -410,7 +378,14 @@ def restore_backup(archive: Path, force: bool = False,
                 f"Het archief komt van een nieuwere versie van de applicatie (schemaversie "
                 f"{', '.join(unknown)} is hier onbekend). Werk eerst de applicatie bij. "
                 "Er is niets hersteld.")
-        reason = _non_empty_reason()
+        unfit = backup_files.unfit_names(list(manifest["files"]))
+        if unfit:
+            raise BackupError(f"Het archief bevat een bestandsnaam die de opslag voor bestanden "
+                              f"niet aanneemt ({unfit[0]}). Er is niets hersteld.")
+        try:
+            reason = _non_empty_reason()
+        except StorageError as exc:
+            raise BackupError(f"{exc} Er is niets hersteld.") from exc
         if reason and not force:
             raise BackupError(
                 f"Herstellen kan alleen in een lege installatie, maar {reason}. Er is niets "
@@ -424,7 +399,11 @@ def restore_backup(archive: Path, force: bool = False,
             _restore_postgresql(db_file)
         echo("Database hersteld.")
         result = RestoreResult(manifest)
-        result.files = _restore_uploads(work / UPLOADS)
+        try:
+            result.files = backup_files.restore(work / UPLOADS)
+        except StorageError as exc:
+            raise BackupError(f"De database is hersteld, maar de bestanden niet: {exc} Herstel "
+                              "opnieuw met --force zodra de opslag bereikbaar is.") from exc
         echo(f"{result.files} bestand(en) teruggezet.")
 
     with db.engine.connect() as conn:

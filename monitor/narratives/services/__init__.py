@@ -27,7 +27,7 @@ from ..indexing import (
 from ..text import plain_text, render_markdown, safe_highlight
 from ._shared import REFERENCE_ALPHABET, STORY_FIELDS, StoryData
 from .archive import ArchivePage, related_stories, search_archive
-from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_path
+from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
 from .public import (
     STAMP_MAX_AGE,
     RateLimited,
@@ -90,7 +90,7 @@ __all__ = [
     "may_moderate", "public_text", "published_stories", "published_stories_for_period", "quality_choices",
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
-    "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_path",
+    "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_bytes", "photo_path",
     # the resident's side
     "STAMP_MAX_AGE", "RateLimited", "check_spam", "contribute_public", "count_submission",
     "form_stamp", "renewed_stamp", "resident_revise", "story_for_token", "use_stamp", "withdraw",

@@ -10,7 +10,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from flask import abort, current_app
 
-from ... import photos
+from ... import photos, storage
 from ...errors import DomainError
 from ...extensions import db
 from ..models import ErasedPhotoKey, Story, StoryPhoto
@@ -112,12 +112,18 @@ def _key_was_used(key: str) -> bool:
 
 def _attach_photos(story: Story, prepared: list[_Prepared], written: list[str]) -> None:
     """Write the files and add the records; ``written`` collects keys for clean-up."""
-    folder = current_app.config["UPLOAD_FOLDER"]
+    target = storage.current()
     position = max((p.position for p in story.photos), default=0)
     for item in prepared:
         while _key_was_used(item.key):  # 128 random bits: never in practice, but never reused
             item.key = photos.new_key()
-        photos.store(folder, item.key, item.processed)
+        try:
+            photos.store(target, item.key, item.processed)
+        except storage.StorageError as err:
+            # The caller rolls back and removes the photos already written; the form is
+            # shown again with everything the user typed.
+            raise DomainError(f"{err} Uw tekst is bewaard; voeg de foto's opnieuw toe.",
+                              item.meta.field) from err
         written.append(item.key)
         position += 1
         story.photos.append(StoryPhoto(
@@ -145,18 +151,29 @@ def _erase_photo_keys(keys: Iterable[str]) -> None:
 
 
 def _remove_files(keys: Iterable[str]) -> None:
-    folder = current_app.config["UPLOAD_FOLDER"]
+    """Delete photos' files after the commit that removed their rows (best effort: a file
+    the store could not delete now is an orphan the index check removes later)."""
+    target = storage.current()
     for key in keys:
         try:
-            photos.remove(folder, key)
-        except OSError:
+            photos.remove(target, key)
+        except (OSError, storage.StorageError):
             logger.exception("Could not remove photo files %s", key)
 
 
+def photo_bytes(photo: StoryPhoto, size: str) -> bytes:
+    """The JPEG of ``photo`` in ``size`` ("web" or "thumb") from the store.
+
+    :raise FileNotFoundError: the file is gone. :raise StorageError: the store failed.
+    """
+    return photos.read(storage.current(), photo.file_key, size)
+
+
 def photo_path(photo: StoryPhoto, size: str):
-    """Path of the web-size (``web``) or thumbnail (``thumb``) file of ``photo``."""
-    web, thumb = photos.paths(current_app.config["UPLOAD_FOLDER"], photo.file_key)
-    return thumb if size == "thumb" else web
+    """Path of the web-size (``web``) or thumbnail (``thumb``) file of ``photo`` on this
+    host, or ``None`` when the files are on an object store."""
+    web, thumb = photos.file_keys(photo.file_key)
+    return storage.current().local_path(thumb if size == "thumb" else web)
 
 
 PHOTO_CONTENT_TYPE = photos.CONTENT_TYPE
