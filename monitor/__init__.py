@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from .config import DEFAULTS, config_from_env, load_or_create_secret_key
 from . import storage
+from .config import DEFAULTS, config_from_env, load_or_create_secret_key
 
 # Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
 # home-page tasks and demo data. Order is the order of the navigation; "monitor.meetings"
@@ -89,7 +89,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_core(app: Flask) -> None:
     """Policy enforcement, error pages, security headers, template helpers, CLI."""
-    from . import cli, errors, security, templating
+    from . import cli, errors, i18n, security, templating
     from .converters import BoundedIntConverter
     from .permissions import enforce, register_refusal_logging
 
@@ -100,4 +100,5 @@ def register_core(app: Flask) -> None:
     register_refusal_logging(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
+    i18n.init_app(app)
     cli.register_commands(app)

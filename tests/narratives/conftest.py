@@ -113,6 +113,8 @@ def public_form(narr_app) -> Callable[..., dict]:
                 "quality_ids": [str(quality_id("K1")), str(quality_id("K7"))],
                 "tags": "koffie, ontmoeting",
                 "teller_name": "",
+                "visibility": "openbaar",
+                "language": "nl",
                 "consent_given": "y",
                 "website": "",
                 "started": stamp,
