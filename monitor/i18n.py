@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 
 SOURCE = "nl"
@@ -76,7 +76,7 @@ def chosen_language() -> str:
 
 def select_locale() -> str:
     """Flask-Babel's locale selector: the reader's language on translated pages only."""
-    if not request or not _is_translated_page():
+    if not has_request_context() or not _is_translated_page():
         return SOURCE
     return chosen_language()
 
@@ -129,4 +129,4 @@ def init_app(app: Flask) -> None:
         lang = page_language()
         return {"page_lang": lang, "languages": LANGUAGES, "language_switch_url": switch_url,
                 "language_label": language_label,
-                "translated_page": bool(request) and _is_translated_page()}
+                "translated_page": has_request_context() and _is_translated_page()}

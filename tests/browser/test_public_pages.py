@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from ..browserkit import live_app, run_axe, serve
+from ..browserkit import live_app, open_page, run_axe, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,13 +37,8 @@ def live(database_uri: str, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser) -> Iterator:
-    context = browser.new_context(locale="nl-NL", viewport=PHONE)
-    page = context.new_page()
-    page.csp_errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda msg: page.csp_errors.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    yield page
-    context.close()
+    with open_page(browser, viewport=PHONE) as page:
+        yield page
 
 
 def overflow(page) -> int:

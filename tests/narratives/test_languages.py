@@ -49,6 +49,7 @@ def test_form_in_each_language_with_lang_and_dir(client, lang):
 def test_choice_is_remembered_in_a_cookie_and_overrides_accept_language(client):
     response = client.get("/verhalen/?lang=ar")
     assert "taal=ar" in response.headers["Set-Cookie"]
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)  # for caches
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in _html_tag(html)
     assert 'lang="tr"' in _html_tag(client.get("/privacy?lang=tr").get_data(as_text=True))
