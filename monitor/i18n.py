@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
+from werkzeug.exceptions import BadRequest
 
 SOURCE = "nl"
 COOKIE = "taal"
@@ -63,9 +64,18 @@ def _is_translated_page() -> bool:
     return bool(getattr(view, "translated", False))
 
 
+def _asked() -> str:
+    """The ``?lang=`` of the request ('' when absent or when the query is not decodable:
+    the error page for such a request must not fail on it again)."""
+    try:
+        return (request.args.get("lang") or "").strip().lower()
+    except (UnicodeDecodeError, BadRequest):
+        return ""
+
+
 def chosen_language() -> str:
     """The reader's language: ``?lang=``, the cookie, Accept-Language, Dutch."""
-    asked = (request.args.get("lang") or "").strip().lower()
+    asked = _asked()
     if asked in BY_CODE:
         return asked
     kept = (request.cookies.get(COOKIE) or "").strip().lower()
@@ -98,7 +108,10 @@ def language_label(code: str | None) -> str:
 
 def switch_url(code: str) -> str:
     """This page in language ``code``: the same path and query, ``lang`` replaced."""
-    args = request.args.to_dict(flat=False)
+    try:
+        args = request.args.to_dict(flat=False)
+    except (UnicodeDecodeError, BadRequest):
+        args = {}
     args["lang"] = [code]
     return f"{request.path}?{urlencode(args, doseq=True)}"
 
@@ -106,7 +119,7 @@ def switch_url(code: str) -> str:
 def _remember(response):
     """Keep a language asked for with ``?lang=`` in a cookie; a translated page varies
     with the cookie and Accept-Language (for caches)."""
-    asked = (request.args.get("lang") or "").strip().lower()
+    asked = _asked()
     if asked in BY_CODE and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, samesite="Lax",
                             secure=request.is_secure, httponly=True)

@@ -141,7 +141,7 @@ class PublicStoryForm(BaseForm):
     email = EmailField(
         _l("Uw e-mailadres (mag leeg blijven)"), render_kw={"autocomplete": "email"},
         validators=[Optional(), Length(max=320, message=_l("Dit e-mailadres is te lang.")),
-                    Email(_l("Dit is geen goed e-mailadres. Of laat het veld leeg."),
+                    Email(_l("Dit is geen geldig e-mailadres. Of laat het veld leeg."),
                           check_deliverability=False)],
         description=_l("Wilt u bericht over uw verhaal? Vul dan uw e-mailadres in. U krijgt dan uw "
                        "eigen link per e-mail. En u krijgt bericht als de gemeente uw verhaal "
