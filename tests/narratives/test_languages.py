@@ -163,3 +163,13 @@ def test_non_dutch_story_is_indexed_without_the_dutch_stemmer(narr_app, language
     assert b"gardening" in plain and b"neighbours" in plain  # as written
     assert not any(w.startswith(b"garden") for w in dutch)  # never through the Dutch analyser
     assert b"buurt" in dutch  # "buurten", stemmed
+
+
+def test_a_story_in_another_language_is_marked_on_its_page(narr_app, client, make_story):
+    story_id = make_story(title="نمشي معًا", body="الجيران يمشون معًا.", summary="قصة قصيرة.",
+                          language="ar")
+    html = client.get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
+    assert '<span lang="ar" dir="rtl">نمشي معًا</span>' in html
+    assert re.search(r'<article class="story-body" lang="ar" dir="rtl">', html)
+    dutch = make_story(title="Samen wandelen")
+    assert 'lang="ar"' not in client.get(f"/verhalen/verhaal/{dutch}").get_data(as_text=True).split("<main")[1]
