@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export MONITOR_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test test-sqlite test-postgresql test-fast bench
+.PHONY: run test install install-test test-sqlite test-postgresql test-fast bench translations catalogues
 
 ## run: install everything, migrate, load the Hilversum demo data and start the app and the job worker
 run: install
@@ -42,8 +42,17 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/bench_pg
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --size $(or $(SIZE),M)
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed translations
 	scripts/ensure-pango.sh
+
+## translations: compile the message catalogues of the public pages (.po → .mo; docs/i18n.md)
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d monitor/translations
+
+## catalogues: extract the Dutch source strings and update every .po (then translate them)
+catalogues: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o monitor/translations/messages.pot .
+	$(BIN)/pybabel update -i monitor/translations/messages.pot -d monitor/translations --no-fuzzy-matching
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

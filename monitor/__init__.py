@@ -90,7 +90,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_core(app: Flask) -> None:
     """Policy enforcement, error pages, security headers, template helpers, CLI."""
-    from . import cli, errors, security, templating
+    from . import cli, errors, i18n, security, templating
     from .converters import BoundedIntConverter
     from .permissions import enforce, register_refusal_logging
 
@@ -101,4 +101,5 @@ def register_core(app: Flask) -> None:
     register_refusal_logging(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
+    i18n.init_app(app)
     cli.register_commands(app)

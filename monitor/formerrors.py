@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import gettext
 
 from .errors import DomainError
 from .forms import BaseForm
@@ -15,6 +16,9 @@ def show_error(form: BaseForm, err: DomainError) -> None:
     directly gets the message on its ``file`` field when it has one.
     """
     field, target = err.field, None
+    # Marked messages (``monitor.i18n.N_``) are in the catalogues: on a translated page
+    # the reader sees them in their language; elsewhere the Dutch text stays.
+    message = gettext(err.message)
     if field and "-" in field and field not in form:
         top, sub = field.split("-", 1)
         if top in form and hasattr(form[top], "form") and sub in form[top].form:
@@ -25,6 +29,6 @@ def show_error(form: BaseForm, err: DomainError) -> None:
         if sub_form is not None and "file" in sub_form:
             target = sub_form["file"]
     if target is not None:
-        target.errors = list(target.errors or []) + [err.message]
+        target.errors = list(target.errors or []) + [message]
     else:
-        flash(err.message, "error")
+        flash(message, "error")

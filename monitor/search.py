@@ -1,6 +1,6 @@
 """Full-text search of the story archive: with :mod:`.search_collect`, the only module that imports Whoosh.
 
-One index under ``SEARCH_INDEX_DIR`` with a Dutch analyser (stemming, so "buurten"
+One index under ``SEARCH_INDEX_DIR`` (:mod:`.search_index`) with a Dutch analyser (stemming, so "buurten"
 finds "buurt"; accents folded). Writers are serialised by a file lock next to the
 index, so several gunicorn workers never meet Whoosh's own lock; readers need no lock.
 What a reader may see (and the chosen facets) is a set of allowed documents the
@@ -17,44 +17,48 @@ phrase queries; every search runs against a deadline (:class:`SearchTimeout`).
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import collectors
-from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import HtmlFormatter
-from whoosh.lang import stemmer_for_language, stopwords_for_language
-from whoosh.support.charset import accent_map
 
 from .search_collect import TopAndAll, WordFragmenter, match_terms
+from .search_index import (  # noqa: F401  (the index's part of this module's interface)
+    LANG,
+    LOCK_NAME,
+    IndexBusy,
+    dutch_analyzer,
+    open_index,
+    plain_analyzer,
+    rebuild,
+    story_schema,
+    write,
+    writer_lock,
+)
 
 logger = logging.getLogger(__name__)
 
-LANG = "nl"
 TEXT_FIELDS = ("title", "summary", "text", "tags", "wijk", "buurt", "qualities")
-HIGHLIGHTED = ("title", "summary", "text")  # stored, with their words' characters
-FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form"}
-LOCK_NAME = ".writer.lock"
+# A story in another language than Dutch has its title, summary and text in these
+# fields instead, never stemmed as Dutch (issue 19); a query searches both sets.
+PLAIN_FIELDS = ("title_plain", "summary_plain", "text_plain")
+HIGHLIGHTED = ("title", "summary", "text") + PLAIN_FIELDS  # stored, with their words' characters
+FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form",
+          "taal": "f_lang"}
 # Bounds on one search (the archive page passes its configuration; these are defaults).
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10  # words (after stop words), each searched in every field of TEXT_FIELDS
 TIME_LIMIT = 3.0  # seconds of matching and collecting before SearchTimeout
-
-
-class IndexBusy(RuntimeError):
-    """The writer lock could not be taken in time (the caller retries later)."""
 
 
 class QueryRefused(ValueError):
@@ -71,120 +75,6 @@ class SearchTimeout(RuntimeError):
 
 TIMEOUT_MESSAGE = ("De zoekopdracht duurde te lang en is afgebroken. Zoek met minder of met "
                    "specifiekere woorden, of kies een filter.")
-
-
-def dutch_analyzer():
-    """StemmingAnalyzer with the Dutch Snowball stemmer and stop words, accents folded."""
-    return StemmingAnalyzer(
-        stoplist=frozenset(stopwords_for_language(LANG)),
-        stemfn=stemmer_for_language(LANG),
-    ) | CharsetFilter(accent_map)
-
-
-def story_schema() -> Schema:
-    """The story index: searchable text fields plus facet, visibility and date fields."""
-    analyzer = dutch_analyzer()
-    return Schema(
-        id=NUMERIC(int, stored=True, unique=True, signed=False),
-        revision=STORED(),
-        # The highlighted fields keep each word's characters, so highlighting a hit need
-        # not analyse its stored text again (docs/benchmarks.md).
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0, chars=True),
-        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, chars=True),
-        text=TEXT(analyzer=analyzer, stored=True, chars=True),
-        tags=TEXT(analyzer=analyzer, field_boost=2.0),
-        wijk=TEXT(analyzer=analyzer),
-        buurt=TEXT(analyzer=analyzer),
-        qualities=TEXT(analyzer=analyzer),
-        f_wijk=ID(stored=True),
-        f_quality=KEYWORD(commas=True, stored=True),
-        f_year=ID(stored=True),
-        f_form=ID(stored=True),
-        visibility=ID(stored=True),
-        date=DATETIME(sortable=True, stored=True),
-    )
-
-
-def open_index(dirname: str, locked: bool = False):
-    """Open the index in ``dirname``, creating it (under the writer lock) when missing.
-
-    :param locked: the caller already holds :func:`writer_lock`.
-    """
-    os.makedirs(dirname, exist_ok=True)
-    if whoosh_index.exists_in(dirname):
-        return whoosh_index.open_dir(dirname)
-    if locked:
-        return whoosh_index.create_in(dirname, story_schema())
-    with writer_lock(dirname):
-        if not whoosh_index.exists_in(dirname):
-            return whoosh_index.create_in(dirname, story_schema())
-        return whoosh_index.open_dir(dirname)
-
-
-@contextmanager
-def writer_lock(dirname: str, timeout: float = 10.0) -> Iterator[None]:
-    """Hold the exclusive writer lock of the index (retrying until ``timeout``).
-
-    :raise IndexBusy: when another process keeps the lock longer than ``timeout``.
-    """
-    os.makedirs(dirname, exist_ok=True)
-    fd = os.open(os.path.join(dirname, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + timeout
-        delay = 0.005
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(dirname) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def write(dirname: str, upserts: Iterable[dict[str, Any]], deletes: Iterable[int]) -> None:
-    """Apply document updates and deletions in one commit; caller holds :func:`writer_lock`.
-
-    :param upserts: documents as made by the feature (``id``, ``revision``, text fields …).
-    :param deletes: story ids to remove.
-    """
-    ix = open_index(dirname, locked=True)
-    writer = ix.writer(timeout=5.0)
-    try:
-        for story_id in deletes:
-            writer.delete_by_term("id", story_id)
-        for doc in upserts:
-            writer.update_document(**doc)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-
-
-def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
-            progress: Callable[[int], None] | None = None) -> int:
-    """Replace the whole index by ``docs``; caller holds :func:`writer_lock`."""
-    ix = whoosh_index.create_in(dirname, story_schema())
-    writer = ix.writer(timeout=5.0, limitmb=128)
-    count = 0
-    try:
-        for doc in docs:
-            writer.add_document(**doc)
-            count += 1
-            if progress:
-                progress(1)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return count
 
 
 _local = threading.local()
@@ -333,16 +223,25 @@ def _query_field():
     return story_schema()["text"]
 
 
-def _analyse(text: str) -> list[str]:
-    return list(_query_field().process_text(_SYNTAX.sub(" ", text), mode="query"))
+def _analyse(text: str, name: str = "text") -> list[str]:
+    field = _query_field() if name == "text" else story_schema()[name]
+    return list(field.process_text(_SYNTAX.sub(" ", text), mode="query"))
 
 
-def _unit(tokens: list[str], phrase: bool) -> Q.Query:
-    """One word, several words (all required) or a phrase, in any of the text fields."""
+def _fields_unit(fields: tuple[str, ...], tokens: list[str], phrase: bool) -> Q.Query:
     if phrase and len(tokens) > 1:
-        return Q.Or([Q.Phrase(name, tokens) for name in TEXT_FIELDS])
-    per_token = [Q.Or([Q.Term(name, token) for name in TEXT_FIELDS]) for token in tokens]
+        return Q.Or([Q.Phrase(name, tokens) for name in fields])
+    per_token = [Q.Or([Q.Term(name, token) for name in fields]) for token in tokens]
     return per_token[0] if len(per_token) == 1 else Q.And(per_token)
+
+
+def _unit(tokens: list[str], phrase: bool, plain: list[str] | None = None) -> Q.Query:
+    """One word, several words (all required) or a phrase, in any of the text fields:
+    the Dutch (stemmed) words in the Dutch fields, the plain words in the plain ones."""
+    dutch = _fields_unit(TEXT_FIELDS, tokens, phrase)
+    if not plain:
+        return dutch
+    return Q.Or([dutch, _fields_unit(PLAIN_FIELDS, plain, phrase)])
 
 
 @dataclass(frozen=True)
@@ -392,7 +291,8 @@ def parse(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_terms: int = MAX_T
         if words > max_terms:
             raise QueryRefused(f"Uw zoekvraag heeft te veel woorden. Gebruik er hoogstens "
                                f"{max_terms}.")
-        unit = _unit(tokens, phrase is not None)
+        unit = _unit(tokens, phrase is not None,
+                     _analyse(phrase if chunk is None else chunk, "text_plain"))
         if negated:
             excluded.append(unit)
         elif join:
@@ -477,8 +377,12 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
             results.fragmenter = WordFragmenter()
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
             for hit in page_hits:
-                fragment = hit.highlights("text", top=2) or hit.highlights("summary") or ""
-                hits.append(Hit(hit["id"], hit.highlights("title") or "", fragment))
+                # A story not in Dutch has its words in the plain fields instead.
+                plain = "" if "title" in hit.fields() else "_plain"
+                fragment = (hit.highlights(f"text{plain}", top=2)
+                            or hit.highlights(f"summary{plain}") or "")
+                title = hit.highlights(f"title{plain}") or ""
+                hits.append(Hit(hit["id"], title, fragment))
         counts = {}
         for name in FACETS:
             # Intersections of sets run in C: far cheaper than Whoosh's per-document facets.
@@ -494,6 +398,7 @@ def related(dirname: str, story_id: int, *, visibilities: Iterable[str], limit: 
         if docnum is None:
             return []
         allowed_docs = _allowed_docs(_facet_docsets(searcher), list(visibilities), {})
-        results = searcher.more_like(docnum, "text", top=limit * 4, numterms=12)
+        text_field = "text" if searcher.stored_fields(docnum).get("text") else "text_plain"
+        results = searcher.more_like(docnum, text_field, top=limit * 4, numterms=12)
         ids = [hit["id"] for hit in results if hit.docnum in allowed_docs]
     return ids[:limit]

@@ -110,16 +110,26 @@ def browser() -> Iterator:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator:
-    """A fresh browser context and page; Content-Security-Policy errors are collected."""
-    context = browser.new_context(locale="nl-NL")
+@contextmanager
+def open_page(browser, **context_options) -> Iterator:
+    """A page in a fresh browser context (``context_options``: e.g. ``viewport``) that
+    collects Content-Security-Policy errors in ``page.csp_errors``."""
+    context = browser.new_context(**{"locale": "nl-NL", **context_options})
     page = context.new_page()
     page.csp_errors = []  # type: ignore[attr-defined]
     page.on("console", lambda msg: page.csp_errors.append(msg.text)
             if "Content Security Policy" in msg.text else None)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh browser context and page; Content-Security-Policy errors are collected."""
+    with open_page(browser) as fresh:
+        yield fresh
 
 
 def run_axe(page) -> list[dict]:

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..i18n import translated
 from ..models import ROLE_LABELS, Role
 from ..permissions import all_permissions, public, requires
 from ..registry import registry
@@ -12,11 +13,13 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 @public
+@translated
 def index():
-    """Send signed-in people to their home page, others to the sign-in page."""
+    """The front door: signed-in people go to their home page; residents and other
+    visitors see the public start (the stories, "Vertel uw verhaal", how it works)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    return redirect(url_for("auth.login"))
+    return render_template("main/start.html")
 
 
 @bp.route("/start")
@@ -42,6 +45,7 @@ def setup():
 
 @bp.route("/toegankelijkheid")
 @public
+@translated
 def accessibility():
     """The accessibility statement (toegankelijkheidsverklaring)."""
     return render_template("main/accessibility.html")
@@ -49,6 +53,7 @@ def accessibility():
 
 @bp.route("/privacy")
 @public
+@translated
 def privacy():
     """How the platform handles personal data."""
     return render_template("main/privacy.html")

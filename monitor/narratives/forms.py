@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,12 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, optional_int
+from ..i18n import LANGUAGES
 from .models import ConsentMethod, StoryForm, Teller, Visibility
 
 PHOTO_SLOTS = 3
-
-
-
 
 
 
@@ -65,23 +64,90 @@ class _StoryFields(BaseForm):
                        description="Gescheiden door komma's, bijvoorbeeld: ontmoeting, ouderen")
 
 
-class PublicStoryForm(_StoryFields):
-    """The public form residents use, without an account."""
+# Who may read the story, in the resident's words (mapped to the visibility values).
+AUDIENCE_CHOICES = [
+    (Visibility.OPENBAAR.value, _l("Iedereen. Het verhaal komt op de website van de gemeente.")),
+    (Visibility.RAAD.value, _l("Alleen de gemeenteraad en de medewerkers van de gemeente.")),
+    (Visibility.INTERN.value, _l("Alleen de gemeente: de medewerkers die in de wijk werken.")),
+]
+# The same choice, short, as the consent sentence names it.
+AUDIENCE_SHORT = {
+    Visibility.OPENBAAR.value: _l("iedereen (op de website)"),
+    Visibility.RAAD.value: _l("de gemeenteraad en de medewerkers van de gemeente"),
+    Visibility.INTERN.value: _l("alleen de medewerkers van de gemeente"),
+}
 
-    teller_name = StringField("Uw naam of voornaam (mag leeg blijven)",
-                              validators=[Optional(), Length(max=120)])
+
+class PublicPhotoSubForm(Form):
+    """One photo slot of the public form, in plain words."""
+
+    file = FileField(_l("Kies een foto"), description=_l("Een foto van uw telefoon of computer "
+                                                "(JPEG, PNG of WebP), niet groter dan 10 MB."))
+    alt_text = StringField(_l("Wat is er op de foto te zien?"),
+                           validators=[Optional(), Length(max=300, message=_l("Maximaal 300 tekens."))],
+                           description=_l("Verplicht als u een foto kiest. Zo weet ook iemand die "
+                                          "niet goed ziet wat er op de foto staat."))
+    caption = StringField(_l("Tekst onder de foto (mag leeg blijven)"),
+                          validators=[Optional(), Length(max=300, message=_l("Maximaal 300 tekens."))])
+    recognisable_people = BooleanField(_l("Er staan mensen op deze foto die je kunt herkennen"))
+    portrait_consent = BooleanField(_l("Iedereen die je kunt herkennen, vindt het goed dat de "
+                                       "foto op de site komt"))
+
+
+class PublicStoryForm(BaseForm):
+    """The public form residents use, without an account (plain words; translated)."""
+
+    title = StringField(_l("Titel"), validators=[
+        DataRequired(_l("Geef uw verhaal een titel.")),
+        Length(max=200, message=_l("Maximaal 200 tekens."))],
+        description=_l("Een paar woorden waar het verhaal over gaat."))
+    summary = TextAreaField(_l("Waar gaat het over? In het kort"), validators=[
+        DataRequired(_l("Schrijf in een paar zinnen waar het verhaal over gaat.")),
+        Length(max=600, message=_l("Maximaal 600 tekens."))],
+        description=_l("Twee of drie zinnen. Deze zinnen staan in het overzicht van de verhalen."))
+    body = TextAreaField(_l("Uw verhaal"), validators=[
+        DataRequired(_l("Vertel uw verhaal.")),
+        Length(max=20000, message=_l("Maximaal 20.000 tekens."))],
+        description=_l("Schrijf zoals u het zou vertellen. Een lege regel begint een nieuwe alinea."))
+    language = SelectField(_l("In welke taal schrijft u?"), choices=[(lang.code, lang.name) for lang in LANGUAGES],
+                           validators=[InputRequired(_l("Kies een taal."))])
+    wijk_id = SelectField(_l("In welke wijk gebeurde het?"), coerce=optional_int,
+                          validators=[InputRequired(_l("Kies een wijk."))])
+    buurt_id = SelectField(_l("Buurt (mag leeg blijven)"), coerce=optional_int,
+                           validators=[Optional()])
+    about_date = DateField(_l("Wanneer gebeurde het?"),
+                           validators=[DataRequired(_l("Vul een datum in, bijvoorbeeld 12-03-2026."))],
+                           default=date.today,
+                           description=_l("Weet u de dag niet precies? Kies dan een dag in die maand."))
+    form = SelectField(_l("Wat voor verhaal is het?"), choices=[
+        (StoryForm.TEKST.value, _l("Een tekst")), (StoryForm.FOTOSERIE.value, _l("Foto's met tekst")),
+        (StoryForm.INTERVIEW.value, _l("Een gesprek of interview")),
+        (StoryForm.HOORSPEL.value, _l("Een hoorspel")), (StoryForm.THEATER.value, _l("Theater")),
+        (StoryForm.ANDERS.value, _l("Iets anders"))])
+    quality_ids = MultiCheckboxField(
+        _l("Waar gaat uw verhaal over? (mag leeg blijven)"), coerce=int, validators=[Optional()],
+        description=_l("Kies wat past. Weet u het niet? Laat het dan leeg: de gemeente kiest het "
+                       "later zelf."))
+    tags = StringField(_l("Een paar woorden om het verhaal te vinden (mag leeg blijven)"),
+                       validators=[Optional(), Length(max=300, message=_l("Maximaal 300 tekens."))],
+                       description=_l("Zet een komma tussen de woorden, bijvoorbeeld: ontmoeting, ouderen"))
+    visibility = RadioField(_l("Wie mag uw verhaal lezen?"), choices=AUDIENCE_CHOICES,
+                            validators=[InputRequired(_l("Kies wie uw verhaal mag lezen."))],
+                            description=_l("U kiest het zelf. De gemeente maakt die groep nooit groter."))
+    teller_name = StringField(_l("Uw naam of voornaam (mag leeg blijven)"),
+                              validators=[Optional(), Length(max=120, message=_l("Maximaal 120 tekens."))],
+                              description=_l("Deze naam komt bij uw verhaal te staan. Laat het leeg "
+                                             "als u dat niet wilt."))
     email = EmailField(
-        "Uw e-mailadres (mag leeg blijven)", render_kw={"autocomplete": "email"},
-        validators=[Optional(), Length(max=320, message="Dit e-mailadres is te lang."),
-                    Email("Dit is geen geldig e-mailadres. Of laat het veld leeg.",
+        _l("Uw e-mailadres (mag leeg blijven)"), render_kw={"autocomplete": "email"},
+        validators=[Optional(), Length(max=320, message=_l("Dit e-mailadres is te lang.")),
+                    Email(_l("Dit is geen geldig e-mailadres. Of laat het veld leeg."),
                           check_deliverability=False)],
-        description="Wilt u bericht over uw verhaal? Vul dan uw e-mailadres in. U krijgt dan uw "
-                    "persoonlijke link per e-mail, en een bericht als uw verhaal is teruggestuurd, "
-                    "gepubliceerd of besproken. We gebruiken het adres alleen daarvoor. Trekt u uw "
-                    "verhaal in, dan wissen we ook uw e-mailadres.")
-    consent_given = BooleanField(
-        "Ik geef toestemming om mijn verhaal (en de foto's) te publiceren volgens de gekozen "
-        "zichtbaarheid. Ik kan deze toestemming altijd intrekken met mijn persoonlijke link.")
+        description=_l("Wilt u bericht over uw verhaal? Vul dan uw e-mailadres in. U krijgt dan uw "
+                       "eigen link per e-mail. En u krijgt bericht als de gemeente uw verhaal "
+                       "terugstuurt, op de site zet of bespreekt. We gebruiken uw adres alleen "
+                       "daarvoor. Trekt u uw verhaal in? Dan wissen we ook uw e-mailadres."))
+    consent_given = BooleanField(_l("Ik geef toestemming"))
     # Spam resistance without third parties: a field people never see, and a signed time.
     website = StringField("Laat dit veld leeg", validators=[Optional()])
     started = HiddenField()
@@ -106,7 +172,8 @@ class StaffNewForm(StaffStoryForm):
 
 
 for _i in range(1, PHOTO_SLOTS + 1):
-    setattr(PublicStoryForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
+    setattr(PublicStoryForm, f"photo_{_i}",
+            FormField(PublicPhotoSubForm, label=_l("Foto %(number)s", number=_i)))
     setattr(StaffNewForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
 
 

@@ -46,12 +46,15 @@ def indexable(story: Story | None) -> bool:
 def document(story: Story) -> dict[str, Any]:
     """The search-index document of a published story."""
     captions = " ".join(f"{p.alt_text} {p.caption}" for p in story.photos)
+    # Only a Dutch story goes through the Dutch stemmer; any other language keeps its
+    # words as written (lower case, accents folded) in the plain fields.
+    suffix = "" if (story.language or "nl") == "nl" else "_plain"
     return {
         "id": story.id,
         "revision": story.revision,
-        "title": story.title,
-        "summary": story.summary,
-        "text": f"{plain_text(story.body)} {captions}".strip(),
+        f"title{suffix}": story.title,
+        f"summary{suffix}": story.summary,
+        f"text{suffix}": f"{plain_text(story.body)} {captions}".strip(),
         "tags": " ".join(story.tag_list),
         "wijk": story.wijk.name,
         "buurt": story.buurt.name if story.buurt else "",
@@ -60,6 +63,7 @@ def document(story: Story) -> dict[str, Any]:
         "f_quality": ",".join(q.code for q in story.qualities),
         "f_year": str(story.about_date.year),
         "f_form": story.form.value,
+        "f_lang": story.language or "nl",
         "visibility": story.visibility.value,
         "date": datetime.combine(story.about_date, time()),
     }

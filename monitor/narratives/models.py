@@ -45,6 +45,11 @@ class Visibility(enum.StrEnum):
         return {"openbaar": "Openbaar (iedereen)", "raad": "Raad (raadsleden en medewerkers)",
                 "intern": "Intern (alleen medewerkers)"}[self.value]
 
+    @property
+    def rank(self) -> int:
+        """How wide the audience is: openbaar (2) > raad (1) > intern (0)."""
+        return {"openbaar": 2, "raad": 1, "intern": 0}[self.value]
+
 
 class StoryForm(enum.StrEnum):
     """The creative form a story takes (source 003: fotosessie, theater, hoorspel …)."""
@@ -116,6 +121,12 @@ class Story(db.Model):
     teller_name: Mapped[str] = mapped_column(sa.String(120), default="")
     tags: Mapped[str] = mapped_column(sa.String(300), default="")
     visibility: Mapped[Visibility] = mapped_column(string_enum(Visibility, 20), default=Visibility.INTERN)
+    # What a resident chose on the public form ("who may read it"): their consent covers
+    # that audience and no wider one (None: consent recorded by staff, no such limit).
+    consented_visibility: Mapped[Visibility | None] = mapped_column(string_enum(Visibility, 20))
+    # The language the story is told in (a code of ``monitor.i18n.LANGUAGES``): the archive
+    # filters on it, and only Dutch stories are indexed with the Dutch stemmer.
+    language: Mapped[str] = mapped_column(sa.String(8), default="nl", server_default="nl", index=True)
     status: Mapped[StoryStatus] = mapped_column(string_enum(StoryStatus, 20), default=StoryStatus.CONCEPT,
                                                 index=True)
     # Set for stories written by staff; residents have no account.

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
@@ -19,10 +20,12 @@ from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int, form_status
+from ..i18n import page_language, translated
 from ..permissions import public, require_object, requires
 from . import services
 from .council import figures_behind
 from .forms import (
+    AUDIENCE_SHORT,
     PHOTO_SLOTS,
     AddPhotoForm,
     AnonymiseForm,
@@ -40,7 +43,7 @@ from .models import StoryStatus, Visibility
 
 bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
 
-FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm")
+FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm", "taal")
 RECEIPT_KEY = "narratives_receipt"
 SLIP_KEY = "narratives_teller_slip"
 
@@ -54,6 +57,7 @@ def _fill_choices(form) -> None:
 
 
 def _story_data(form) -> services.StoryData:
+    public = isinstance(form, PublicStoryForm)
     return services.StoryData(
         title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
         wijk_id=form.wijk_id.data, buurt_id=form.buurt_id.data, about_date=form.about_date.data,
@@ -63,6 +67,8 @@ def _story_data(form) -> services.StoryData:
         consent_method=form.consent_method.data if "consent_method" in form else "online",
         consent_date=form.consent_date.data if "consent_date" in form else None,
         resident_email=(form.email.data or "") if "email" in form else "",
+        visibility=(form.visibility.data or "") if public else "",
+        language=(form.language.data or "") if public else "",
     )
 
 
@@ -79,7 +85,7 @@ def _photo_inputs(form, names: list[str]) -> list[services.PhotoInput]:
                 portrait_consent=bool(sub.portrait_consent.data), field=f"{name}-file"))
         elif (sub.alt_text.data or "").strip() and request.method == "POST":
             sub.file.errors = list(sub.file.errors or []) + [
-                "U beschreef een foto, maar koos geen bestand."]
+                _("U beschreef een foto, maar koos geen bestand.")]
     return inputs
 
 
@@ -95,6 +101,7 @@ def _int_arg(name: str, default: int = 1) -> int:
 
 @bp.route("/")
 @public
+@translated
 def archive():
     """Search and browse the stories the reader may see."""
     form = SearchForm(request.args)
@@ -164,14 +171,30 @@ def photo(key: str, size: str):
 
 # --- residents (public, no account) -----------------------------------------------------
 
+def _fill_public_choices(form) -> None:
+    form.wijk_id.choices = [(None, _("— kies een wijk —"))] + [
+        (w.id, w.name) for w in services.wijk_choices()]
+    form.buurt_id.choices = [(None, _("— weet ik niet —"))] + [
+        (b.id, f"{b.name} ({b.wijk.name})") for b in services.buurt_choices()]
+    form.quality_ids.choices = [(q.id, f"{q.name}") for q in services.quality_choices()]
+
+
+def _contribute_page(form, status: int):
+    chosen = form.visibility.data if form.visibility.data in AUDIENCE_SHORT else None
+    return render_template("narratives/contribute.html", form=form, slots=_photo_slots(),
+                           audience=AUDIENCE_SHORT, chosen_audience=chosen), status
+
+
 @bp.route("/vertel", methods=["GET", "POST"])
 @public
+@translated
 def contribute():
     """Residents tell their own story; shown to nobody before a coordinator approves it."""
     form = PublicStoryForm()
-    _fill_choices(form)
+    _fill_public_choices(form)
     if request.method == "GET":
         form.started.data = services.form_stamp()
+        form.language.data = page_language().code
     if form.validate_on_submit():
         try:
             story, token = services.contribute_public(
@@ -180,26 +203,28 @@ def contribute():
                 stamp=form.started.data or "")
         except services.RateLimited as err:
             show_error(form, err)
-            return render_template("narratives/contribute.html", form=form,
-                                   slots=_photo_slots()), 429
+            # Everything typed stays; the stamp was not spent, but a new one is harmless.
+            form.started.data = services.renewed_stamp(form.started.data or "")
+            return _contribute_page(form, 429)
         except DomainError as err:
             show_error(form, err)
         else:
             # Kept server-side: the signed (not encrypted) session cookie never holds the token.
             once.keep(RECEIPT_KEY, {"reference": story.reference, "token": token,
-                                    "mailed": bool(story.resident_email)})
+                                    "mailed": bool(story.resident_email),
+                                    "visibility": story.consented_visibility.value})
             return redirect(url_for("narratives.received"))
     elif request.method == "POST":
         _photo_inputs(form, _photo_slots())
     if request.method == "POST":
         # A stamp is good for one submission: the form shown again gets a new one.
         form.started.data = services.renewed_stamp(form.started.data or "")
-    return render_template("narratives/contribute.html", form=form,
-                           slots=_photo_slots()), form_status()
+    return _contribute_page(form, form_status())
 
 
 @bp.route("/vertel/ontvangen")
 @public
+@translated
 def received():
     """Show the reference code and the private withdrawal link, once."""
     receipt = once.take(RECEIPT_KEY)
@@ -207,7 +232,8 @@ def received():
         return redirect(url_for("narratives.contribute"))
     link = url_for("narratives.mine", token=receipt["token"], _external=True)
     return render_template("narratives/received.html", reference=receipt["reference"], link=link,
-                           mailed=receipt.get("mailed", False))
+                           mailed=receipt.get("mailed", False),
+                           audience=AUDIENCE_SHORT.get(receipt.get("visibility") or ""))
 
 
 @bp.route("/mijn/<string:token>", methods=["GET", "POST"])

@@ -113,6 +113,8 @@ def public_form(narr_app) -> Callable[..., dict]:
                 "quality_ids": [str(quality_id("K1")), str(quality_id("K7"))],
                 "tags": "koffie, ontmoeting",
                 "teller_name": "",
+                "visibility": "openbaar",
+                "language": "nl",
                 "consent_given": "y",
                 "website": "",
                 "started": stamp,
@@ -146,7 +148,8 @@ def make_story(narr_app) -> Callable[..., int]:
              status: StoryStatus = StoryStatus.GEPUBLICEERD,
              visibility: Visibility = Visibility.OPENBAAR, form: StoryForm = StoryForm.TEKST,
              about: date = date(2025, 5, 1), author_id: int | None = None,
-             summary: str = "Samenvatting.", tags: str = "", index: bool = True) -> int:
+             summary: str = "Samenvatting.", tags: str = "", index: bool = True,
+             language: str = "nl") -> int:
         counter["n"] += 1
         with narr_app.app_context():
             story = Story(
@@ -154,7 +157,7 @@ def make_story(narr_app) -> Callable[..., int]:
                 wijk_id=wijk_id(wijk), about_date=about, form=form, teller=Teller.INWONER,
                 visibility=visibility, status=status, author_id=author_id, tags=tags,
                 consent_given=True, consent_method=ConsentMethod.SCHRIFTELIJK,
-                consent_date=about, consent_recorded_by="test")
+                consent_date=about, consent_recorded_by="test", language=language)
             story.qualities = list(db.session.scalars(sa.select(Quality).where(Quality.code.in_(qualities))))
             db.session.add(story)
             db.session.flush()

@@ -171,7 +171,8 @@ def test_failed_commit_removes_the_files_already_written(narr_app, public_form, 
         data = services.StoryData(
             title="T", summary="S", body="B", wijk_id=wijk_id("Oost"), buurt_id=None,
             about_date=date(2025, 1, 1), form="tekst", teller="inwoner",
-            quality_ids=[quality_id("K2")], consent_given=True)
+            quality_ids=[quality_id("K2")], consent_given=True,
+            visibility="openbaar", language="nl")
 
         def broken_commit():
             raise RuntimeError("database went away")

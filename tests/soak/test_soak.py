@@ -179,7 +179,8 @@ class Resident(User):
                 "summary": "Een verhaal uit de soaktest.", "body": f"Over de {word} in onze buurt.",
                 "wijk_id": str(self.rng.choice(self.wijk_ids)), "buurt_id": "",
                 "about_date": "2026-03-10", "form": "tekst", "quality_ids": [str(self.quality_id)],
-                "tags": word, "teller_name": "", "consent_given": "y", "website": "",
+                "tags": word, "teller_name": "", "visibility": "openbaar", "language": "nl",
+                "consent_given": "y", "website": "",
                 "started": stamp.group(1) if stamp else ""}
         files = None
         photos = 0

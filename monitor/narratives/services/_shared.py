@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ...catalogues import Quality
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import N_
 from ...models import Buurt, Wijk
 from ..models import ConsentMethod, Story, StoryForm, Teller
 
@@ -43,8 +44,12 @@ class StoryData:
     consent_given: bool = False
     consent_method: str = ConsentMethod.ONLINE.value
     consent_date: date | None = None
-    # The public form only: the resident's address for notices about the story.
+    # The public form only: the resident's address for notices about the story, who
+    # they allow to read it, and whether they may leave the qualities to the moderator.
     resident_email: str = ""
+    visibility: str = ""
+    qualities_optional: bool = False
+    language: str = ""
 
 
 def _new_reference() -> str:
@@ -68,20 +73,20 @@ def _apply_data(story: Story, data: StoryData) -> None:
     """
     wijk = db.session.get(Wijk, data.wijk_id) if data.wijk_id else None
     if wijk is None or not wijk.active:
-        raise DomainError("Kies een bestaande wijk.", "wijk_id")
+        raise DomainError(N_("Kies een bestaande wijk."), "wijk_id")
     if data.buurt_id:
         buurt = db.session.get(Buurt, data.buurt_id)
         if buurt is None or buurt.wijk_id != wijk.id:
-            raise DomainError("Deze buurt ligt niet in de gekozen wijk.", "buurt_id")
+            raise DomainError(N_("Deze buurt ligt niet in de gekozen wijk."), "buurt_id")
     # Only active qualities are offered; a story keeps one it had before it was deactivated.
     kept = [q.id for q in story.qualities if not q.active] if story.id else []
     qualities = list(db.session.scalars(sa.select(Quality).where(
         Quality.id.in_(data.quality_ids or []),
         sa.or_(Quality.active.is_(True), Quality.id.in_(kept or [-1])))))
-    if not qualities:
+    if not qualities and not data.qualities_optional:
         raise DomainError("Kies minstens één kwaliteit waar dit verhaal over gaat.", "quality_ids")
     if data.about_date > date.today() + timedelta(days=1):
-        raise DomainError("De datum ligt in de toekomst.", "about_date")
+        raise DomainError(N_("De datum ligt in de toekomst."), "about_date")
     story.title = data.title.strip()
     story.summary = data.summary.strip()
     story.body = data.body.strip()
@@ -93,6 +98,8 @@ def _apply_data(story: Story, data: StoryData) -> None:
     story.teller_name = (data.teller_name or "").strip()
     story.tags = _normalise_tags(data.tags)
     story.qualities = qualities
+    if data.language:
+        story.language = data.language
 
 
 def _sync_index() -> None:

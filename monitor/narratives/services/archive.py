@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ... import search
 from ...extensions import db
+from ...i18n import LANGUAGES
 from ...models import Wijk
 from .. import indexing
 from ..indexing import pending_count
@@ -71,6 +72,7 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
         "kwaliteit": {q.code: q.name for q in quality_choices()},
         "vorm": {f.value: f.label for f in StoryForm},
         "jaar": {},
+        "taal": {lang.code: lang.name for lang in LANGUAGES},
     }
     return ArchivePage(result, items, labels, refused)
 

@@ -13,6 +13,7 @@ from flask import abort, current_app
 from ... import photos, storage
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import N_
 from ..models import ErasedPhotoKey, Story, StoryPhoto
 
 logger = logging.getLogger(__name__)
@@ -61,11 +62,12 @@ def _check_photo_inputs(inputs: list[PhotoInput]) -> None:
                           "photos")
     for item in inputs:
         if not item.alt_text.strip():
-            raise DomainError("Beschrijf wat er op de foto te zien is (alt-tekst); dat is verplicht.",
-                              item.field)
+            raise DomainError(N_("Beschrijf wat er op de foto te zien is (alt-tekst); dat is "
+                                 "verplicht."), item.field)
         if item.recognisable_people and not item.portrait_consent:
-            raise DomainError("Er staan herkenbare mensen op deze foto: zonder hun toestemming "
-                              "(portretrecht) kan hij niet worden geplaatst.", item.field)
+            raise DomainError(N_("Er staan herkenbare mensen op deze foto: zonder hun "
+                                 "toestemming (portretrecht) kan hij niet worden geplaatst."),
+                              item.field)
 
 
 def _prepare_photos(inputs: list[PhotoInput]) -> list[_Prepared]:

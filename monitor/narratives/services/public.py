@@ -15,6 +15,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ... import audit, erasure, ratelimit
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import CODES as LANGUAGE_CODES
+from ...i18n import N_
 from ...models import User
 from ...timeutil import utcnow
 from ...tokens import hash_token
@@ -79,15 +81,15 @@ def check_spam(*, honeypot: str, stamp: str) -> str:
     """
     minimum = current_app.config["NARRATIVES_MIN_FILL_SECONDS"]
     if honeypot.strip():
-        raise DomainError("Uw verhaal kon niet worden verstuurd. Probeer het later opnieuw.")
+        raise DomainError(N_("Uw verhaal kon niet worden verstuurd. Probeer het later opnieuw."))
     try:
         payload = _read_stamp(stamp)
     except BadSignature as err:
-        raise DomainError("Het formulier is verlopen. Laad de pagina opnieuw; wat u typte blijft "
-                          "staan als u het eerst kopieert.") from err
+        raise DomainError(N_("Het formulier is verlopen. Verstuur het nog een keer: wat u "
+                             "typte staat er nog.")) from err
     if utcnow().timestamp() - float(payload["t"]) < minimum:
-        raise DomainError("Het formulier werd wel erg snel verstuurd. Controleer uw verhaal en "
-                          "verstuur het opnieuw.")
+        raise DomainError(N_("Het formulier werd wel erg snel verstuurd. Controleer uw verhaal "
+                             "en verstuur het opnieuw."))
     return payload["n"]
 
 
@@ -98,8 +100,8 @@ def use_stamp(nonce: str) -> None:
     :raise DomainError: the stamp was used already.
     """
     if not ratelimit.claim("narratives.stamp", nonce, STAMP_MAX_AGE + 3600):
-        raise DomainError("Dit formulier is al verstuurd. Controleer of uw verhaal is "
-                          "aangekomen, of verstuur het opnieuw met dit formulier.")
+        raise DomainError(N_("Dit formulier is al verstuurd. Controleer of uw verhaal is "
+                             "aangekomen, of verstuur het opnieuw met dit formulier."))
 
 
 class RateLimited(DomainError):
@@ -120,8 +122,8 @@ def count_submission(address: str) -> None:
     if not ratelimit.hit("narratives.submit.hour", key, config["NARRATIVES_MAX_PER_HOUR"], 3600) \
             or not ratelimit.hit("narratives.submit.day", key,
                                  config["NARRATIVES_MAX_PER_DAY"], 24 * 3600):
-        raise RateLimited("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
-                          "Probeer het later opnieuw.")
+        raise RateLimited(N_("Vanaf dit adres zijn kort geleden al meerdere verhalen verstuurd. "
+                             "Wat u typte staat er nog. Probeer het over een uur opnieuw."))
 
 
 def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, address: str,
@@ -136,20 +138,27 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     :raise DomainError: spam, rate limit, reused stamp, missing consent, invalid photo or data.
     """
     nonce = check_spam(honeypot=honeypot, stamp=stamp)
+    try:
+        audience = Visibility(data.visibility)
+    except ValueError:
+        raise DomainError(N_("Kies wie uw verhaal mag lezen."), "visibility") from None
+    if data.language not in LANGUAGE_CODES:
+        raise DomainError(N_("Kies een taal."), "language")
     if not data.consent_given:
-        raise DomainError("Zonder uw toestemming kunnen we het verhaal niet publiceren.",
+        raise DomainError(N_("Zonder uw toestemming kunnen we het verhaal niet publiceren."),
                           "consent_given")
     _check_photo_inputs(photo_inputs)
     count_submission(address)
     use_stamp(nonce)
     token = secrets.token_urlsafe(32)
     story = Story(reference=_new_reference(), status=StoryStatus.INGEDIEND,
-                  contributed_publicly=True, visibility=Visibility.OPENBAAR,
+                  contributed_publicly=True, visibility=audience, consented_visibility=audience,
                   consent_given=True, consent_method=ConsentMethod.ONLINE,
                   consent_date=date.today(), consent_recorded_by="De inwoner zelf, via het online formulier",
                   withdrawal_token_hash=hash_token(token), submitted_at=utcnow(),
                   resident_email=(data.resident_email or "").strip() or None)
     data.teller = Teller.INWONER.value
+    data.qualities_optional = True  # the moderator assigns them when the resident did not
     _apply_data(story, data)
     prepared = _prepare_photos(photo_inputs)
     db.session.add(story)
@@ -158,7 +167,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         _attach_photos(story, prepared, written)
         _resident_event(audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
-                          "photos": len(prepared)},
+                          "photos": len(prepared), "consented_visibility": audience.value,
+                          "language": story.language},
                      summary=f"Verhaal {story.reference} ingestuurd via het openbare formulier"))
         notices.receipt(story, token)
         notices.waiting_for_moderation(story)

@@ -164,7 +164,14 @@ def publish(story: Story, by: User, visibility: str) -> Story:
     if any(p.recognisable_people and not p.portrait_consent for p in story.photos):
         raise DomainError("Een foto met herkenbare mensen heeft geen toestemming (portretrecht).")
     if not story.qualities:
-        raise DomainError("Koppel het verhaal eerst aan minstens één kwaliteit.")
+        raise DomainError("Koppel het verhaal eerst aan minstens één kwaliteit: kies ze via "
+                          "'Tekst bewerken'.")
+    wanted = Visibility(visibility)
+    consented = story.consented_visibility
+    if consented is not None and wanted.rank > consented.rank:
+        # The resident's consent covers the audience they chose, never a wider one.
+        raise DomainError(f"De verteller gaf toestemming voor: {consented.label}. Breder "
+                          "publiceren kan niet.", "visibility")
     old = audit.snapshot(story, ("status", "visibility"))
     story.status = StoryStatus.GEPUBLICEERD
     story.visibility = Visibility(visibility)

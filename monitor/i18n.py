@@ -1,0 +1,145 @@
+"""Languages of the public pages (Flask-Babel): the reader's choice, the catalogues, ``dir``.
+
+Only views marked :func:`translated` (the front door, the archive, the public form, the
+accessibility and privacy statements) follow the reader's language; every other page,
+and so every staff page, stays Dutch whatever the reader chose. The choice comes from
+``?lang=`` (then kept in a cookie for a year), else the cookie, else the browser's
+Accept-Language as a first guess, else Dutch. Dutch is the source language: the
+templates hold the Dutch text, the catalogues in ``monitor/translations`` the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_locale
+from werkzeug.exceptions import BadRequest
+
+SOURCE = "nl"
+COOKIE = "taal"
+COOKIE_AGE = 365 * 24 * 3600
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the public pages, named in its own words (for the switch)."""
+
+    code: str
+    name: str  # in the language itself
+    dutch: str  # its Dutch name (the archive's facet, the moderator's page)
+    rtl: bool = False
+
+
+LANGUAGES = (
+    Language("nl", "Nederlands", "Nederlands"),
+    Language("en", "English", "Engels"),
+    Language("tr", "Türkçe", "Turks"),
+    Language("ar", "العربية", "Arabisch", rtl=True),
+)
+BY_CODE = {lang.code: lang for lang in LANGUAGES}
+CODES = tuple(BY_CODE)
+
+babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Mark a Dutch message for the catalogues without translating it here (a service's
+    :class:`~monitor.errors.DomainError`: the page that shows it translates it)."""
+    return message
+
+
+def translated(view: Callable) -> Callable:
+    """Mark a view whose page follows the reader's language (the others stay Dutch)."""
+    view.translated = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_translated_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "translated", False))
+
+
+def _asked() -> str:
+    """The ``?lang=`` of the request ('' when absent or when the query is not decodable:
+    the error page for such a request must not fail on it again)."""
+    try:
+        return (request.args.get("lang") or "").strip().lower()
+    except (UnicodeDecodeError, BadRequest):
+        return ""
+
+
+def chosen_language() -> str:
+    """The reader's language: ``?lang=``, the cookie, Accept-Language, Dutch."""
+    asked = _asked()
+    if asked in BY_CODE:
+        return asked
+    kept = (request.cookies.get(COOKIE) or "").strip().lower()
+    if kept in BY_CODE:
+        return kept
+    return request.accept_languages.best_match(CODES, default=SOURCE) or SOURCE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the reader's language on translated pages only."""
+    if not has_request_context() or not _is_translated_page():
+        return SOURCE
+    return chosen_language()
+
+
+def page_language() -> Language:
+    """The language the current page is shown in."""
+    try:
+        code = str(get_locale() or SOURCE)
+    except RuntimeError:  # outside a request (mail, PDF): Dutch
+        code = SOURCE
+    return BY_CODE.get(code.split("_")[0], BY_CODE[SOURCE])
+
+
+def language_label(code: str | None) -> str:
+    """The Dutch name of a story's language (``—`` when unknown)."""
+    lang = BY_CODE.get(code or "")
+    return lang.dutch if lang else (code or "—")
+
+
+def switch_url(code: str) -> str:
+    """This page in language ``code``: the same path and query, ``lang`` replaced."""
+    try:
+        args = request.args.to_dict(flat=False)
+    except (UnicodeDecodeError, BadRequest):
+        args = {}
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def _remember(response):
+    """Keep a language asked for with ``?lang=`` in a cookie; a translated page varies
+    with the cookie and Accept-Language (for caches)."""
+    asked = _asked()
+    if asked in BY_CODE and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    if _is_translated_page():
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with the locale selector; expose the language to templates."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_remember)
+    # A global (not only the context) so imported macros, which get no context, see it.
+    app.jinja_env.globals["page_language"] = page_language
+
+    @app.context_processor
+    def inject_language() -> dict:
+        lang = page_language()
+        return {"page_lang": lang, "languages": LANGUAGES, "language_switch_url": switch_url,
+                "language_label": language_label,
+                "translated_page": has_request_context() and _is_translated_page()}

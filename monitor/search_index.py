@@ -1,0 +1,169 @@
+"""The story index on disk: its schema and analysers, opening, the writer lock, writes.
+
+Part of :mod:`monitor.search` (which re-exports all of this): with it and
+:mod:`.search_collect`, the only modules that import Whoosh.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import CharsetFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.support.charset import accent_map
+
+LANG = "nl"
+LOCK_NAME = ".writer.lock"
+
+
+class IndexBusy(RuntimeError):
+    """The writer lock could not be taken in time (the caller retries later)."""
+
+
+def dutch_analyzer():
+    """StemmingAnalyzer with the Dutch Snowball stemmer and stop words, accents folded."""
+    return StemmingAnalyzer(
+        stoplist=frozenset(stopwords_for_language(LANG)),
+        stemfn=stemmer_for_language(LANG),
+    ) | CharsetFilter(accent_map)
+
+
+def plain_analyzer():
+    """Words lower-cased and accents folded; nothing stemmed and no stop words dropped
+    (stories in English, Turkish, Arabic …, which the Dutch stemmer would mangle)."""
+    return StandardAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map)
+
+
+def story_schema() -> Schema:
+    """The story index: searchable text fields plus facet, visibility and date fields."""
+    analyzer = dutch_analyzer()
+    plain = plain_analyzer()
+    return Schema(
+        id=NUMERIC(int, stored=True, unique=True, signed=False),
+        revision=STORED(),
+        # The highlighted fields keep each word's characters, so highlighting a hit need
+        # not analyse its stored text again (docs/benchmarks.md).
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0, chars=True),
+        summary=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, chars=True),
+        text=TEXT(analyzer=analyzer, stored=True, chars=True),
+        tags=TEXT(analyzer=analyzer, field_boost=2.0),
+        wijk=TEXT(analyzer=analyzer),
+        buurt=TEXT(analyzer=analyzer),
+        qualities=TEXT(analyzer=analyzer),
+        title_plain=TEXT(analyzer=plain, stored=True, field_boost=3.0, chars=True),
+        summary_plain=TEXT(analyzer=plain, stored=True, field_boost=2.0, chars=True),
+        text_plain=TEXT(analyzer=plain, stored=True, chars=True),
+        f_lang=ID(stored=True),
+        f_wijk=ID(stored=True),
+        f_quality=KEYWORD(commas=True, stored=True),
+        f_year=ID(stored=True),
+        f_form=ID(stored=True),
+        visibility=ID(stored=True),
+        date=DATETIME(sortable=True, stored=True),
+    )
+
+
+def open_index(dirname: str, locked: bool = False):
+    """Open the index in ``dirname``, creating it (under the writer lock) when missing.
+
+    :param locked: the caller already holds :func:`writer_lock`.
+    """
+    os.makedirs(dirname, exist_ok=True)
+    if whoosh_index.exists_in(dirname):
+        ix = whoosh_index.open_dir(dirname)
+        if set(ix.schema.names()) == _schema_names():
+            return ix
+        ix.close()  # an index of an older schema: made anew; reconciliation refills it
+    if locked:
+        return _create_current(dirname)
+    with writer_lock(dirname):
+        return _create_current(dirname)
+
+
+@functools.cache
+def _schema_names() -> frozenset[str]:
+    return frozenset(story_schema().names())
+
+
+def _create_current(dirname: str):
+    """The index in ``dirname`` if it has the current schema, else a new empty one."""
+    if whoosh_index.exists_in(dirname):
+        ix = whoosh_index.open_dir(dirname)
+        if set(ix.schema.names()) == _schema_names():
+            return ix
+        ix.close()
+    return whoosh_index.create_in(dirname, story_schema())
+
+
+@contextmanager
+def writer_lock(dirname: str, timeout: float = 10.0) -> Iterator[None]:
+    """Hold the exclusive writer lock of the index (retrying until ``timeout``).
+
+    :raise IndexBusy: when another process keeps the lock longer than ``timeout``.
+    """
+    os.makedirs(dirname, exist_ok=True)
+    fd = os.open(os.path.join(dirname, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(dirname) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def write(dirname: str, upserts: Iterable[dict[str, Any]], deletes: Iterable[int]) -> None:
+    """Apply document updates and deletions in one commit; caller holds :func:`writer_lock`.
+
+    :param upserts: documents as made by the feature (``id``, ``revision``, text fields …).
+    :param deletes: story ids to remove.
+    """
+    ix = open_index(dirname, locked=True)
+    writer = ix.writer(timeout=5.0)
+    try:
+        for story_id in deletes:
+            writer.delete_by_term("id", story_id)
+        for doc in upserts:
+            writer.update_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
+            progress: Callable[[int], None] | None = None) -> int:
+    """Replace the whole index by ``docs``; caller holds :func:`writer_lock`."""
+    ix = whoosh_index.create_in(dirname, story_schema())
+    writer = ix.writer(timeout=5.0, limitmb=128)
+    count = 0
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+            count += 1
+            if progress:
+                progress(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
