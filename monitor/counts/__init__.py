@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import annual, dossier, models, notices, permissions  # noqa: F401  (tables and policy entries)
+    from . import annual, dossier, models, notices, permissions, werkgebied_views  # noqa: F401  (tables, policy, routes)
     from .api import bp as api_bp
     from .home import approval_section, returns_section, trends_section
     from .seed import seed_demo_returns

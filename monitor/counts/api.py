@@ -16,7 +16,8 @@ from ..models import Period, ServiceType, Specialism, Wijk
 from ..permissions import API_PREFIX, api_token, public
 from . import services
 from .figures import CLIENTS_PREFIX, HOURS_PREFIX, SCALAR_KEYS, SCALARS
-from .models import CountReturn, ReturnStatus
+from .models import CITYWIDE_NAME, CountReturn, ReturnStatus
+from .werkgebied import span_of, works_in
 
 bp = Blueprint("counts_api", __name__, url_prefix="/api/v1")
 SCOPE = "counts.returns"
@@ -60,7 +61,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
     return {
         "id": ret.id,
         "organisation": ret.organisation.name,
-        "wijk": ret.wijk.name,
+        "wijk": ret.area.name,
         "year": ret.period.year,
         "tertial": ret.period.tertial,
         "status": ret.status.value,
@@ -81,7 +82,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
 def list_returns():
     """The organisation's returns, optionally filtered by year, tertial, wijk and status."""
     org = g.api_token.organisation
-    query = sa.select(CountReturn).join(Period).join(Wijk).where(CountReturn.organisation_id == org.id)
+    query = sa.select(CountReturn).join(Period).outerjoin(Wijk).where(CountReturn.organisation_id == org.id)
     errors = []
     year, tertial = request.args.get("year"), request.args.get("tertial")
     if year is not None:
@@ -95,7 +96,9 @@ def list_returns():
         else:
             query = query.where(Period.tertial == int(tertial))
     if request.args.get("wijk"):
-        query = query.where(sa.func.lower(Wijk.name) == request.args["wijk"].strip().lower())
+        wanted = request.args["wijk"].strip().lower()
+        query = query.where(CountReturn.wijk_id.is_(None) if wanted == CITYWIDE_NAME.lower()
+                            else sa.func.lower(Wijk.name) == wanted)
     status = request.args.get("status")
     if status is not None:
         if status not in {s.value for s in ReturnStatus}:
@@ -178,23 +181,29 @@ def post_return():
     if errors:
         return _error(422, "Ongeldige opgave", "De opgave is niet opgeslagen.", errors)
     period = db.session.scalar(sa.select(Period).where(Period.year == year, Period.tertial == tertial))
-    wijk = db.session.scalar(sa.select(Wijk).where(sa.func.lower(Wijk.name) == wijk_name.strip().lower()))
+    citywide = wijk_name.strip().lower() == CITYWIDE_NAME.lower()
+    wijk = None if citywide else db.session.scalar(
+        sa.select(Wijk).where(sa.func.lower(Wijk.name) == wijk_name.strip().lower()))
     if period is None:
         errors.append({"field": "year", "message": f"Er is geen periode {year} tertiaal {tertial}."})
-    if wijk is None:
+    if wijk is None and not citywide:
         errors.append({"field": "wijk", "message": f"Onbekende wijk: {wijk_name}."})
     if errors:
         return _error(422, "Ongeldige opgave", "De opgave is niet opgeslagen.", errors)
     organisation = g.api_token.organisation
-    if not organisation.works_in(wijk):
-        message = (f"Uw organisatie werkt niet in wijk {wijk.name}: opgaven voor deze wijk kunnen "
-                   "niet via deze API-sleutel worden aangeleverd. Klopt het werkgebied niet, neem dan "
-                   "contact op met de gemeente.")
+    wijk_id = wijk.id if wijk is not None else None
+    existed = services.find_return(organisation.id, wijk_id, period.id) is not None
+    if not works_in(organisation, wijk_id, period):
+        where = f"in wijk {wijk.name}" if wijk is not None else "stedelijk"
+        span = span_of(organisation, wijk_id)
+        message = (f"Uw organisatie werkt niet {where} in {period.covers}"
+                   + (f" (werkgebied: {span})" if span else "")
+                   + ": deze opgave kan niet via deze API-sleutel worden aangeleverd. Klopt het "
+                   "werkgebied niet, neem dan contact op met de gemeente.")
         token_key, label = f"token:{g.api_token.id}", _actor()
-        accesslog.record_refusal(permission=API_PREFIX + SCOPE, obj=wijk, actor_key=token_key,
-                                 actor_label=label, reason="wijk buiten het werkgebied")
+        accesslog.record_refusal(permission=API_PREFIX + SCOPE, obj=wijk or organisation, actor_key=token_key,
+                                 actor_label=label, reason="buiten het werkgebied")
         return _error(403, "Geen toegang", message, [{"field": "wijk", "message": message}])
-    existed = services.find_return(g.api_token.organisation_id, wijk.id, period.id) is not None
     try:
         ret, checked = services.save_return(g.api_token.organisation, wijk, period, raw,
                                             explanation=explanation, submit=submit, actor_label=_actor())
@@ -309,7 +318,7 @@ def openapi_document() -> dict[str, Any]:
                         "year": {"type": "integer", "minimum": first_year, "maximum": last_year,
                                  "description": "Een jaar waarvoor perioden bestaan"},
                         "tertial": {"type": "integer", "enum": [1, 2, 3]},
-                        "wijk": {"type": "string", "description": "Naam van de wijk", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))]},
+                        "wijk": {"type": "string", "description": "Naam van de wijk, of Stedelijk voor de stedelijke opgave", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))] + [CITYWIDE_NAME]},
                         "figures": {"type": "object", "additionalProperties": False, "properties": figure_props},
                         "hours": {"type": "object", "additionalProperties": False,
                                   "properties": {s.code: dict(count) | {"description": f"Uren {s.name}"} for s in specs}},

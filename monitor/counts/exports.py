@@ -42,7 +42,7 @@ def raw_returns_table(first: Period, last: Period) -> Table:
     rows = []
     for r in rets:
         hours, clients = r.hours_by_specialism, r.clients_by_service
-        rows.append([r.organisation.name, r.wijk.name, r.period.year, r.period.tertial, r.status.value]
+        rows.append([r.organisation.name, r.area.name, r.period.year, r.period.tertial, r.status.value]
                     + [getattr(r, f.key) for f in SCALARS]
                     + [hours.get(s.id) for s in specs] + [clients.get(s.id) for s in types] + [r.explanation])
     return (f"Goedgekeurde opgaven {first.label} – {last.label}", header, rows)

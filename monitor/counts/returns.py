@@ -15,6 +15,11 @@ from ..timeutil import utcnow
 from . import notices
 from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
 from .models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
+from .werkgebied import area_name, span_of, works_in
+
+
+def _id(wijk: Wijk | None) -> int | None:
+    return wijk.id if wijk is not None else None
 
 
 class ValidationFailed(DomainError):
@@ -36,10 +41,15 @@ def catalogue_for(period: Period) -> Catalogue:
     return Catalogue(specialisms, services)
 
 
-def find_return(organisation_id: int, wijk_id: int, period_id: int) -> CountReturn | None:
-    """The return of an organisation for a wijk and period, if it exists."""
+def same_area(wijk_id: int | None):
+    """The SQL condition for returns of ``wijk_id`` (``None``: the city-wide return)."""
+    return CountReturn.wijk_id.is_(None) if wijk_id is None else CountReturn.wijk_id == wijk_id
+
+
+def find_return(organisation_id: int, wijk_id: int | None, period_id: int) -> CountReturn | None:
+    """The return of an organisation for a wijk (``None``: city-wide) and period, if it exists."""
     return db.session.scalar(sa.select(CountReturn).where(
-        CountReturn.organisation_id == organisation_id, CountReturn.wijk_id == wijk_id,
+        CountReturn.organisation_id == organisation_id, same_area(wijk_id),
         CountReturn.period_id == period_id))
 
 
@@ -81,7 +91,7 @@ def previous_figures(organisation_id: int, wijk_id: int, period: Period) -> list
     """Figures of the up to three previous periods that were submitted (for the warnings)."""
     rows = db.session.scalars(
         sa.select(CountReturn).join(Period).where(
-            CountReturn.organisation_id == organisation_id, CountReturn.wijk_id == wijk_id,
+            CountReturn.organisation_id == organisation_id, same_area(wijk_id),
             CountReturn.status != ReturnStatus.CONCEPT,
             (Period.year * 3 + Period.tertial - 1).between(period.ordinal - 3, period.ordinal - 1)))
     return [figures_of(r) for r in rows]
@@ -105,26 +115,32 @@ def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[s
     return checked
 
 
-def guard_return(organisation: Organisation, wijk: Wijk, period: Period,
+def guard_return(organisation: Organisation, wijk: Wijk | None, period: Period,
                  today: date | None = None) -> CountReturn | None:
     """The existing return (if any) when the organisation may write it now.
 
-    :raise NotAllowed: period not begun, organisation or wijk inactive, return not editable.
+    :raise NotAllowed: period not begun, organisation or wijk inactive, outside the werkgebied
+        in that period, return not editable.
     """
     today = today or date.today()
     if period.start > today:
         raise NotAllowed(f"De periode {period.covers} is nog niet begonnen.")
     if organisation.kind != OrganisationKind.WELZIJN or not organisation.active:
         raise NotAllowed("Deze organisatie levert geen opgaven aan.")
-    if not wijk.active:
+    if wijk is not None and not wijk.active:
         raise NotAllowed("Deze wijk is niet (meer) actief.")
-    ret = find_return(organisation.id, wijk.id, period.id)
+    ret = find_return(organisation.id, _id(wijk), period.id)
+    if not works_in(organisation, _id(wijk), period):
+        span = span_of(organisation, _id(wijk))
+        where = f"in wijk {wijk.name}" if wijk is not None else "stedelijk"
+        raise NotAllowed(f"{organisation.name} werkt niet {where} in {period.covers}"
+                         + (f" (werkgebied: {span})" if span else "") + ": hiervoor is geen opgave nodig.")
     if ret is not None and not ret.status.editable:
         raise NotAllowed(f"Deze opgave is {ret.status.label.lower()} en kan niet meer worden gewijzigd.")
     return ret
 
 
-def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dict[str, Any], *,
+def apply_return(organisation: Organisation, wijk: Wijk | None, period: Period, raw: dict[str, Any], *,
                  explanation: str = "", submit: bool = False, today: date | None = None,
                  actor_label: str | None = None) -> tuple[CountReturn, Checked]:
     """Create or change a return (and submit it when asked); no commit.
@@ -133,7 +149,7 @@ def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: di
     :raise ValidationFailed: hard rules broken (nothing is changed).
     """
     ret = guard_return(organisation, wijk, period, today)
-    checked = check_return(organisation.id, wijk.id, period, raw, submit=submit, explanation=explanation)
+    checked = check_return(organisation.id, _id(wijk), period, raw, submit=submit, explanation=explanation)
     if checked.errors:
         raise ValidationFailed(checked)
     catalogue = catalogue_for(period)
@@ -157,7 +173,7 @@ def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: di
     db.session.flush()
     new = _audit_snapshot(ret)
     before, after = audit.changes(old, new)
-    label = f"{organisation.name}, {wijk.name}, {period.label}"
+    label = f"{organisation.name}, {area_name(wijk)}, {period.label}"
     if created:
         audit.record("count_return.create", ret, new=new, summary=f"Opgave {label} aangemaakt",
                      actor_label=actor_label)
@@ -184,7 +200,7 @@ def _sync(rows: list, key: str, attr: str, model, wanted: dict[int, int]) -> Non
             rows.append(model(**{key: ident, attr: value}))
 
 
-def save_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dict[str, Any], *,
+def save_return(organisation: Organisation, wijk: Wijk | None, period: Period, raw: dict[str, Any], *,
                 explanation: str = "", submit: bool = False,
                 actor_label: str | None = None) -> tuple[CountReturn, Checked]:
     """Save (and optionally submit) one return; commits. See :func:`apply_return`."""
@@ -210,7 +226,7 @@ def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary
 
 
 def _label(ret: CountReturn) -> str:
-    return f"{ret.organisation.name}, {ret.wijk.name}, {ret.period.label}"
+    return f"{ret.organisation.name}, {ret.area.name}, {ret.period.label}"
 
 
 def submit_return(ret: CountReturn) -> Checked:

@@ -25,6 +25,7 @@ from .overview import (
     active_wijken,
     awaiting_approval,
     board,
+    board_years,
     completeness,
     expected_organisations,
     is_overdue,
@@ -56,7 +57,7 @@ from .returns import (
 __all__ = [
     "CATALOGUE_FIELDS", "CATALOGUE_MODELS", "BoardRow", "Completeness", "PlannedHoursInvalid",
     "ServiceType", "Specialism", "ValidationFailed", "active_wijken", "all_wijken", "apply_return",
-    "approve", "authenticate_token", "awaiting_approval", "board", "catalogue_entries", "catalogue_for",
+    "approve", "authenticate_token", "awaiting_approval", "board", "board_years", "catalogue_entries", "catalogue_for",
     "check_return", "completeness", "create_token", "expected_organisations", "figures_of", "find_period",
     "find_return", "guard_return", "history", "is_overdue", "list_tokens", "lock", "lock_due_returns",
     "period_by_ordinal", "planned_hours", "previous_figures", "reference_figures", "reopen", "review_context", "revoke_token",
