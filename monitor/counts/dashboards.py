@@ -16,9 +16,9 @@ from ..models import Organisation, Period, ServiceType, Specialism, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..templating import format_number, format_percent
 from .figures import weeks_in
-from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+from .models import CITYWIDE, CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
 from .permissions import sees_small_counts
-from .publication import Counts
+from .publication import WIJK_OR_CITY, Counts
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 PERSPECTIVES = {"wijk": "Per wijk", "organisatie": "Per organisatie", "specialisme": "Per specialisme"}
@@ -346,10 +346,10 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
                 Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((s.id,), 0), planned_spec.get(s.id)) if planned_ok else None for s in specs], "share"),
             ], chart_type="bar", note=range_note),
         ]
-    totals = scalar_totals(cond, CountReturn.wijk_id)
-    hours = hours_totals(spec_cond, CountReturn.wijk_id)
-    names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
-    ids = sorted(totals, key=lambda i: names[i])
+    totals = scalar_totals(cond, WIJK_OR_CITY)
+    hours = hours_totals(spec_cond, WIJK_OR_CITY)
+    names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))} | {CITYWIDE.id: CITYWIDE.name}
+    ids = sorted(totals, key=lambda i: (i == CITYWIDE.id, names[i]))  # "Stedelijk" after the wijken
     labels = [names[i] for i in ids]
 
     def caseload(i: int) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from wtforms import BooleanField
+from wtforms.validators import Optional
 
 from ..errors import DomainError
 from ..formerrors import show_error
@@ -30,8 +31,8 @@ def werkgebied_form(areas, data=None, formdata=None):
     for area in areas:
         setattr(WerkgebiedForm, f"werkt_{area.id}", BooleanField(
             f"{area.name}: werkt hier" if area.id else "Stedelijk: levert een stedelijke opgave"))
-        setattr(WerkgebiedForm, f"vanaf_{area.id}", NlDateField(f"{area.name}: vanaf"))
-        setattr(WerkgebiedForm, f"tot_{area.id}", NlDateField(f"{area.name}: tot en met"))
+        setattr(WerkgebiedForm, f"vanaf_{area.id}", NlDateField(f"{area.name}: vanaf", validators=[Optional()]))
+        setattr(WerkgebiedForm, f"tot_{area.id}", NlDateField(f"{area.name}: tot en met", validators=[Optional()]))
     return WerkgebiedForm(formdata=formdata, data=data) if formdata is not None else WerkgebiedForm(data=data)
 
 
