@@ -28,6 +28,7 @@ class ValidationFailed(DomainError):
     def __init__(self, checked: Checked) -> None:
         super().__init__("De opgave bevat fouten. Verbeter de gemarkeerde velden.")
         self.checked = checked
+        self.saved = False  # saved as a concept all the same (only the explanation was missing)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -203,9 +204,25 @@ def _sync(rows: list, key: str, attr: str, model, wanted: dict[int, int]) -> Non
 def save_return(organisation: Organisation, wijk: Wijk | None, period: Period, raw: dict[str, Any], *,
                 explanation: str = "", submit: bool = False,
                 actor_label: str | None = None) -> tuple[CountReturn, Checked]:
-    """Save (and optionally submit) one return; commits. See :func:`apply_return`."""
-    ret, checked = apply_return(organisation, wijk, period, raw, explanation=explanation,
-                                submit=submit, actor_label=actor_label)
+    """Save (and optionally submit) one return; commits. See :func:`apply_return`.
+
+    A submission refused only for a missing explanation of its warnings still keeps what was
+    typed: the return is saved as a concept and ``ValidationFailed`` says so (``saved``).
+    """
+    try:
+        ret, checked = apply_return(organisation, wijk, period, raw, explanation=explanation,
+                                    submit=submit, actor_label=actor_label)
+    except ValidationFailed as err:
+        if not submit or set(err.checked.errors) != {"explanation"}:
+            raise
+        db.session.rollback()
+        apply_return(organisation, wijk, period, raw, explanation=explanation, submit=False,
+                     actor_label=actor_label)
+        db.session.commit()
+        err.saved = True
+        err.message = ("Opgeslagen als concept, maar nog niet ingediend: er zijn waarschuwingen. "
+                       "Licht ze toe en dien dan in.")
+        raise
     db.session.commit()
     return ret, checked
 

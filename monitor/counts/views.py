@@ -35,10 +35,6 @@ from .permissions import is_return_worker
 bp = Blueprint("counts", __name__, url_prefix="/tellen")
 
 
-
-
-
-
 @bp.route("/")
 @requires("counts.index")
 def index():
@@ -108,7 +104,9 @@ def edit(period_id: int, wijk_id: int):
                 if name in form:
                     form[name].errors = list(form[name].errors) + [message]
             warnings = err.checked.warnings
-            flash(err.message, "error")
+            if err.saved:  # only the explanation was missing: what was typed is kept as a concept
+                ret = services.find_return(org.id, wijk_key, period.id)
+            flash(err.message, "warning" if err.saved else "error")
         except DomainError as err:
             show_error(form, err)
         else:

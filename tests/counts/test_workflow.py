@@ -173,10 +173,17 @@ def test_warnings_need_an_explanation_to_submit(app, login_as, make_return):
     assert "Wijkt meer dan 50% af van het gemiddelde van de vorige perioden (22)" in html
     assert "0, terwijl er in de vorige perioden wel activiteit was" in html
     assert "licht ze toe voordat u indient" in html
-    assert _return(app, pid, wid) is None
+    # Refused for the missing explanation only: what was typed is kept as a concept (issue 18).
+    assert "Opgeslagen als concept, maar nog niet ingediend" in html
+    kept = _return(app, pid, wid)
+    assert kept.status == ReturnStatus.CONCEPT and kept.meldingen == 34
+    assert 'value="34"' in html and "status: <strong>Concept</strong>" in html
     # Saving as concept is allowed with warnings.
     assert sw.post(url, data=dict(data, action="save")).status_code == 302
     assert _return(app, pid, wid).status == ReturnStatus.CONCEPT
+    # A submission with a hard error keeps nothing new: the figures stay as they were.
+    assert sw.post(url, data=dict(data, meldingen_sociaal_plein="99", action="submit")).status_code == 400
+    assert _return(app, pid, wid).meldingen_sociaal_plein == 6
     response = sw.post(url, data=dict(data, explanation="Extra meldingen door een buurtactie.", action="submit"))
     assert response.status_code == 302
     ret = _return(app, pid, wid)
