@@ -248,7 +248,7 @@ def openapi_document() -> dict[str, Any]:
                "figures": {"volunteers": 12, "meldingen": 20, "meldingen_sociaal_plein": 6, "closed_total": 10,
                            "closed_within_six_months": 8, "closed_contact_moments": 90, "closed_hours": 60,
                            "fte": 1.5},
-               "hours": {specs[0].code: 200} if specs else {},
+               "hours": {specs[0].code: 600} if specs else {},
                "clients": {types[0].code: 30} if types else {},
                "explanation": "", "submit": True}
     return_schema = {"type": "object", "properties": {

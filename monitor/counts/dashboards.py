@@ -302,15 +302,21 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
         chart_type="bar", suppress=suppress,
         note="Cliënten per tertiaal kunnen niet bij elkaar worden opgeteld tot een jaar: zie de unieke cliënten per jaar."))
     year_cond = cond + [Period.tertial == 3]
-    unique = dict(db.session.execute(sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year))
-                                     .join(Period, CountReturn.period_id == Period.id)
-                                     .where(*year_cond).group_by(Period.year)).all())
+    unique_rows = db.session.execute(
+        sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year), sa.func.count(CountReturn.unique_clients_year))
+        .join(Period, CountReturn.period_id == Period.id).where(*year_cond).group_by(Period.year)).all()
+    unique = {year: total for year, total, _ in unique_rows}
+    summed = any(n > 1 for _, _, n in unique_rows)  # over several organisations or wijken: an upper bound
     years = sorted({p.year for p in periods if p.tertial == 3})
     dash.charts.append(Chart(
         "uniek", "Unieke cliënten per jaar", "Jaar", [str(y) for y in years], [
-            Series("Unieke cliënten (decemberopgave)", [counts.get("uniek", y, **selection) if unique.get(y) is not None else None for y in years], "person"),
+            Series("Unieke cliënten: som van de decemberopgaven (bovengrens)" if summed
+                   else "Unieke cliënten (decemberopgave)",
+                   [counts.get("uniek", y, **selection) if unique.get(y) is not None else None for y in years], "person"),
         ], chart_type="bar", suppress=suppress,
-        note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt."))
+        note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt. "
+             + ("Opgeteld over organisaties en wijken is het een bovengrens: wie bij twee organisaties of in twee "
+                "wijken hulp kreeg, telt twee keer. Ontdubbelen over organisaties heen kan nog niet." if summed else "")))
     dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, counts, periods)
     if suppress:
         dash.legend = disclosure.LEGEND

@@ -109,8 +109,12 @@ def _audit_snapshot(ret: CountReturn) -> dict[str, Any]:
 def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[str, Any], *,
                  submit: bool, explanation: str = "") -> Checked:
     """Validate figures for a return without saving (used by the form, import and API)."""
-    checked = validate(raw, period, catalogue_for(period), submit=submit,
-                       previous=previous_figures(organisation_id, wijk_id, period))
+    previous = previous_figures(organisation_id, wijk_id, period)
+    checked = validate(raw, period, catalogue_for(period), submit=submit, previous=previous)
+    if not previous:  # a first return: compare with what else is known
+        from .plausibility import first_return_warnings
+
+        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors))
     if submit and checked.warnings and not (explanation or "").strip():
         checked.errors["explanation"] = ("Er zijn waarschuwingen: licht ze toe voordat u indient.")
     return checked

@@ -1,0 +1,76 @@
+"""Honest headline figures (issue 18 §2): a first return's plausibility, unique clients summed
+as an upper bound, a whole year to choose on the dashboard. Through the routes."""
+
+from __future__ import annotations
+
+import re
+
+from monitor.models import Role
+
+from .conftest import GOOD_FORM, as_dict, period, tables, wijk_id
+
+
+def test_a_first_return_is_checked_against_hours_per_fte_and_the_plan(app, login_as, plan):
+    plan("Versa Welzijn", "buurtwerk", 2025, "10.0")  # 10 a week, spread over the eight wijken
+    sw = login_as(Role.SOCIAAL_WERKER)
+    with app.app_context():
+        pid, oost = period(2025, 1).id, wijk_id("Oost")
+        weeks = ((period(2025, 1).end - period(2025, 1).start).days + 1) / 7
+    url = f"/tellen/opgave/{pid}/{oost}"
+    # 300 + 200 hours with 4 FTE: about 7 hours a week per FTE; buurtwerk 300 against ~22 planned.
+    data = dict(GOOD_FORM, fte="4", action="save")
+    assert sw.post(url, data=data).status_code == 302  # warnings never block saving
+    page = sw.get(url).get_data(as_text=True)
+    per_week = f"{500 / (4 * weeks):.1f}".replace(".", ",")
+    assert f"{per_week} uur per week per FTE is weinig" in page
+    assert f"Begroot is ongeveer {round(10 * weeks / 8)} uur voor deze wijk" in page
+    # Submitting needs an explanation, as for any warning.
+    refused = sw.post(url, data=dict(data, action="submit"))
+    assert refused.status_code == 400 and "licht ze toe voordat u indient" in refused.get_data(as_text=True)
+    ok = sw.post(url, data=dict(data, action="submit", explanation="Nieuwe collega's in de wijk, nog in opleiding."))
+    assert ok.status_code == 302
+    # A plausible first return raises nothing.
+    with app.app_context():
+        zuid = wijk_id("Zuid")
+    calm = dict(GOOD_FORM, uren__buurtwerk="20", uren__amw="20", fte="0,2", action="save")
+    assert sw.post(f"/tellen/opgave/{pid}/{zuid}", data=calm).status_code == 403  # not her wijk
+    sw2 = login_as(Role.SOCIAAL_WERKER, wijken=["Zuid"])
+    assert sw2.post(f"/tellen/opgave/{pid}/{zuid}", data=calm).status_code == 302
+    page = sw2.get(f"/tellen/opgave/{pid}/{zuid}").get_data(as_text=True)
+    assert "per FTE is weinig" not in page and "Begroot is ongeveer" not in page
+
+
+def test_unique_clients_over_organisations_are_an_upper_bound(app, login_as, make_return):
+    make_return("Versa Welzijn", "Oost", 2024, 3, unique_clients_year=30, meldingen=12)
+    make_return("MEE", "Oost", 2024, 3, unique_clients_year=20, meldingen=12)
+    with app.app_context():
+        first, last, oost = period(2024, 1).id, period(2024, 3).id, wijk_id("Oost")
+    ah = login_as(Role.ACCOUNTHOUDER)
+    html = ah.get("/tellen/dashboard", query_string={"van": first, "tot": last}).get_data(as_text=True)
+    unique = as_dict(tables(html)["tabel-uniek"])
+    assert unique == {"2024": {"Unieke cliënten: som van de decemberopgaven (bovengrens)": "50"}}
+    assert "Opgeteld over organisaties en wijken is het een bovengrens" in html
+    # One organisation in one wijk: one December return, an exact count.
+    from .conftest import org_id
+
+    with app.app_context():
+        versa = org_id("Versa Welzijn")
+    one = ah.get("/tellen/dashboard", query_string={"van": first, "tot": last, "wijk": oost,
+                                                    "organisatie": versa}).get_data(as_text=True)
+    assert as_dict(tables(one)["tabel-uniek"]) == {"2024": {"Unieke cliënten (decemberopgave)": "30"}}
+
+
+def test_the_dashboard_offers_a_whole_year(app, login_as, make_return):
+    make_return("Versa Welzijn", "Oost", 2023, 2, meldingen=40, meldingen_sociaal_plein=10)
+    make_return("Versa Welzijn", "Oost", 2024, 1, meldingen=30, meldingen_sociaal_plein=6)
+    ah = login_as(Role.ACCOUNTHOUDER)
+    html = ah.get("/tellen/dashboard").get_data(as_text=True)
+    with app.app_context():
+        ids = (period(2023, 1).id, period(2023, 3).id)
+    link = re.search(r'href="(/tellen/dashboard\?[^"]*van=%d[^"]*tot=%d[^"]*)">2023<' % ids, html.replace("&amp;", "&"))
+    assert link, "a link for the whole of 2023"
+    year = ah.get(link.group(1)).get_data(as_text=True)
+    counts = as_dict(tables(year)["tabel-aandelen"])
+    assert list(counts) == ["mei 2023", "september 2023", "december 2023"]
+    assert counts["september 2023"]["Meldingen (aantal)"] == "40"
+    assert '<strong aria-current="page">2023</strong>' in year
