@@ -1,4 +1,4 @@
-"""counts: werkgebied with dates and city-wide areas; city-wide returns (issue 18)
+"""counts: werkgebied with dates and city-wide areas; city-wide returns; closing-time companions and "niet geregistreerd" (issue 18)
 
 Revision ID: w18_counts_werkgebied
 Revises: 0100
@@ -7,7 +7,9 @@ Create Date: 2026-12-02 04:40:00
 A dated werkgebied per organisation (``count_work_areas``: a wijk, or the whole city when
 ``wijk_id`` is empty) and returns without a wijk for city-wide services. Nothing is copied:
 an organisation without dated areas keeps reporting for every wijk of its plain werkgebied
-(``organisation_wijken``) in every period, as before.
+(``organisation_wijken``) in every period, as before. The return gains the companions of
+"closed within six months" (6–12 months, over a year, still running, waiting list) and the
+list of figures the organisation does not register.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -35,6 +37,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_count_work_areas_organisation_id'), ['organisation_id'], unique=False)
     with op.batch_alter_table('count_returns', schema=None) as batch_op:
         batch_op.alter_column('wijk_id', existing_type=sa.Integer(), nullable=True)
+        for column in ('closed_six_to_twelve_months', 'closed_over_a_year', 'running_at_end', 'waiting_list'):
+            batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('not_registered', sa.JSON(), nullable=False, server_default='[]'))
         batch_op.create_index('uq_count_returns_citywide', ['organisation_id', 'period_id'], unique=True,
                               sqlite_where=sa.text('wijk_id IS NULL'), postgresql_where=sa.text('wijk_id IS NULL'))
 
@@ -43,6 +48,9 @@ def downgrade():
     op.execute("DELETE FROM count_returns WHERE wijk_id IS NULL")
     with op.batch_alter_table('count_returns', schema=None) as batch_op:
         batch_op.drop_index('uq_count_returns_citywide')
+        for column in ('closed_six_to_twelve_months', 'closed_over_a_year', 'running_at_end', 'waiting_list',
+                       'not_registered'):
+            batch_op.drop_column(column)
         batch_op.alter_column('wijk_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('count_work_areas', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_count_work_areas_organisation_id'))

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Period, ServiceType, Specialism, Wijk
 from ..permissions import API_PREFIX, api_token, public
 from . import services
-from .figures import CLIENTS_PREFIX, HOURS_PREFIX, SCALAR_KEYS, SCALARS
+from .figures import CLIENTS_PREFIX, HOURS_PREFIX, NOT_REGISTERED, SCALAR_KEYS, SCALARS
 from .models import CITYWIDE_NAME, CountReturn, ReturnStatus
 from .werkgebied import span_of, works_in
 
@@ -70,6 +70,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
                             else figures[f.key]) for f in SCALARS},
         "hours": {k.removeprefix(HOURS_PREFIX): v for k, v in figures.items() if k.startswith(HOURS_PREFIX)},
         "clients": {k.removeprefix(CLIENTS_PREFIX): v for k, v in figures.items() if k.startswith(CLIENTS_PREFIX)},
+        "not_registered": sorted(ret.not_registered or []),
         "explanation": ret.explanation,
         "return_reason": ret.return_reason,
         "url": url_for("counts_api.get_return", return_id=ret.id, _external=False),
@@ -138,6 +139,14 @@ def _figures_from_body(body: dict[str, Any]) -> tuple[dict[str, Any], list[dict]
                 errors.append({"field": f"{name}.{key}", "message": "Moet een getal (of null) zijn."})
                 continue
             raw[prefix + str(key)] = value
+    unregistered = body.get("not_registered", [])
+    if not isinstance(unregistered, list) or any(k not in SCALAR_KEYS for k in unregistered):
+        errors.append({"field": "not_registered", "message": "Moet een lijst met namen uit figures zijn."})
+    else:
+        for key in unregistered:  # "niet geregistreerd": not kept by the organisation (not 0)
+            if raw.get(key) is not None:
+                errors.append({"field": f"figures.{key}", "message": "Een getal én 'niet geregistreerd' kan niet."})
+            raw[key] = NOT_REGISTERED
     return raw, errors
 
 
@@ -225,7 +234,8 @@ def post_return():
 
 # --- the OpenAPI document ------------------------------------------------------------
 
-REQUEST_PROPERTIES = ("year", "tertial", "wijk", "figures", "hours", "clients", "explanation", "submit")
+REQUEST_PROPERTIES = ("year", "tertial", "wijk", "figures", "hours", "clients", "not_registered", "explanation",
+                      "submit")
 
 
 def openapi_document() -> dict[str, Any]:
@@ -259,6 +269,7 @@ def openapi_document() -> dict[str, Any]:
         "figures": {"type": "object", "properties": figure_props},
         "hours": {"type": "object", "additionalProperties": {"type": "integer"}},
         "clients": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "not_registered": {"type": "array", "items": {"type": "string", "enum": list(SCALAR_KEYS)}},
         "explanation": {"type": "string"}, "return_reason": {"type": "string"}, "url": {"type": "string"},
         "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/FieldMessage"}}}}
     return {
@@ -324,6 +335,8 @@ def openapi_document() -> dict[str, Any]:
                                   "properties": {s.code: dict(count) | {"description": f"Uren {s.name}"} for s in specs}},
                         "clients": {"type": "object", "additionalProperties": False,
                                     "properties": {s.code: dict(count) | {"description": f"Cliënten {s.name}"} for s in types}},
+                        "not_registered": {"type": "array", "items": {"type": "string", "enum": list(SCALAR_KEYS)}} | {
+                            "description": "Cijfers die de organisatie niet registreert (onbekend, niet 0); laat ze weg uit figures"},
                         "explanation": {"type": "string", "maxLength": 5000},
                         "submit": {"type": "boolean", "default": False},
                     },

@@ -43,7 +43,8 @@ def raw_returns_table(first: Period, last: Period) -> Table:
     for r in rets:
         hours, clients = r.hours_by_specialism, r.clients_by_service
         rows.append([r.organisation.name, r.area.name, r.period.year, r.period.tertial, r.status.value]
-                    + [getattr(r, f.key) for f in SCALARS]
+                    + ["niet geregistreerd" if f.key in (r.not_registered or []) else getattr(r, f.key)
+                       for f in SCALARS]
                     + [hours.get(s.id) for s in specs] + [clients.get(s.id) for s in types] + [r.explanation])
     return (f"Goedgekeurde opgaven {first.label} – {last.label}", header, rows)
 

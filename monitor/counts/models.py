@@ -90,10 +90,16 @@ class CountReturn(db.Model):
     meldingen_sociaal_plein: Mapped[int | None]
     closed_total: Mapped[int | None]
     closed_within_six_months: Mapped[int | None]
+    closed_six_to_twelve_months: Mapped[int | None]
+    closed_over_a_year: Mapped[int | None]
+    running_at_end: Mapped[int | None]
+    waiting_list: Mapped[int | None]
     closed_contact_moments: Mapped[int | None]
     closed_hours: Mapped[int | None]
     fte: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     unique_clients_year: Mapped[int | None]
+    # Figures the organisation does not register ("niet geregistreerd"): their keys; their value is empty.
+    not_registered: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
     return_reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -102,6 +102,7 @@ def previous_figures(organisation_id: int, wijk_id: int, period: Period) -> list
 
 def _audit_snapshot(ret: CountReturn) -> dict[str, Any]:
     data = audit.snapshot(ret, ("status", *SCALAR_KEYS, "explanation"))
+    data["not_registered"] = sorted(ret.not_registered or [])
     data.update({k: v for k, v in figures_of(ret).items() if ":" in k})
     return data
 
@@ -167,6 +168,7 @@ def apply_return(organisation: Organisation, wijk: Wijk | None, period: Period, 
         old = _audit_snapshot(ret)
     for key in SCALAR_KEYS:
         setattr(ret, key, checked.values.get(key))
+    ret.not_registered = sorted(checked.not_registered)
     _sync(ret.hours, "specialism_id", "hours", ReturnHours,
           {s.id: checked.values[hours_key(s.code)] for s in catalogue.specialisms
            if checked.values.get(hours_key(s.code)) is not None})

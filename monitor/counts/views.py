@@ -25,8 +25,12 @@ from .forms import (
     ReasonForm,
     TokenForm,
     UploadForm,
+    as_text,
     field_name,
+    initial_data,
+    nr_name,
     planned_form,
+    raw_figures,
     return_form,
 )
 from .models import CITYWIDE, ApiToken, CountReturn
@@ -87,13 +91,12 @@ def edit(period_id: int, wijk_id: int):
         form = return_form(period, catalogue, formdata=request.form)
     else:
         current = services.figures_of(ret) if ret else {}
-        data = {field_name(k): _as_text(current.get(k)) for k in keys}
-        data["explanation"] = ret.explanation if ret else ""
+        data = initial_data(ret, {field_name(k): as_text(current.get(k)) for k in keys})
         form = return_form(period, catalogue, data=data)
     warnings: dict[str, str] = {}
     editable = ret is None or ret.status.editable
     if request.method == "POST" and editable and form.validate_on_submit():
-        raw = {k: form[field_name(k)].data for k in keys}
+        raw = raw_figures(form, keys)
         submit = request.form.get("action") == "submit"
         try:
             ret, checked = services.save_return(org, wijk, period, raw, explanation=form.explanation.data or "",
@@ -126,7 +129,7 @@ def edit(period_id: int, wijk_id: int):
     return render_template(
         "counts/edit.html", form=form, org=org, period=period, wijk=area, ret=ret, catalogue=catalogue,
         scalars=scalars_for(period), warnings=warnings, reference=reference, editable=editable,
-        field_name=field_name, hours_key=hours_key, clients_key=clients_key, show=show,
+        field_name=field_name, nr_name=nr_name, hours_key=hours_key, clients_key=clients_key, show=show,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -137,14 +140,6 @@ def show(value) -> str:
     if isinstance(value, Decimal):
         return f"{value.normalize():f}".replace(".", ",")
     return format_number(value)
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
-    return str(value)
 
 
 @bp.route("/opgaven/<int:return_id>")
@@ -396,7 +391,7 @@ def planned():
     year = chooser.jaar.data
     specs = services.catalogue_entries(services.Specialism)
     current = services.planned_hours(org.id, year)
-    form = planned_form(specs, data={f"spec_{s.id}": _as_text(current.get(s.id)) for s in specs})
+    form = planned_form(specs, data={f"spec_{s.id}": as_text(current.get(s.id)) for s in specs})
     if form.validate_on_submit():
         try:
             services.save_planned_hours(org, year, {s.id: form[f"spec_{s.id}"].data for s in specs})

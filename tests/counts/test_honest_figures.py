@@ -74,3 +74,84 @@ def test_the_dashboard_offers_a_whole_year(app, login_as, make_return):
     assert list(counts) == ["mei 2023", "september 2023", "december 2023"]
     assert counts["september 2023"]["Meldingen (aantal)"] == "40"
     assert '<strong aria-current="page">2023</strong>' in year
+
+
+def _stored(app, pid, wid):
+    import sqlalchemy as sa
+
+    from monitor.counts.models import CountReturn
+    from monitor.extensions import db
+
+    with app.app_context():
+        ret = db.session.scalar(sa.select(CountReturn).where(CountReturn.period_id == pid, CountReturn.wijk_id == wid))
+        if ret is not None:
+            db.session.expunge(ret)
+        return ret
+
+
+def test_niet_geregistreerd_is_an_answer_of_its_own(app, login_as):
+    sw = login_as(Role.SOCIAAL_WERKER)
+    with app.app_context():
+        pid, oost = period(2025, 3).id, wijk_id("Oost")
+    url = f"/tellen/opgave/{pid}/{oost}"
+    # December: unique clients over the year are asked. This organisation does not register
+    # them, nor the contact moments: it ticks the box instead of typing a false 0.
+    data = dict(GOOD_FORM, closed_contact_moments="", unique_clients_year="", action="submit")
+    refused = sw.post(url, data=data)
+    assert refused.status_code == 400
+    assert "of vink ‘onbekend / niet geregistreerd’ aan" in refused.get_data(as_text=True)
+    # A number and the box together: a Dutch error, the number kept in the form.
+    both = sw.post(url, data=dict(data, closed_contact_moments="90", ng__closed_contact_moments="y"))
+    html = both.get_data(as_text=True)
+    assert both.status_code == 400 and "niet allebei" in html and 'value="90"' in html
+    ok = sw.post(url, data=dict(data, ng__closed_contact_moments="y", ng__unique_clients_year="y"))
+    assert ok.status_code == 302, ok.get_data(as_text=True)
+    ret = _stored(app, pid, oost)
+    assert ret.closed_contact_moments is None and ret.unique_clients_year is None
+    assert ret.not_registered == ["closed_contact_moments", "unique_clients_year"]
+    assert ret.volunteers == 12  # the other figures as typed
+    detail = sw.get(f"/tellen/opgaven/{ret.id}").get_data(as_text=True)
+    rows = {r[0]: r[1] for r in next(t for t in tables(detail).values()
+                                     if any(r and r[0] == "Actieve vrijwilligers" for r in t))}
+    assert rows["Contactmomenten van de afgesloten trajecten (totaal)"] == "niet geregistreerd"
+    assert rows["Actieve vrijwilligers"] == "12"
+    # Through the API: a list of names, returned as such.
+    from .test_api import GOOD, bearer, create_token
+
+    token = create_token(app, login_as(Role.ACCOUNTHOUDER))
+    figures = {k: v for k, v in GOOD["figures"].items() if k != "closed_contact_moments"}
+    api = app.test_client()
+    created = api.post("/api/v1/returns", json=dict(GOOD, figures=figures, not_registered=["closed_contact_moments"],
+                                                    submit=True), headers=bearer(token))
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["not_registered"] == ["closed_contact_moments"] and body["figures"]["closed_contact_moments"] is None
+    clash = api.post("/api/v1/returns", json=dict(GOOD, not_registered=["closed_contact_moments"]), headers=bearer(token))
+    assert clash.status_code == 422
+    assert {"field": "figures.closed_contact_moments",
+            "message": "Een getal én 'niet geregistreerd' kan niet."} in clash.get_json()["error"]["errors"]
+
+
+def test_closed_within_six_months_has_its_companions(app, login_as):
+    sw = login_as(Role.SOCIAAL_WERKER)
+    with app.app_context():
+        pid, oost = period(2025, 1).id, wijk_id("Oost")
+    url = f"/tellen/opgave/{pid}/{oost}"
+    # 10 closed: 8 within six months, then 1 + 2 is one too many.
+    bad = sw.post(url, data=dict(GOOD_FORM, closed_six_to_twelve_months="1", closed_over_a_year="2", action="save"))
+    assert bad.status_code == 400
+    text = bad.get_data(as_text=True)
+    assert "De doorlooptijden samen (11) zijn meer dan het aantal afgesloten trajecten (10)." in text
+    assert 'value="2"' in text  # nothing typed is lost
+    short = sw.post(url, data=dict(GOOD_FORM, closed_six_to_twelve_months="1", closed_over_a_year="0", action="save"))
+    assert "samen (9) moeten gelijk zijn aan de afgesloten trajecten (10)" in short.get_data(as_text=True)
+    ok = sw.post(url, data=dict(GOOD_FORM, closed_six_to_twelve_months="1", closed_over_a_year="1",
+                                running_at_end="14", waiting_list="3", action="submit"))
+    assert ok.status_code == 302, ok.get_data(as_text=True)
+    ret = _stored(app, pid, oost)
+    assert (ret.closed_six_to_twelve_months, ret.closed_over_a_year, ret.running_at_end, ret.waiting_list) == (1, 1, 14, 3)
+    # They are optional: an organisation without them still submits (the form above had them empty before).
+    with app.app_context():
+        zuid = wijk_id("Zuid")
+    other = login_as(Role.SOCIAAL_WERKER, wijken=["Zuid"])
+    assert other.post(f"/tellen/opgave/{pid}/{zuid}", data=dict(GOOD_FORM, action="submit")).status_code == 302

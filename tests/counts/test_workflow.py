@@ -149,7 +149,7 @@ def test_hard_rules_referrals_and_hours_for_fte(app, login_as):
     assert sw.post(url, data=partial).status_code == 302
     response = sw.post(url, data=dict(partial, action="submit"))
     assert response.status_code == 400
-    assert "Vul dit getal in (0 als er niets was)." in response.get_data(as_text=True)
+    assert "Vul dit getal in, of vink ‘onbekend / niet geregistreerd’ aan" in response.get_data(as_text=True)
     assert _return(app, pid, wid).status == ReturnStatus.CONCEPT
 
 
