@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -180,14 +181,21 @@ class Checked:
     not_registered: set[str] = field(default_factory=set)  # scalar keys answered "niet geregistreerd"
 
 
+def year_complete(period: Period, today: date) -> bool:
+    """Whether the year a December return asks figures over has ended (issue 18)."""
+    return today > date(period.year, 12, 31)
+
+
 def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submit: bool,
-             previous: list[dict[str, Any]] | None = None) -> Checked:
+             previous: list[dict[str, Any]] | None = None, year_done: bool = True) -> Checked:
     """Apply the hard rules (errors) and the soft rules (warnings) to ``raw`` figures.
 
     :param raw: values by key (scalar name, ``uren:<code>``, ``clienten:<code>``); strings
         as typed or numbers. Unknown keys are reported as errors.
     :param submit: on submission every scalar asked in the period must be filled.
     :param previous: figures of the up to three previous periods (for warnings).
+    :param year_done: the year is over; before that the year figures (unique clients over the
+        year) are not required: they can be added once the year is complete.
     """
     keys = catalogue.keys(period)
     values: dict[str, int | Decimal | None] = {}
@@ -210,7 +218,9 @@ def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submi
             not_registered.add(key)
             parsed = None
         values[key] = parsed
-        if parsed is None and submit and figure is not None and not figure.optional and key not in not_registered:
+        year_open = figure is not None and figure.december_only and not year_done
+        if parsed is None and submit and figure is not None and not figure.optional and not year_open \
+                and key not in not_registered:
             errors[key] = ("Vul dit getal in, of vink ‘onbekend / niet geregistreerd’ aan als uw organisatie "
                             "het niet bijhoudt (0 alleen als er echt niets was).")
 

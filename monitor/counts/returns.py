@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import AuditEvent, Organisation, OrganisationKind, Period, ServiceType, Specialism, User, Wijk
 from ..timeutil import utcnow
 from . import notices
-from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
+from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate, year_complete
 from .models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
 from .werkgebied import area_name, span_of, works_in
 
@@ -111,7 +111,8 @@ def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[s
                  submit: bool, explanation: str = "") -> Checked:
     """Validate figures for a return without saving (used by the form, import and API)."""
     previous = previous_figures(organisation_id, wijk_id, period)
-    checked = validate(raw, period, catalogue_for(period), submit=submit, previous=previous)
+    checked = validate(raw, period, catalogue_for(period), submit=submit, previous=previous,
+                       year_done=year_complete(period, date.today()))
     if not previous:  # a first return: compare with what else is known
         from .plausibility import first_return_warnings
 
@@ -324,3 +325,37 @@ def history(ret: CountReturn) -> list[AuditEvent]:
     return list(db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.object_type == "CountReturn", AuditEvent.object_id == str(ret.id)
     ).order_by(AuditEvent.id)))
+
+
+def add_year_figure(ret: CountReturn, text: Any, today: date | None = None) -> None:
+    """Add the unique clients over the year to a December return submitted before the year
+    was over (the figure was not asked then); audited; commits.
+
+    :raise NotAllowed: not a December return, the year not over, the return locked or the
+        figure already given. :raise DomainError: not a valid number.
+    """
+    from .figures import parse_figure
+
+    today = today or date.today()
+    if ret.period.tertial != 3 or not year_complete(ret.period, today):
+        raise NotAllowed("Het jaarcijfer kan pas worden aangevuld als het jaar voorbij is.")
+    if ret.status == ReturnStatus.VERGRENDELD:
+        raise NotAllowed("Deze opgave is vergrendeld; vraag de accounthouder haar te heropenen.")
+    if ret.unique_clients_year is not None or "unique_clients_year" in (ret.not_registered or []):
+        raise NotAllowed("Het jaarcijfer is al ingevuld.")
+    try:
+        value = parse_figure(text)
+    except ValueError as err:
+        raise DomainError(str(err), "unique_clients_year") from None
+    if value is None:
+        raise DomainError("Vul het aantal unieke cliënten in, of ‘niet geregistreerd’.", "unique_clients_year")
+    old = _audit_snapshot(ret)
+    if isinstance(value, int):
+        ret.unique_clients_year = value
+    else:
+        ret.not_registered = sorted({*(ret.not_registered or []), "unique_clients_year"})
+    ret.updated_at = utcnow()
+    before, after = audit.changes(old, _audit_snapshot(ret))
+    audit.record("count_return.year_figure", ret, old=before, new=after,
+                 summary=f"Jaarcijfer opgave {_label(ret)} aangevuld")
+    db.session.commit()

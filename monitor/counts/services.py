@@ -34,6 +34,7 @@ from .overview import (
 from .permissions import enters_returns
 from .returns import (
     ValidationFailed,
+    add_year_figure,
     apply_return,
     approve,
     catalogue_for,
@@ -55,7 +56,7 @@ from .returns import (
 )
 
 __all__ = [
-    "CATALOGUE_FIELDS", "CATALOGUE_MODELS", "BoardRow", "Completeness", "PlannedHoursInvalid",
+    "CATALOGUE_FIELDS", "CATALOGUE_MODELS", "add_year_figure", "BoardRow", "Completeness", "PlannedHoursInvalid",
     "ServiceType", "Specialism", "ValidationFailed", "active_wijken", "all_wijken", "apply_return",
     "approve", "authenticate_token", "awaiting_approval", "board", "board_years", "catalogue_entries", "catalogue_for",
     "check_return", "completeness", "create_token", "expected_organisations", "figures_of", "find_period",

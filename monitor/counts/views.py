@@ -17,7 +17,7 @@ from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
 from . import behind, dashboards, exports, imports, services
-from .figures import clients_key, hours_key, scalars_for
+from .figures import clients_key, hours_key, scalars_for, year_complete
 from .forms import (
     CatalogueForm,
     ImportOptionsForm,
@@ -129,6 +129,7 @@ def edit(period_id: int, wijk_id: int):
     return render_template(
         "counts/edit.html", form=form, org=org, period=period, wijk=area, ret=ret, catalogue=catalogue,
         scalars=scalars_for(period), warnings=warnings, reference=reference, editable=editable,
+        year_done=year_complete(period, date.today()),
         field_name=field_name, nr_name=nr_name, hours_key=hours_key, clients_key=clients_key, show=show,
     ), (400 if request.method == "POST" else 200)
 

@@ -155,3 +155,43 @@ def test_closed_within_six_months_has_its_companions(app, login_as):
         zuid = wijk_id("Zuid")
     other = login_as(Role.SOCIAAL_WERKER, wijken=["Zuid"])
     assert other.post(f"/tellen/opgave/{pid}/{zuid}", data=dict(GOOD_FORM, action="submit")).status_code == 302
+
+
+def test_year_figures_are_asked_only_when_the_year_is_complete(app, login_as, make_return):
+    from datetime import date
+
+    sw = login_as(Role.SOCIAAL_WERKER)
+    with app.app_context():
+        open_year, oost = period(date.today().year, 3), wijk_id("Oost")
+        done = period(2025, 3).id
+    data = {k: v for k, v in GOOD_FORM.items()} | {"unique_clients_year": "", "action": "submit"}
+    if open_year.start <= date.today() <= date(open_year.year, 12, 31):
+        # This year's December return is due before the year ends: unique clients can wait.
+        page = sw.get(f"/tellen/opgave/{open_year.id}/{oost}").get_data(as_text=True)
+        assert "het jaar is nog niet voorbij" in page
+        assert sw.post(f"/tellen/opgave/{open_year.id}/{oost}", data=data).status_code == 302
+        ret = _stored(app, open_year.id, oost)
+        refused = sw.post(f"/tellen/opgaven/{ret.id}/jaarcijfer", data={"unique_clients_year": "40"},
+                          follow_redirects=True)
+        assert "pas worden aangevuld als het jaar voorbij is" in refused.get_data(as_text=True)
+        assert _stored(app, open_year.id, oost).unique_clients_year is None
+    # Once the year is over the figure is required in a December return ...
+    assert sw.post(f"/tellen/opgave/{done}/{oost}", data=data).status_code == 400
+    # ... and one submitted before the year ended gets it added on its page.
+    with app.app_context():
+        zuid = wijk_id("Zuid")
+    ret_id = make_return("Versa Welzijn", "Zuid", 2025, 3, status="goedgekeurd", meldingen=5)
+    worker = login_as(Role.SOCIAAL_WERKER, wijken=["Zuid"])
+    page = worker.get(f"/tellen/opgaven/{ret_id}").get_data(as_text=True)
+    assert "Jaarcijfer aanvullen" in page
+    bad = worker.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "veel"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Vul een getal in" in bad and _stored(app, done, zuid).unique_clients_year is None
+    assert worker.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "41"}).status_code == 302
+    assert _stored(app, done, zuid).unique_clients_year == 41
+    assert "Jaarcijfer aanvullen" not in worker.get(f"/tellen/opgaven/{ret_id}").get_data(as_text=True)
+    again = worker.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "50"}, follow_redirects=True)
+    assert "al ingevuld" in again.get_data(as_text=True) and _stored(app, done, zuid).unique_clients_year == 41
+    # Another organisation's worker cannot.
+    other = login_as(Role.SOCIAAL_WERKER, organisation="MEE", wijken=["Zuid"])
+    assert other.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "1"}).status_code == 403
