@@ -174,9 +174,10 @@ def test_exports(app, login_as, data):
     response = client.get("/tellen/export/opgaven.csv", query_string=query)
     reader = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert len(reader) == 4  # the submitted (not approved) return is left out
-    zuid = next(r for r in reader if r["wijk"] == "Zuid")
-    assert zuid["status"] == "vergrendeld" and zuid["meldingen"] == "10" and zuid["fte"] == "0,50"
-    assert zuid["uren_buurtwerk"] == "40"
+    zuid = next(r for r in reader if r["Wijk"] == "Zuid")  # Dutch column names (issue 18 §5)
+    assert zuid["Status"] == "Vergrendeld" and zuid["Nieuwe meldingen"] == "10"
+    assert zuid["FTE sociaal werkers actief in de wijk"] == "0,50"
+    assert zuid["Uren Buurtwerk"] == "40"
     response = client.get("/tellen/export/opgaven.xlsx", query_string=query)
     wb = load_workbook(io.BytesIO(response.get_data()))
     assert wb.worksheets[0].max_row == 5

@@ -10,7 +10,7 @@ from monitor.counts.models import CountReturn, ReturnStatus
 from monitor.extensions import db
 from monitor.models import AuditEvent, Role
 
-from .conftest import GOOD_FORM, period, wijk_id
+from .conftest import GOOD_FORM, period, tables, wijk_id
 
 
 def _ids(app, year=2025, tertial=1, wijk="Oost"):
@@ -113,7 +113,16 @@ def test_full_cycle_through_the_screens(app, login_as):
         assert events[6].old_values == {"status": "goedgekeurd"} and events[6].new_values == {"status": "vergrendeld"}
         assert events[7].new_values["return_reason"] == "Nieuwe telling"
     history = ah.get(f"/tellen/opgaven/{ret.id}").get_data(as_text=True)
-    assert "count_return.reopen" in history and "Nieuwe telling" in history
+    assert "Nieuwe telling" in history
+    # People read the trail in Dutch (issue 18 §5): steps, figure names, numbers.
+    trail = tables(history)["Auditspoor van deze opgave"]
+    steps = [r[2] for r in trail[1:]]
+    assert [s.split("Opgave ")[0] for s in steps] == [
+        "Aangemaakt", "Ingediend", "Teruggestuurd", "Gewijzigd", "Ingediend", "Goedgekeurd", "Vergrendeld", "Heropend"]
+    assert "count_return" not in history and "closed_within_six_months" not in history
+    assert "Waarvan afgesloten binnen zes maanden: 8" in history
+    assert "FTE sociaal werkers actief in de wijk: 1,5" in history and "1.50" not in history
+    assert "Nieuwe meldingen: 20" in history and "Status: Teruggestuurd" in history
 
 
 def test_only_own_organisation_and_own_wijken(app, login_as, make_return):
