@@ -8,6 +8,7 @@ import re
 from monitor.models import Role
 
 from .conftest import GOOD_FORM, as_dict, period, tables, wijk_id
+from .test_workflow import _return as _stored
 
 
 def test_a_first_return_is_checked_against_hours_per_fte_and_the_plan(app, login_as, plan):
@@ -74,19 +75,6 @@ def test_the_dashboard_offers_a_whole_year(app, login_as, make_return):
     assert list(counts) == ["mei 2023", "september 2023", "december 2023"]
     assert counts["september 2023"]["Meldingen (aantal)"] == "40"
     assert '<strong aria-current="page">2023</strong>' in year
-
-
-def _stored(app, pid, wid):
-    import sqlalchemy as sa
-
-    from monitor.counts.models import CountReturn
-    from monitor.extensions import db
-
-    with app.app_context():
-        ret = db.session.scalar(sa.select(CountReturn).where(CountReturn.period_id == pid, CountReturn.wijk_id == wid))
-        if ret is not None:
-            db.session.expunge(ret)
-        return ret
 
 
 def test_niet_geregistreerd_is_an_answer_of_its_own(app, login_as):
