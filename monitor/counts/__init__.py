@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import annual, dossier, models, notices, permissions  # noqa: F401  (tables and policy entries)
+    from . import annual, dossier, models, notices, permissions, trail, werkgebied_views, year_views  # noqa: F401
     from .api import bp as api_bp
     from .home import approval_section, returns_section, trends_section
     from .seed import seed_demo_returns
@@ -55,6 +55,8 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(year_views.year_figure_open, "year_figure_open")
+    app.add_template_global(trail.trail_rows, "audit_rows")
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # machine clients authenticate with a bearer token, not a session
     add_nav(app, "Tellen", "counts.index", "counts.index", 20)

@@ -18,7 +18,15 @@ from ..extensions import db
 from ..models import Period, ServiceType, Specialism
 from ..registry import Section, Table, add_annual_section
 from ..templating import format_number, format_percent
-from .dashboards import Filters, _conditions, _div, clients_totals, hours_totals, planned_for
+from .dashboards import (
+    Filters,
+    _conditions,
+    _div,
+    clients_totals,
+    hours_totals,
+    planned_for,
+    reported_periods,
+)
 from .models import CountReturn, ReturnClients, ReturnHours
 from .publication import Counts
 
@@ -49,7 +57,7 @@ def hours_section(report) -> Section | None:
     per_tertial = hours_totals(cond, CountReturn.period_id, ReturnHours.specialism_id)
     planned: dict[int, Decimal] = {}
     if report.scope == "organisatie":
-        _, _, planned = planned_for(periods, [report.organisation_id], None)
+        _, _, planned = planned_for(periods, [report.organisation_id], None, reported_periods(cond))
     specs = [s for s in db.session.scalars(sa.select(Specialism).order_by(Specialism.position, Specialism.name))
              if (s.id,) in realised or planned.get(s.id)]
     section = Section(key="counts_hours", title=f"Ureninzet per specialisme in {report.year}", part=1,

@@ -15,8 +15,9 @@ from ..extensions import db
 from ..models import Period, ServiceType, Specialism, Wijk
 from ..permissions import API_PREFIX, api_token, public
 from . import services
-from .figures import CLIENTS_PREFIX, HOURS_PREFIX, SCALAR_KEYS, SCALARS
-from .models import CountReturn, ReturnStatus
+from .figures import CLIENTS_PREFIX, HOURS_PREFIX, NOT_REGISTERED, SCALAR_KEYS, SCALARS
+from .models import CITYWIDE_NAME, CountReturn, ReturnStatus
+from .werkgebied import span_of, works_in
 
 bp = Blueprint("counts_api", __name__, url_prefix="/api/v1")
 SCOPE = "counts.returns"
@@ -60,7 +61,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
     return {
         "id": ret.id,
         "organisation": ret.organisation.name,
-        "wijk": ret.wijk.name,
+        "wijk": ret.area.name,
         "year": ret.period.year,
         "tertial": ret.period.tertial,
         "status": ret.status.value,
@@ -69,6 +70,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
                             else figures[f.key]) for f in SCALARS},
         "hours": {k.removeprefix(HOURS_PREFIX): v for k, v in figures.items() if k.startswith(HOURS_PREFIX)},
         "clients": {k.removeprefix(CLIENTS_PREFIX): v for k, v in figures.items() if k.startswith(CLIENTS_PREFIX)},
+        "not_registered": sorted(ret.not_registered or []),
         "explanation": ret.explanation,
         "return_reason": ret.return_reason,
         "url": url_for("counts_api.get_return", return_id=ret.id, _external=False),
@@ -81,7 +83,7 @@ def return_json(ret: CountReturn) -> dict[str, Any]:
 def list_returns():
     """The organisation's returns, optionally filtered by year, tertial, wijk and status."""
     org = g.api_token.organisation
-    query = sa.select(CountReturn).join(Period).join(Wijk).where(CountReturn.organisation_id == org.id)
+    query = sa.select(CountReturn).join(Period).outerjoin(Wijk).where(CountReturn.organisation_id == org.id)
     errors = []
     year, tertial = request.args.get("year"), request.args.get("tertial")
     if year is not None:
@@ -95,7 +97,9 @@ def list_returns():
         else:
             query = query.where(Period.tertial == int(tertial))
     if request.args.get("wijk"):
-        query = query.where(sa.func.lower(Wijk.name) == request.args["wijk"].strip().lower())
+        wanted = request.args["wijk"].strip().lower()
+        query = query.where(CountReturn.wijk_id.is_(None) if wanted == CITYWIDE_NAME.lower()
+                            else sa.func.lower(Wijk.name) == wanted)
     status = request.args.get("status")
     if status is not None:
         if status not in {s.value for s in ReturnStatus}:
@@ -135,6 +139,14 @@ def _figures_from_body(body: dict[str, Any]) -> tuple[dict[str, Any], list[dict]
                 errors.append({"field": f"{name}.{key}", "message": "Moet een getal (of null) zijn."})
                 continue
             raw[prefix + str(key)] = value
+    unregistered = body.get("not_registered", [])
+    if not isinstance(unregistered, list) or any(k not in SCALAR_KEYS for k in unregistered):
+        errors.append({"field": "not_registered", "message": "Moet een lijst met namen uit figures zijn."})
+    else:
+        for key in unregistered:  # "niet geregistreerd": not kept by the organisation (not 0)
+            if raw.get(key) is not None:
+                errors.append({"field": f"figures.{key}", "message": "Een getal én 'niet geregistreerd' kan niet."})
+            raw[key] = NOT_REGISTERED
     return raw, errors
 
 
@@ -178,23 +190,29 @@ def post_return():
     if errors:
         return _error(422, "Ongeldige opgave", "De opgave is niet opgeslagen.", errors)
     period = db.session.scalar(sa.select(Period).where(Period.year == year, Period.tertial == tertial))
-    wijk = db.session.scalar(sa.select(Wijk).where(sa.func.lower(Wijk.name) == wijk_name.strip().lower()))
+    citywide = wijk_name.strip().lower() == CITYWIDE_NAME.lower()
+    wijk = None if citywide else db.session.scalar(
+        sa.select(Wijk).where(sa.func.lower(Wijk.name) == wijk_name.strip().lower()))
     if period is None:
         errors.append({"field": "year", "message": f"Er is geen periode {year} tertiaal {tertial}."})
-    if wijk is None:
+    if wijk is None and not citywide:
         errors.append({"field": "wijk", "message": f"Onbekende wijk: {wijk_name}."})
     if errors:
         return _error(422, "Ongeldige opgave", "De opgave is niet opgeslagen.", errors)
     organisation = g.api_token.organisation
-    if not organisation.works_in(wijk):
-        message = (f"Uw organisatie werkt niet in wijk {wijk.name}: opgaven voor deze wijk kunnen "
-                   "niet via deze API-sleutel worden aangeleverd. Klopt het werkgebied niet, neem dan "
-                   "contact op met de gemeente.")
+    wijk_id = wijk.id if wijk is not None else None
+    existed = services.find_return(organisation.id, wijk_id, period.id) is not None
+    if not works_in(organisation, wijk_id, period):
+        where = f"in wijk {wijk.name}" if wijk is not None else "stedelijk"
+        span = span_of(organisation, wijk_id)
+        message = (f"Uw organisatie werkt niet {where} in {period.covers}"
+                   + (f" (werkgebied: {span})" if span else "")
+                   + ": deze opgave kan niet via deze API-sleutel worden aangeleverd. Klopt het "
+                   "werkgebied niet, neem dan contact op met de gemeente.")
         token_key, label = f"token:{g.api_token.id}", _actor()
-        accesslog.record_refusal(permission=API_PREFIX + SCOPE, obj=wijk, actor_key=token_key,
-                                 actor_label=label, reason="wijk buiten het werkgebied")
+        accesslog.record_refusal(permission=API_PREFIX + SCOPE, obj=wijk or organisation, actor_key=token_key,
+                                 actor_label=label, reason="buiten het werkgebied")
         return _error(403, "Geen toegang", message, [{"field": "wijk", "message": message}])
-    existed = services.find_return(g.api_token.organisation_id, wijk.id, period.id) is not None
     try:
         ret, checked = services.save_return(g.api_token.organisation, wijk, period, raw,
                                             explanation=explanation, submit=submit, actor_label=_actor())
@@ -216,7 +234,8 @@ def post_return():
 
 # --- the OpenAPI document ------------------------------------------------------------
 
-REQUEST_PROPERTIES = ("year", "tertial", "wijk", "figures", "hours", "clients", "explanation", "submit")
+REQUEST_PROPERTIES = ("year", "tertial", "wijk", "figures", "hours", "clients", "not_registered", "explanation",
+                      "submit")
 
 
 def openapi_document() -> dict[str, Any]:
@@ -239,7 +258,7 @@ def openapi_document() -> dict[str, Any]:
                "figures": {"volunteers": 12, "meldingen": 20, "meldingen_sociaal_plein": 6, "closed_total": 10,
                            "closed_within_six_months": 8, "closed_contact_moments": 90, "closed_hours": 60,
                            "fte": 1.5},
-               "hours": {specs[0].code: 200} if specs else {},
+               "hours": {specs[0].code: 600} if specs else {},
                "clients": {types[0].code: 30} if types else {},
                "explanation": "", "submit": True}
     return_schema = {"type": "object", "properties": {
@@ -250,6 +269,7 @@ def openapi_document() -> dict[str, Any]:
         "figures": {"type": "object", "properties": figure_props},
         "hours": {"type": "object", "additionalProperties": {"type": "integer"}},
         "clients": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "not_registered": {"type": "array", "items": {"type": "string", "enum": list(SCALAR_KEYS)}},
         "explanation": {"type": "string"}, "return_reason": {"type": "string"}, "url": {"type": "string"},
         "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/FieldMessage"}}}}
     return {
@@ -309,12 +329,14 @@ def openapi_document() -> dict[str, Any]:
                         "year": {"type": "integer", "minimum": first_year, "maximum": last_year,
                                  "description": "Een jaar waarvoor perioden bestaan"},
                         "tertial": {"type": "integer", "enum": [1, 2, 3]},
-                        "wijk": {"type": "string", "description": "Naam van de wijk", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))]},
+                        "wijk": {"type": "string", "description": "Naam van de wijk, of Stedelijk voor de stedelijke opgave", "enum": [w.name for w in db.session.scalars(sa.select(Wijk).where(Wijk.active.is_(True)).order_by(Wijk.name))] + [CITYWIDE_NAME]},
                         "figures": {"type": "object", "additionalProperties": False, "properties": figure_props},
                         "hours": {"type": "object", "additionalProperties": False,
                                   "properties": {s.code: dict(count) | {"description": f"Uren {s.name}"} for s in specs}},
                         "clients": {"type": "object", "additionalProperties": False,
                                     "properties": {s.code: dict(count) | {"description": f"Cliënten {s.name}"} for s in types}},
+                        "not_registered": {"type": "array", "items": {"type": "string", "enum": list(SCALAR_KEYS)}} | {
+                            "description": "Cijfers die de organisatie niet registreert (onbekend, niet 0); laat ze weg uit figures"},
                         "explanation": {"type": "string", "maxLength": 5000},
                         "submit": {"type": "boolean", "default": False},
                     },

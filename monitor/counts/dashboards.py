@@ -16,9 +16,9 @@ from ..models import Organisation, Period, ServiceType, Specialism, User, Wijk
 from ..permissions import wijk_ids_in_scope
 from ..templating import format_number, format_percent
 from .figures import weeks_in
-from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+from .models import CITYWIDE, CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
 from .permissions import sees_small_counts
-from .publication import Counts
+from .publication import WIJK_OR_CITY, Counts
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 PERSPECTIVES = {"wijk": "Per wijk", "organisatie": "Per organisatie", "specialisme": "Per specialisme"}
@@ -47,6 +47,7 @@ class Series:
     label: str
     values: list[Any]
     kind: str = "number"  # number | person | share | ratio
+    table_only: bool = False  # in the table (and exports) beside the chart, not drawn: counts beside shares
 
 
 def cell(value: Any, kind: str = "number") -> tuple[Any, str]:
@@ -99,10 +100,10 @@ class Chart:
         cells = self.cells()
         return {
             "id": self.id, "type": self.chart_type, "labels": self.labels,
-            "percent": any(s.kind == "share" for s in self.series),
+            "percent": any(s.kind == "share" for s in self.series if not s.table_only),
             "datasets": [{"label": s.label, "data": [
                 row[j][0] if isinstance(row[j][0], int | float) else None for row in cells]}
-                for j, s in enumerate(self.series)],
+                for j, s in enumerate(self.series) if not s.table_only],
         }
 
 
@@ -166,11 +167,21 @@ def clients_totals(cond: list, *group_by) -> dict[tuple, int]:
     return {tuple(row[:-1]): int(row[-1] or 0) for row in db.session.execute(query)}
 
 
-def planned_for(periods: list[Period], organisation_ids: list[int], specialism_id: int | None
+def reported_periods(cond: list) -> set[tuple[int, int]]:
+    """(organisation id, period id) with at least one approved return under ``cond``."""
+    return {(o, p) for o, p in db.session.execute(
+        sa.select(CountReturn.organisation_id, CountReturn.period_id).where(*cond).distinct())}
+
+
+def planned_for(periods: list[Period], organisation_ids: list[int], specialism_id: int | None,
+                reported: set[tuple[int, int]] | None = None
                 ) -> tuple[dict[int, Decimal], dict[tuple[int, int], Decimal], dict[int, Decimal]]:
     """Planned hours per period id, per (organisation, specialism) and per specialism over the range.
 
-    Planned hours for a tertial = budgeted hours per week x the weeks the tertial lasts.
+    Planned hours for a tertial = budgeted hours per week x the weeks the tertial lasts. With
+    ``reported``, an organisation's planned hours count only in the periods it has an approved
+    return for: realised against planned compares like with like (a period not yet reported
+    is not a period without work).
     """
     years = {p.year for p in periods}
     query = sa.select(PlannedHours).where(PlannedHours.year.in_(years or {-1}),
@@ -183,7 +194,7 @@ def planned_for(periods: list[Period], organisation_ids: list[int], specialism_i
     rows = db.session.scalars(query).all()
     for p in periods:
         for row in rows:
-            if row.year == p.year:
+            if row.year == p.year and (reported is None or (row.organisation_id, p.id) in reported):
                 amount = Decimal(row.hours_per_week) * weeks_in(p)
                 per_period[p.id] += amount
                 per_org[(row.organisation_id, row.specialism_id)] += amount
@@ -218,7 +229,8 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
 
     orgs = [filters.organisation_id] if filters.organisation_id else [
         o.id for o in db.session.scalars(sa.select(Organisation))]
-    planned_period, planned_org, planned_spec = planned_for(periods, orgs, filters.specialism_id)
+    planned_period, planned_org, planned_spec = planned_for(periods, orgs, filters.specialism_id,
+                                                            reported_periods(cond))
     planned_ok = not filters.wijk_id and scope is None
     if not planned_ok:
         dash.planned_note = ("Begrote uren gelden voor een hele organisatie, niet per wijk: "
@@ -247,7 +259,8 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
                                     for p in periods]),
         ], chart_type="bar",
         note="Begrote uren van een tertiaal = begrote uren per week (uit de begroting van de organisatie) "
-             "× het aantal weken van het tertiaal (dagen ÷ 7, ongeveer 17,3)."))
+             "× het aantal weken van het tertiaal (dagen ÷ 7, ongeveer 17,3). Alleen van organisaties met "
+             "een goedgekeurde opgave voor dat tertiaal: een periode zonder opgave telt niet als nul uur."))
     dash.charts.append(Chart(
         "caseload", "Caseload: cliënten per FTE", "Periode", labels, [
             Series("Cliënten per FTE", [ratio(None, c("clienten", p)) if c("clienten", p).hidden
@@ -256,10 +269,15 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
         ], note="Alle cliënten van de periode (opgeteld over de soorten dienstverlening) gedeeld door de FTE sociaal werkers in de wijk."))
     dash.charts.append(Chart(
         "aandelen", "Doorverwijzing en doorlooptijd", "Periode", labels, [
+            Series("Meldingen (aantal)", [c("meldingen", p) if h else None for p, h in zip(periods, has, strict=True)], "person", table_only=True),
+            Series("Via het Sociaal Plein (aantal)", [c("meldingen", p, "sociaal_plein") if h else None for p, h in zip(periods, has, strict=True)], "person", table_only=True),
             Series("Meldingen via het Sociaal Plein", [disclosure.share(c("meldingen", p, "sociaal_plein"), c("meldingen", p), suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
+            Series("Afgesloten trajecten (aantal)", [c("afgesloten", p) if h else None for p, h in zip(periods, has, strict=True)], "person", table_only=True),
+            Series("Binnen zes maanden (aantal)", [c("afgesloten", p, "binnen_zes_maanden") if h else None for p, h in zip(periods, has, strict=True)], "person", table_only=True),
             Series("Trajecten afgesloten binnen zes maanden", [disclosure.share(c("afgesloten", p, "binnen_zes_maanden"), c("afgesloten", p), suppress) if h else None for p, h in zip(periods, has, strict=True)], "share"),
-        ], note=("Een aandeel staat er alleen als het aantal erboven en het aantal eronder allebei getoond "
-                 "mogen worden (geen <5 of ×) en het aantal eronder minstens 10 is.") if suppress else ""))
+        ], suppress=suppress, note="De tabel zet de aantallen naast elk aandeel. " + (
+            "Een aandeel staat er alleen als het aantal erboven en het aantal eronder allebei getoond "
+            "mogen worden (geen <5 of ×) en het aantal eronder minstens 10 is." if suppress else "")))
     dash.charts.append(Chart(
         "gemiddelden", "Gemiddeld per afgesloten traject", "Periode", labels, [
             Series("Uren per traject", [ratio(t(p.id, "closed_hours"), c("afgesloten", p)) if h else None for p, h in zip(periods, has, strict=True)], "ratio"),
@@ -284,15 +302,21 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
         chart_type="bar", suppress=suppress,
         note="Cliënten per tertiaal kunnen niet bij elkaar worden opgeteld tot een jaar: zie de unieke cliënten per jaar."))
     year_cond = cond + [Period.tertial == 3]
-    unique = dict(db.session.execute(sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year))
-                                     .join(Period, CountReturn.period_id == Period.id)
-                                     .where(*year_cond).group_by(Period.year)).all())
+    unique_rows = db.session.execute(
+        sa.select(Period.year, sa.func.sum(CountReturn.unique_clients_year), sa.func.count(CountReturn.unique_clients_year))
+        .join(Period, CountReturn.period_id == Period.id).where(*year_cond).group_by(Period.year)).all()
+    unique = {year: total for year, total, _ in unique_rows}
+    summed = any(n > 1 for _, _, n in unique_rows)  # over several organisations or wijken: an upper bound
     years = sorted({p.year for p in periods if p.tertial == 3})
     dash.charts.append(Chart(
         "uniek", "Unieke cliënten per jaar", "Jaar", [str(y) for y in years], [
-            Series("Unieke cliënten (decemberopgave)", [counts.get("uniek", y, **selection) if unique.get(y) is not None else None for y in years], "person"),
+            Series("Unieke cliënten: som van de decemberopgaven (bovengrens)" if summed
+                   else "Unieke cliënten (decemberopgave)",
+                   [counts.get("uniek", y, **selection) if unique.get(y) is not None else None for y in years], "person"),
         ], chart_type="bar", suppress=suppress,
-        note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt."))
+        note="Jaarcijfers komen uit de decemberopgave, die iedere cliënt één keer over het hele jaar telt. "
+             + ("Opgeteld over organisaties en wijken is het een bovengrens: wie bij twee organisaties of in twee "
+                "wijken hulp kreeg, telt twee keer. Ontdubbelen over organisaties heen kan nog niet." if summed else "")))
     dash.breakdowns = _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, counts, periods)
     if suppress:
         dash.legend = disclosure.LEGEND
@@ -314,6 +338,22 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
         return disclosure.share(counts.over(measure, periods, category=category, **levels),
                                 counts.over(measure, periods, **levels), counts.protected)
 
+    def with_counts(unit: str, ids: list, **fixed) -> list[Series]:
+        """The two shares with their counts beside them (table only), for each ``unit``
+        (``organisation`` or ``wijk``) in ``ids``."""
+        levels = [dict(fixed, **{unit: i}) for i in ids]
+
+        def over(measure, category=None):
+            return [counts.over(measure, periods, category=category, **lv) for lv in levels]
+        return [
+            Series("Meldingen (aantal)", over("meldingen"), "person", table_only=True),
+            Series("Via het Sociaal Plein (aantal)", over("meldingen", "sociaal_plein"), "person", table_only=True),
+            Series("Via het Sociaal Plein", [share("meldingen", "sociaal_plein", **lv) for lv in levels], "share"),
+            Series("Afgesloten trajecten (aantal)", over("afgesloten"), "person", table_only=True),
+            Series("Binnen zes maanden (aantal)", over("afgesloten", "binnen_zes_maanden"), "person", table_only=True),
+            Series("Binnen zes maanden afgesloten", [share("afgesloten", "binnen_zes_maanden", **lv) for lv in levels], "share"),
+        ]
+
     if filters.perspective == "organisatie":
         totals = scalar_totals(cond, CountReturn.organisation_id)
         hours = hours_totals(spec_cond, CountReturn.organisation_id)
@@ -328,9 +368,8 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
             ], chart_type="bar", note=range_note),
             Chart("per-organisatie-aandelen", "Realisatie en aandelen per organisatie", "Organisatie", labels, [
                 Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((i,), 0), planned[i]) if planned_ok else None for i in ids], "share"),
-                Series("Via het Sociaal Plein", [share("meldingen", "sociaal_plein", organisation=i, wijk=filters.wijk_id) for i in ids], "share"),
-                Series("Binnen zes maanden afgesloten", [share("afgesloten", "binnen_zes_maanden", organisation=i, wijk=filters.wijk_id) for i in ids], "share"),
-            ], chart_type="bar", note=range_note),
+                *with_counts("organisation", ids, wijk=filters.wijk_id),
+            ], chart_type="bar", suppress=counts.protected, note=range_note),
         ]
     if filters.perspective == "specialisme":
         hours = hours_totals(spec_cond, ReturnHours.specialism_id)
@@ -346,10 +385,10 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
                 Series("Gerealiseerd t.o.v. begroot", [_div(hours.get((s.id,), 0), planned_spec.get(s.id)) if planned_ok else None for s in specs], "share"),
             ], chart_type="bar", note=range_note),
         ]
-    totals = scalar_totals(cond, CountReturn.wijk_id)
-    hours = hours_totals(spec_cond, CountReturn.wijk_id)
-    names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))}
-    ids = sorted(totals, key=lambda i: names[i])
+    totals = scalar_totals(cond, WIJK_OR_CITY)
+    hours = hours_totals(spec_cond, WIJK_OR_CITY)
+    names = {w.id: w.name for w in db.session.scalars(sa.select(Wijk))} | {CITYWIDE.id: CITYWIDE.name}
+    ids = sorted(totals, key=lambda i: (i == CITYWIDE.id, names[i]))  # "Stedelijk" after the wijken
     labels = [names[i] for i in ids]
 
     def caseload(i: int) -> Any:
@@ -365,7 +404,6 @@ def _breakdown(filters, cond, spec_cond, planned_ok, planned_org, planned_spec, 
             Series("Cliënten per FTE", [caseload(i) for i in ids], "ratio")],
             chart_type="bar", note="Cliënten opgeteld over de perioden ÷ FTE opgeteld over de perioden."),
         Chart("per-wijk-aandelen", "Doorverwijzing en doorlooptijd per wijk", "Wijk", labels, [
-            Series("Via het Sociaal Plein", [share("meldingen", "sociaal_plein", organisation=filters.organisation_id, wijk=i) for i in ids], "share"),
-            Series("Binnen zes maanden afgesloten", [share("afgesloten", "binnen_zes_maanden", organisation=filters.organisation_id, wijk=i) for i in ids], "share"),
-        ], chart_type="bar", note=range_note),
+            *with_counts("wijk", ids, organisation=filters.organisation_id),
+        ], chart_type="bar", suppress=counts.protected, note=range_note),
     ]

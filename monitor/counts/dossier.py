@@ -114,6 +114,7 @@ def counts_section(wijk: Wijk, period: Period) -> Section:
     missing = [f"Opgave {org.name} voor {wijk.name}: "
                + (ret.status.label.lower() if ret else "nog niet begonnen")
                for org in matrix.organisations
+               if (org.id, wijk.id) in matrix.expected_keys
                for ret in [matrix.cells.get((org.id, wijk.id))]
                if ret is None or not ret.status.approved]
     headers = ["Cijfer", period.label, previous.label if previous else "vorige periode",

@@ -37,13 +37,15 @@ def raw_returns_table(first: Period, last: Period) -> Table:
     types = list(db.session.scalars(sa.select(ServiceType).order_by(ServiceType.position)))
     rets = db.session.scalars(sa.select(CountReturn).join(Period).where(
         CountReturn.status.in_(APPROVED), ORDINAL.between(lo, hi)).order_by(Period.year, Period.tertial, CountReturn.id))
-    header = (["organisatie", "wijk", "jaar", "tertiaal", "status"] + [f.key for f in SCALARS]
-              + [f"uren_{s.code}" for s in specs] + [f"clienten_{s.code}" for s in types] + ["toelichting"])
+    # People read the export: Dutch column names (the JSON API keeps its machine keys).
+    header = (["Organisatie", "Wijk", "Jaar", "Tertiaal", "Status"] + [f.label for f in SCALARS]
+              + [f"Uren {s.name}" for s in specs] + [f"Cliënten {s.name}" for s in types] + ["Toelichting"])
     rows = []
     for r in rets:
         hours, clients = r.hours_by_specialism, r.clients_by_service
-        rows.append([r.organisation.name, r.wijk.name, r.period.year, r.period.tertial, r.status.value]
-                    + [getattr(r, f.key) for f in SCALARS]
+        rows.append([r.organisation.name, r.area.name, r.period.year, r.period.tertial, r.status.label]
+                    + ["niet geregistreerd" if f.key in (r.not_registered or []) else getattr(r, f.key)
+                       for f in SCALARS]
                     + [hours.get(s.id) for s in specs] + [clients.get(s.id) for s in types] + [r.explanation])
     return (f"Goedgekeurde opgaven {first.label} – {last.label}", header, rows)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +27,7 @@ class Figure:
     decimal: bool = False
     december_only: bool = False
     description: str = ""
+    optional: bool = False  # not required on submission (added later; not every organisation has it)
 
 
 SCALARS: tuple[Figure, ...] = (
@@ -34,6 +36,11 @@ SCALARS: tuple[Figure, ...] = (
     Figure("meldingen_sociaal_plein", "Waarvan verwezen door het Sociaal Plein", True),
     Figure("closed_total", "Afgesloten trajecten", True),
     Figure("closed_within_six_months", "Waarvan afgesloten binnen zes maanden", True),
+    Figure("closed_six_to_twelve_months", "Waarvan afgesloten na zes tot twaalf maanden", True, optional=True),
+    Figure("closed_over_a_year", "Waarvan afgesloten na meer dan een jaar", True, optional=True,
+           description="Samen met binnen zes maanden en zes tot twaalf maanden: alle afgesloten trajecten."),
+    Figure("running_at_end", "Trajecten nog lopend aan het eind van de periode", True, optional=True),
+    Figure("waiting_list", "Op de wachtlijst aan het eind van de periode", True, optional=True),
     Figure("closed_contact_moments", "Contactmomenten van de afgesloten trajecten (totaal)", False,
            description="Het totaal over alle afgesloten trajecten; het gemiddelde rekenen wij uit."),
     Figure("closed_hours", "Uren besteed aan de afgesloten trajecten (totaal)", False,
@@ -77,6 +84,31 @@ def _normalise(text: str, whole: bool) -> str:
     if whole and _THOUSANDS.match(text):
         return text.replace(".", "")
     return text
+
+
+class NotRegistered:
+    """The answer "onbekend / niet geregistreerd": the organisation does not keep this figure
+    (distinct from 0, and from not filled in yet)."""
+
+    def __repr__(self) -> str:
+        return "NOT_REGISTERED"
+
+
+NOT_REGISTERED = NotRegistered()
+NOT_REGISTERED_TEXTS = frozenset({"niet geregistreerd", "onbekend", "ng", "n.g.", "nvt"})
+
+
+class BothGiven(str):
+    """A number typed *and* "niet geregistreerd" ticked: refused, the typed text kept."""
+
+
+def parse_figure(value: Any, *, whole: bool = True) -> int | Decimal | NotRegistered | None:
+    """:func:`parse_number`, or :data:`NOT_REGISTERED` for "niet geregistreerd"/"onbekend"."""
+    if isinstance(value, BothGiven):
+        raise ValueError("Vul een getal in óf vink ‘onbekend / niet geregistreerd’ aan, niet allebei.")
+    if value is NOT_REGISTERED or (isinstance(value, str) and value.strip().lower() in NOT_REGISTERED_TEXTS):
+        return NOT_REGISTERED
+    return parse_number(value, whole=whole)
 
 
 def parse_number(value: Any, *, whole: bool = True) -> int | Decimal | None:
@@ -146,16 +178,24 @@ class Checked:
     values: dict[str, int | Decimal | None]
     errors: dict[str, str]
     warnings: dict[str, str]
+    not_registered: set[str] = field(default_factory=set)  # scalar keys answered "niet geregistreerd"
+
+
+def year_complete(period: Period, today: date) -> bool:
+    """Whether the year a December return asks figures over has ended (issue 18)."""
+    return today > date(period.year, 12, 31)
 
 
 def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submit: bool,
-             previous: list[dict[str, Any]] | None = None) -> Checked:
+             previous: list[dict[str, Any]] | None = None, year_done: bool = True) -> Checked:
     """Apply the hard rules (errors) and the soft rules (warnings) to ``raw`` figures.
 
     :param raw: values by key (scalar name, ``uren:<code>``, ``clienten:<code>``); strings
         as typed or numbers. Unknown keys are reported as errors.
     :param submit: on submission every scalar asked in the period must be filled.
     :param previous: figures of the up to three previous periods (for warnings).
+    :param year_done: the year is over; before that the year figures (unique clients over the
+        year) are not required: they can be added once the year is complete.
     """
     keys = catalogue.keys(period)
     values: dict[str, int | Decimal | None] = {}
@@ -163,16 +203,26 @@ def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submi
     for key in raw:
         if key not in keys:
             errors[key] = "Dit veld is onbekend of geldt niet voor deze periode."
+    not_registered: set[str] = set()
     for key in keys:
         figure = SCALAR_BY_KEY.get(key)
         try:
-            values[key] = parse_number(raw.get(key), whole=not (figure and figure.decimal))
+            parsed = parse_figure(raw.get(key), whole=not (figure and figure.decimal))
         except ValueError as err:
             errors[key] = str(err)
             values[key] = None
             continue
-        if values[key] is None and submit and figure is not None:
-            errors[key] = "Vul dit getal in (0 als er niets was)."
+        if parsed is NOT_REGISTERED:
+            if figure is None:  # hours and clients rows: leave empty when there are none
+                errors[key] = "Alleen de cijfers bovenaan kunnen ‘niet geregistreerd’ zijn; laat dit leeg als er niets was."
+            not_registered.add(key)
+            parsed = None
+        values[key] = parsed
+        year_open = figure is not None and figure.december_only and not year_done
+        if parsed is None and submit and figure is not None and not figure.optional and not year_open \
+                and key not in not_registered:
+            errors[key] = ("Vul dit getal in, of vink ‘onbekend / niet geregistreerd’ aan als uw organisatie "
+                            "het niet bijhoudt (0 alleen als er echt niets was).")
 
     def v(key: str) -> Any:
         return values.get(key) if key not in errors else None
@@ -183,9 +233,19 @@ def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submi
     if v("closed_within_six_months") is not None and v("closed_total") is not None \
             and v("closed_within_six_months") > v("closed_total"):
         errors["closed_within_six_months"] = "Binnen zes maanden afgesloten kan niet meer zijn dan het aantal afgesloten trajecten."
+    parts = [v(k) for k in ("closed_within_six_months", "closed_six_to_twelve_months", "closed_over_a_year")]
+    closed = v("closed_total")
+    if closed is not None and any(p is not None for p in parts[1:]):
+        given = sum(p for p in parts if p is not None)
+        if given > closed:
+            errors["closed_over_a_year"] = (f"De doorlooptijden samen ({given}) zijn meer dan het aantal "
+                                            f"afgesloten trajecten ({closed}).")
+        elif all(p is not None for p in parts) and given != closed:
+            errors["closed_over_a_year"] = (f"Binnen zes maanden, zes tot twaalf maanden en meer dan een jaar "
+                                            f"samen ({given}) moeten gelijk zijn aan de afgesloten trajecten ({closed}).")
     total_hours = sum(values.get(k) or 0 for k in keys if k.startswith(HOURS_PREFIX) and k not in errors)
     fte = v("fte")
-    if "fte" not in errors and total_hours > 0:
+    if "fte" not in errors and "fte" not in not_registered and total_hours > 0:
         if not fte:
             errors["fte"] = f"Er zijn {total_hours} uren opgegeven: vul de FTE in die deze uren maakte."
         else:
@@ -195,7 +255,7 @@ def validate(raw: dict[str, Any], period: Period, catalogue: Catalogue, *, submi
                     f"{total_hours} uren is niet mogelijk met {format_decimal(fte)} FTE in deze periode "
                     f"(hoogstens {int(limit)} uur: {MAX_HOURS_PER_FTE_WEEK} uur per week per FTE).")
     warnings = soft_warnings(values, errors, previous or [])
-    return Checked(values, errors, warnings)
+    return Checked(values, errors, warnings, not_registered)
 
 
 def soft_warnings(values: dict[str, Any], errors: dict[str, str],

@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import BaseForm, NlIntegerField
 from ..models import Period
-from .figures import Catalogue, clients_key, hours_key, scalars_for
+from .figures import NOT_REGISTERED, BothGiven, Catalogue, clients_key, hours_key, scalars_for
 
 
 def field_name(key: str) -> str:
     """Form field name for a figure key (``uren:buurtwerk`` → ``uren__buurtwerk``)."""
     return key.replace(":", "__")
+
+
+def as_text(value) -> str:
+    """A stored figure as the form shows it: empty, ``12`` or ``2,4``."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
+
+
+def nr_name(key: str) -> str:
+    """The "niet geregistreerd" checkbox of a scalar figure."""
+    return "ng__" + field_name(key)
+
+
+def initial_data(ret, texts: dict[str, str]) -> dict:
+    """The form's data for a stored return: the figures as text, the "niet geregistreerd" boxes."""
+    data: dict = dict(texts, explanation=ret.explanation if ret else "")
+    for key in (ret.not_registered or []) if ret else []:
+        data[nr_name(key)] = True
+    return data
+
+
+def raw_figures(form, keys: list[str]) -> dict:
+    """The figures as typed; a ticked "niet geregistreerd" box wins over an empty box."""
+    raw = {}
+    for key in keys:
+        box = form._fields.get(nr_name(key))
+        text = form[field_name(key)].data
+        if box is not None and box.data:
+            raw[key] = BothGiven(text) if (text or "").strip() else NOT_REGISTERED
+        else:
+            raw[key] = text
+    return raw
 
 
 class ReturnFormBase(BaseForm):
@@ -32,6 +69,9 @@ def return_form(period: Period, catalogue: Catalogue, formdata=None, data: dict 
         setattr(ReturnForm, field_name(figure.key), StringField(
             figure.label, validators=[Optional(), Length(max=20)], description=figure.description,
             render_kw={"inputmode": "decimal" if figure.decimal else "numeric", "autocomplete": "off"}))
+        setattr(ReturnForm, nr_name(figure.key), BooleanField(
+            f"{figure.label}: onbekend / niet geregistreerd",
+            description="Aanvinken als uw organisatie dit niet bijhoudt (dat is iets anders dan 0)."))
     for s in catalogue.specialisms:
         setattr(ReturnForm, field_name(hours_key(s.code)), StringField(
             s.name, validators=[Optional(), Length(max=20)], render_kw={"inputmode": "numeric", "autocomplete": "off"}))

@@ -44,7 +44,7 @@ def approval_section(user: User) -> HomeSection | None:
     """Accounthouders: submitted returns awaiting approval."""
     if not reviews_returns(user):
         return None
-    tasks = [HomeTask(f"{r.organisation.name}: {r.wijk.name}, {r.period.label}",
+    tasks = [HomeTask(f"{r.organisation.name}: {r.area.name}, {r.period.label}",
                       url_for("counts.detail", return_id=r.id),
                       f"Ingediend {format_date(r.submitted_at)}; wacht op goedkeuring.", "warning")
              for r in services.awaiting_approval()]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -47,15 +48,40 @@ class ReturnStatus(enum.StrEnum):
 
 
 
+CITYWIDE_ID = 0  # the "wijk id" of the city-wide area ("stedelijk") in URLs and forms
+CITYWIDE_NAME = "Stedelijk"
+
+
+@dataclass(frozen=True)
+class CityWide:
+    """Stands in for a wijk where a city-wide return is shown (boards, completeness, tables)."""
+
+    id: int = CITYWIDE_ID
+    name: str = CITYWIDE_NAME
+    active: bool = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CITYWIDE = CityWide()
+
+
 class CountReturn(db.Model):
-    """One return: an organisation's figures for one wijk and one period."""
+    """One return: an organisation's figures for one wijk (or, without a wijk, the city-wide
+    services: "stedelijk") and one period."""
 
     __tablename__ = "count_returns"
-    __table_args__ = (sa.UniqueConstraint("organisation_id", "wijk_id", "period_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "wijk_id", "period_id"),
+        # NULLs are distinct in the constraint above: one city-wide return per organisation and period.
+        sa.Index("uq_count_returns_citywide", "organisation_id", "period_id", unique=True,
+                 sqlite_where=sa.text("wijk_id IS NULL"), postgresql_where=sa.text("wijk_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("periods.id"), index=True)
     status: Mapped[ReturnStatus] = mapped_column(string_enum(ReturnStatus, 20), default=ReturnStatus.CONCEPT)
 
@@ -64,10 +90,16 @@ class CountReturn(db.Model):
     meldingen_sociaal_plein: Mapped[int | None]
     closed_total: Mapped[int | None]
     closed_within_six_months: Mapped[int | None]
+    closed_six_to_twelve_months: Mapped[int | None]
+    closed_over_a_year: Mapped[int | None]
+    running_at_end: Mapped[int | None]
+    waiting_list: Mapped[int | None]
     closed_contact_moments: Mapped[int | None]
     closed_hours: Mapped[int | None]
     fte: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     unique_clients_year: Mapped[int | None]
+    # Figures the organisation does not register ("niet geregistreerd"): their keys; their value is empty.
+    not_registered: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
     return_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -78,7 +110,7 @@ class CountReturn(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     organisation: Mapped[Organisation] = relationship()
-    wijk: Mapped[Wijk] = relationship()
+    wijk: Mapped[Wijk | None] = relationship()
     period: Mapped[Period] = relationship()
     decided_by: Mapped[User | None] = relationship()
     hours: Mapped[list[ReturnHours]] = relationship(
@@ -88,6 +120,11 @@ class CountReturn(db.Model):
 
     def __repr__(self) -> str:
         return f"<CountReturn {self.id} org={self.organisation_id} wijk={self.wijk_id} period={self.period_id} {self.status}>"
+
+    @property
+    def area(self) -> Wijk | CityWide:
+        """The wijk, or :data:`CITYWIDE` for a city-wide return (has ``id`` and ``name``)."""
+        return self.wijk if self.wijk is not None else CITYWIDE
 
     @property
     def hours_by_specialism(self) -> dict[int, int]:
@@ -104,6 +141,31 @@ class CountReturn(db.Model):
     @property
     def total_clients(self) -> int:
         return sum(c.clients for c in self.clients)
+
+
+class WorkArea(db.Model):
+    """One piece of an organisation's werkgebied for Tellen: a wijk (or the whole city when
+    ``wijk_id`` is empty: "stedelijk") from ``starts_on`` up to and including ``ends_on``
+    (either open). See :mod:`monitor.counts.werkgebied` for how it combines with the
+    organisation's plain set of wijken."""
+
+    __tablename__ = "count_work_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id", ondelete="CASCADE"))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    wijk: Mapped[Wijk | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<WorkArea org={self.organisation_id} wijk={self.wijk_id} {self.starts_on}–{self.ends_on}>"
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether the area is worked in on any day from ``start`` to ``end``."""
+        return (self.starts_on is None or self.starts_on <= end) and (self.ends_on is None or self.ends_on >= start)
 
 
 class ReturnHours(db.Model):

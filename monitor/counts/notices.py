@@ -25,7 +25,7 @@ from ..models import AuditEvent, Organisation, Period, Role, User, Wijk, user_wi
 from ..notifications import absolute_url, notify
 from ..registry import NotificationKind, add_job, add_notification_kind
 from ..timeutil import format_date, local
-from .models import CountReturn, ReturnStatus
+from .models import CITYWIDE, CityWide, CountReturn, ReturnStatus
 
 REMINDER = "counts.reminder"
 OVERDUE = "counts.overdue"
@@ -66,50 +66,57 @@ def register(app: Flask) -> None:
 
 def workers_of(organisation_id: int, wijk_ids: set[int]) -> dict[int, tuple[User, set[int]]]:
     """The organisation's active sociaal werkers with any of ``wijk_ids`` among their wijken,
-    limited to the wijken in the organisation's werkgebied: ``{user id: (user, wijk ids)}``."""
+    limited to the wijken in the organisation's werkgebied: ``{user id: (user, wijk ids)}``.
+    ``CITYWIDE.id`` (0) among ``wijk_ids`` stands for the city-wide return: every active
+    sociaal werker of the organisation."""
     org = db.session.get(Organisation, organisation_id)
     if org is None:
         return {}
+    found: dict[int, tuple[User, set[int]]] = {}
+    if CITYWIDE.id in wijk_ids:
+        for user in db.session.scalars(sa.select(User).where(
+                User.role == Role.SOCIAAL_WERKER, User.active.is_(True),
+                User.organisation_id == organisation_id).order_by(User.id)):
+            found.setdefault(user.id, (user, set()))[1].add(CITYWIDE.id)
     wijk_ids = wijk_ids & {w.id for w in org.wijken}
     if not wijk_ids:
-        return {}
+        return found
     rows = db.session.execute(
         sa.select(User, user_wijken.c.wijk_id).join(user_wijken, user_wijken.c.user_id == User.id)
         .where(User.role == Role.SOCIAAL_WERKER, User.active.is_(True),
                User.organisation_id == organisation_id, user_wijken.c.wijk_id.in_(wijk_ids))
         .order_by(User.id))
-    found: dict[int, tuple[User, set[int]]] = {}
     for user, wijk_id in rows:
         found.setdefault(user.id, (user, set()))[1].add(wijk_id)
     return found
 
 
 def _workers_for(ret: CountReturn) -> list[User]:
-    return [user for user, _ in workers_of(ret.organisation_id, {ret.wijk_id}).values()]
+    return [user for user, _ in workers_of(ret.organisation_id, {ret.area.id}).values()]
 
 
 # --- the workflow (called by the services in .returns, before their commit) ---------------
 
 def _return_context(ret: CountReturn) -> dict:
-    return {"ret": ret, "organisation": ret.organisation.name, "wijk": ret.wijk.name,
+    return {"ret": ret, "organisation": ret.organisation.name, "wijk": ret.area.name,
             "period": ret.period.label, "covers": ret.period.covers}
 
 
 def _reason(ret: CountReturn) -> str:
-    return f"u bij {ret.organisation.name} de opgaven invoert voor {ret.wijk.name}."
+    return f"u bij {ret.organisation.name} de opgaven invoert voor {ret.area.name}."
 
 
 def return_decided(ret: CountReturn, event: AuditEvent, decision: str) -> None:
     """``decision``: ``"sent_back"``, ``"approved"`` or ``"reopened"`` (the audit event makes
     each decision its own occasion: a return sent back twice is mailed twice)."""
     kind, subject = {
-        "sent_back": (SENT_BACK, f"Vraag over uw opgave {ret.wijk.name}, {ret.period.label}"),
-        "approved": (APPROVED, f"Opgave {ret.wijk.name}, {ret.period.label} is goedgekeurd"),
-        "reopened": (REOPENED, f"Opgave {ret.wijk.name}, {ret.period.label} is heropend"),
+        "sent_back": (SENT_BACK, f"Vraag over uw opgave {ret.area.name}, {ret.period.label}"),
+        "approved": (APPROVED, f"Opgave {ret.area.name}, {ret.period.label} is goedgekeurd"),
+        "reopened": (REOPENED, f"Opgave {ret.area.name}, {ret.period.label} is heropend"),
     }[decision]
     if event.id is None:
         db.session.flush()
-    link = (absolute_url("counts.edit", period_id=ret.period_id, wijk_id=ret.wijk_id)
+    link = (absolute_url("counts.edit", period_id=ret.period_id, wijk_id=ret.area.id)
             if decision != "approved" else absolute_url("counts.detail", return_id=ret.id))
     notify(kind, f"return:{ret.id}:{decision}:{event.id}", _workers_for(ret), subject=subject,
            template=f"counts/{decision}", context={**_return_context(ret), "question": ret.return_reason},
@@ -132,19 +139,22 @@ def stage_of(period: Period, today: date) -> str | None:
 
 
 def open_returns(period: Period) -> dict[int, list[tuple[Wijk, CountReturn | None]]]:
-    """Per reporting organisation: the active wijken of its werkgebied whose return of
-    ``period`` is not (again) submitted."""
+    """Per reporting organisation: the active wijken of its werkgebied in ``period`` (and
+    "stedelijk") whose return of ``period`` is not (again) submitted."""
     from .overview import expected_organisations
+    from .werkgebied import reports_for
 
-    rets = {(r.organisation_id, r.wijk_id): r for r in db.session.scalars(
+    rets = {(r.organisation_id, r.area.id): r for r in db.session.scalars(
         sa.select(CountReturn).where(CountReturn.period_id == period.id))}
-    result: dict[int, list[tuple[Wijk, CountReturn | None]]] = {}
+    result: dict[int, list[tuple[Wijk | CityWide, CountReturn | None]]] = {}
     for org in expected_organisations():
         pending = []
-        for wijk in org.wijken:
-            ret = rets.get((org.id, wijk.id))
-            if wijk.active and (ret is None or ret.status.editable):
-                pending.append((wijk, ret))
+        wijk_ids, citywide = reports_for(org, period)
+        areas = [w for w in org.wijken if w.id in wijk_ids] + ([CITYWIDE] if citywide else [])
+        for area in areas:
+            ret = rets.get((org.id, area.id))
+            if area.active and (ret is None or ret.status.editable):
+                pending.append((area, ret))
         if pending:
             result[org.id] = pending
     return result
@@ -211,7 +221,7 @@ def review_digest(now: datetime) -> str | None:
     grouped: dict[str, list] = defaultdict(list)
     for ret in waiting:
         grouped[ret.period.label].append({
-            "organisation": ret.organisation.name, "wijk": ret.wijk.name,
+            "organisation": ret.organisation.name, "wijk": ret.area.name,
             "submitted": format_date(ret.submitted_at),
             "link": absolute_url("counts.detail", return_id=ret.id)})
     count = len(waiting)

@@ -9,9 +9,12 @@ from ..permissions import ALL_ROLES, define, in_own_organisation, in_own_wijk
 
 
 def own_return(user: User, obj: Any) -> bool:
-    """Social workers only touch their own organisation's returns in their own wijken."""
+    """Social workers only touch their own organisation's returns in their own wijken (and its
+    city-wide return)."""
     if user.role != Role.SOCIAAL_WERKER:
         return True
+    if getattr(obj, "wijk_id", 0) is None:  # a city-wide return: any of the organisation's workers
+        return in_own_organisation(user, obj)
     return in_own_organisation(user, obj) and in_own_wijk(user, obj)
 
 
@@ -62,3 +65,7 @@ def sees_small_counts(user: User) -> bool:
 def shows_wijk_trends(user: User) -> bool:
     """Council members' start page shows the trend of every wijk's main figures."""
     return user.role == Role.RAADSLID
+
+
+define("counts.werkgebied", {Role.ADMIN, Role.ACCOUNTHOUDER},
+       "Het werkgebied van organisaties voor de opgaven beheren (wijken, stedelijk, data)")

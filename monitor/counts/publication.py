@@ -18,7 +18,7 @@ from .. import disclosure
 from ..disclosure import TOTAL, Dim, Shown
 from ..extensions import db
 from ..models import Period
-from .models import CountReturn, ReturnClients, ReturnStatus
+from .models import CITYWIDE_ID, CountReturn, ReturnClients, ReturnStatus
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 
@@ -52,16 +52,20 @@ def outsider_cell(key: tuple) -> bool:
     return key[0] is TOTAL or key[1] is TOTAL
 
 
+# A city-wide return ("stedelijk") is its own cell beside the wijken: wijk CITYWIDE_ID (0).
+WIJK_OR_CITY = sa.func.coalesce(CountReturn.wijk_id, CITYWIDE_ID)
+
+
 def _rows(kind: str, year: int) -> list[tuple]:
     """The approved returns of ``year``: their client rows (``clienten``) or their figures."""
     cond = [CountReturn.status.in_(APPROVED), Period.year == year]
     if kind == "clienten":
-        query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
+        query = (sa.select(CountReturn.organisation_id, WIJK_OR_CITY, Period.tertial,
                            ReturnClients.service_type_id, ReturnClients.clients)
                  .join(CountReturn, ReturnClients.return_id == CountReturn.id)
                  .join(Period, CountReturn.period_id == Period.id).where(*cond))
     else:
-        query = (sa.select(CountReturn.organisation_id, CountReturn.wijk_id, Period.tertial,
+        query = (sa.select(CountReturn.organisation_id, WIJK_OR_CITY, Period.tertial,
                            CountReturn.volunteers, CountReturn.meldingen, CountReturn.meldingen_sociaal_plein,
                            CountReturn.closed_total, CountReturn.closed_within_six_months,
                            CountReturn.unique_clients_year)

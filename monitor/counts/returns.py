@@ -13,8 +13,13 @@ from ..extensions import db
 from ..models import AuditEvent, Organisation, OrganisationKind, Period, ServiceType, Specialism, User, Wijk
 from ..timeutil import utcnow
 from . import notices
-from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate
+from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate, year_complete
 from .models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
+from .werkgebied import area_name, span_of, works_in
+
+
+def _id(wijk: Wijk | None) -> int | None:
+    return wijk.id if wijk is not None else None
 
 
 class ValidationFailed(DomainError):
@@ -23,6 +28,7 @@ class ValidationFailed(DomainError):
     def __init__(self, checked: Checked) -> None:
         super().__init__("De opgave bevat fouten. Verbeter de gemarkeerde velden.")
         self.checked = checked
+        self.saved = False  # saved as a concept all the same (only the explanation was missing)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -36,10 +42,15 @@ def catalogue_for(period: Period) -> Catalogue:
     return Catalogue(specialisms, services)
 
 
-def find_return(organisation_id: int, wijk_id: int, period_id: int) -> CountReturn | None:
-    """The return of an organisation for a wijk and period, if it exists."""
+def same_area(wijk_id: int | None):
+    """The SQL condition for returns of ``wijk_id`` (``None``: the city-wide return)."""
+    return CountReturn.wijk_id.is_(None) if wijk_id is None else CountReturn.wijk_id == wijk_id
+
+
+def find_return(organisation_id: int, wijk_id: int | None, period_id: int) -> CountReturn | None:
+    """The return of an organisation for a wijk (``None``: city-wide) and period, if it exists."""
     return db.session.scalar(sa.select(CountReturn).where(
-        CountReturn.organisation_id == organisation_id, CountReturn.wijk_id == wijk_id,
+        CountReturn.organisation_id == organisation_id, same_area(wijk_id),
         CountReturn.period_id == period_id))
 
 
@@ -81,7 +92,7 @@ def previous_figures(organisation_id: int, wijk_id: int, period: Period) -> list
     """Figures of the up to three previous periods that were submitted (for the warnings)."""
     rows = db.session.scalars(
         sa.select(CountReturn).join(Period).where(
-            CountReturn.organisation_id == organisation_id, CountReturn.wijk_id == wijk_id,
+            CountReturn.organisation_id == organisation_id, same_area(wijk_id),
             CountReturn.status != ReturnStatus.CONCEPT,
             (Period.year * 3 + Period.tertial - 1).between(period.ordinal - 3, period.ordinal - 1)))
     return [figures_of(r) for r in rows]
@@ -91,6 +102,7 @@ def previous_figures(organisation_id: int, wijk_id: int, period: Period) -> list
 
 def _audit_snapshot(ret: CountReturn) -> dict[str, Any]:
     data = audit.snapshot(ret, ("status", *SCALAR_KEYS, "explanation"))
+    data["not_registered"] = sorted(ret.not_registered or [])
     data.update({k: v for k, v in figures_of(ret).items() if ":" in k})
     return data
 
@@ -98,33 +110,44 @@ def _audit_snapshot(ret: CountReturn) -> dict[str, Any]:
 def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[str, Any], *,
                  submit: bool, explanation: str = "") -> Checked:
     """Validate figures for a return without saving (used by the form, import and API)."""
-    checked = validate(raw, period, catalogue_for(period), submit=submit,
-                       previous=previous_figures(organisation_id, wijk_id, period))
+    previous = previous_figures(organisation_id, wijk_id, period)
+    checked = validate(raw, period, catalogue_for(period), submit=submit, previous=previous,
+                       year_done=year_complete(period, date.today()))
+    if not previous:  # a first return: compare with what else is known
+        from .plausibility import first_return_warnings
+
+        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors))
     if submit and checked.warnings and not (explanation or "").strip():
         checked.errors["explanation"] = ("Er zijn waarschuwingen: licht ze toe voordat u indient.")
     return checked
 
 
-def guard_return(organisation: Organisation, wijk: Wijk, period: Period,
+def guard_return(organisation: Organisation, wijk: Wijk | None, period: Period,
                  today: date | None = None) -> CountReturn | None:
     """The existing return (if any) when the organisation may write it now.
 
-    :raise NotAllowed: period not begun, organisation or wijk inactive, return not editable.
+    :raise NotAllowed: period not begun, organisation or wijk inactive, outside the werkgebied
+        in that period, return not editable.
     """
     today = today or date.today()
     if period.start > today:
         raise NotAllowed(f"De periode {period.covers} is nog niet begonnen.")
     if organisation.kind != OrganisationKind.WELZIJN or not organisation.active:
         raise NotAllowed("Deze organisatie levert geen opgaven aan.")
-    if not wijk.active:
+    if wijk is not None and not wijk.active:
         raise NotAllowed("Deze wijk is niet (meer) actief.")
-    ret = find_return(organisation.id, wijk.id, period.id)
+    ret = find_return(organisation.id, _id(wijk), period.id)
+    if not works_in(organisation, _id(wijk), period):
+        span = span_of(organisation, _id(wijk))
+        where = f"in wijk {wijk.name}" if wijk is not None else "stedelijk"
+        raise NotAllowed(f"{organisation.name} werkt niet {where} in {period.covers}"
+                         + (f" (werkgebied: {span})" if span else "") + ": hiervoor is geen opgave nodig.")
     if ret is not None and not ret.status.editable:
         raise NotAllowed(f"Deze opgave is {ret.status.label.lower()} en kan niet meer worden gewijzigd.")
     return ret
 
 
-def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dict[str, Any], *,
+def apply_return(organisation: Organisation, wijk: Wijk | None, period: Period, raw: dict[str, Any], *,
                  explanation: str = "", submit: bool = False, today: date | None = None,
                  actor_label: str | None = None) -> tuple[CountReturn, Checked]:
     """Create or change a return (and submit it when asked); no commit.
@@ -133,7 +156,7 @@ def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: di
     :raise ValidationFailed: hard rules broken (nothing is changed).
     """
     ret = guard_return(organisation, wijk, period, today)
-    checked = check_return(organisation.id, wijk.id, period, raw, submit=submit, explanation=explanation)
+    checked = check_return(organisation.id, _id(wijk), period, raw, submit=submit, explanation=explanation)
     if checked.errors:
         raise ValidationFailed(checked)
     catalogue = catalogue_for(period)
@@ -146,6 +169,7 @@ def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: di
         old = _audit_snapshot(ret)
     for key in SCALAR_KEYS:
         setattr(ret, key, checked.values.get(key))
+    ret.not_registered = sorted(checked.not_registered)
     _sync(ret.hours, "specialism_id", "hours", ReturnHours,
           {s.id: checked.values[hours_key(s.code)] for s in catalogue.specialisms
            if checked.values.get(hours_key(s.code)) is not None})
@@ -157,7 +181,7 @@ def apply_return(organisation: Organisation, wijk: Wijk, period: Period, raw: di
     db.session.flush()
     new = _audit_snapshot(ret)
     before, after = audit.changes(old, new)
-    label = f"{organisation.name}, {wijk.name}, {period.label}"
+    label = f"{organisation.name}, {area_name(wijk)}, {period.label}"
     if created:
         audit.record("count_return.create", ret, new=new, summary=f"Opgave {label} aangemaakt",
                      actor_label=actor_label)
@@ -184,12 +208,28 @@ def _sync(rows: list, key: str, attr: str, model, wanted: dict[int, int]) -> Non
             rows.append(model(**{key: ident, attr: value}))
 
 
-def save_return(organisation: Organisation, wijk: Wijk, period: Period, raw: dict[str, Any], *,
+def save_return(organisation: Organisation, wijk: Wijk | None, period: Period, raw: dict[str, Any], *,
                 explanation: str = "", submit: bool = False,
                 actor_label: str | None = None) -> tuple[CountReturn, Checked]:
-    """Save (and optionally submit) one return; commits. See :func:`apply_return`."""
-    ret, checked = apply_return(organisation, wijk, period, raw, explanation=explanation,
-                                submit=submit, actor_label=actor_label)
+    """Save (and optionally submit) one return; commits. See :func:`apply_return`.
+
+    A submission refused only for a missing explanation of its warnings still keeps what was
+    typed: the return is saved as a concept and ``ValidationFailed`` says so (``saved``).
+    """
+    try:
+        ret, checked = apply_return(organisation, wijk, period, raw, explanation=explanation,
+                                    submit=submit, actor_label=actor_label)
+    except ValidationFailed as err:
+        if not submit or set(err.checked.errors) != {"explanation"}:
+            raise
+        db.session.rollback()
+        apply_return(organisation, wijk, period, raw, explanation=explanation, submit=False,
+                     actor_label=actor_label)
+        db.session.commit()
+        err.saved = True
+        err.message = ("Opgeslagen als concept, maar nog niet ingediend: er zijn waarschuwingen. "
+                       "Licht ze toe en dien dan in.")
+        raise
     db.session.commit()
     return ret, checked
 
@@ -210,7 +250,7 @@ def _transition(ret: CountReturn, new_status: ReturnStatus, action: str, summary
 
 
 def _label(ret: CountReturn) -> str:
-    return f"{ret.organisation.name}, {ret.wijk.name}, {ret.period.label}"
+    return f"{ret.organisation.name}, {ret.area.name}, {ret.period.label}"
 
 
 def submit_return(ret: CountReturn) -> Checked:
@@ -285,3 +325,37 @@ def history(ret: CountReturn) -> list[AuditEvent]:
     return list(db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.object_type == "CountReturn", AuditEvent.object_id == str(ret.id)
     ).order_by(AuditEvent.id)))
+
+
+def add_year_figure(ret: CountReturn, text: Any, today: date | None = None) -> None:
+    """Add the unique clients over the year to a December return submitted before the year
+    was over (the figure was not asked then); audited; commits.
+
+    :raise NotAllowed: not a December return, the year not over, the return locked or the
+        figure already given. :raise DomainError: not a valid number.
+    """
+    from .figures import parse_figure
+
+    today = today or date.today()
+    if ret.period.tertial != 3 or not year_complete(ret.period, today):
+        raise NotAllowed("Het jaarcijfer kan pas worden aangevuld als het jaar voorbij is.")
+    if ret.status == ReturnStatus.VERGRENDELD:
+        raise NotAllowed("Deze opgave is vergrendeld; vraag de accounthouder haar te heropenen.")
+    if ret.unique_clients_year is not None or "unique_clients_year" in (ret.not_registered or []):
+        raise NotAllowed("Het jaarcijfer is al ingevuld.")
+    try:
+        value = parse_figure(text)
+    except ValueError as err:
+        raise DomainError(str(err), "unique_clients_year") from None
+    if value is None:
+        raise DomainError("Vul het aantal unieke cliënten in, of ‘niet geregistreerd’.", "unique_clients_year")
+    old = _audit_snapshot(ret)
+    if isinstance(value, int):
+        ret.unique_clients_year = value
+    else:
+        ret.not_registered = sorted({*(ret.not_registered or []), "unique_clients_year"})
+    ret.updated_at = utcnow()
+    before, after = audit.changes(old, _audit_snapshot(ret))
+    audit.record("count_return.year_figure", ret, old=before, new=after,
+                 summary=f"Jaarcijfer opgave {_label(ret)} aangevuld")
+    db.session.commit()

@@ -14,8 +14,9 @@ from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Specialism, Wijk
 from ..periods import ensure_periods
 from .figures import clients_key, hours_key, validate, weeks_in
-from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus
+from .models import CountReturn, PlannedHours, ReturnClients, ReturnHours, ReturnStatus, WorkArea
 from .services import catalogue_for
+from .werkgebied import area_name, reports_for
 
 PILOT_WIJKEN_T1 = ("Oost", "Zuidwest")  # "Begeleiding in de Wijk" from 1 November 2019
 PILOT_WIJKEN = ("Oost", "Zuidwest", "Noordoost", "Zuidoost")  # extended on 1 June 2020
@@ -111,26 +112,30 @@ def seed_demo_returns(echo: Callable[[str], None]) -> None:
         cells = [(t, w) for t in (1, 2, 3) for w in (PILOT_WIJKEN_T1 if t == 1 else PILOT_WIJKEN)]
         pilot[org_name] = _pilot_2020(org_name, cells)
 
+    seed_demo_werkgebied(orgs, wijken)
     created = 0
     for org_name, plan in PLANNED.items():
         org = orgs.get(org_name)
         if org is None:
             continue
         for period in periods:
+            wijk_ids, citywide = reports_for(org, period)
+            areas = [w for w in wijken if w.id in wijk_ids] + ([None] if citywide else [])
             catalogue = catalogue_for(period)
             valid_specs = {s.code for s in catalogue.specialisms}
             valid_types = {s.code for s in catalogue.service_types}
             growth = 1 + 0.03 * (period.year - 2020)
-            unique_by_wijk = {}
-            for wijk in wijken:
-                status = _demo_status(org_name, wijk.name, period, current, previous, today)
+            for wijk in areas:
+                name = area_name(wijk)
+                status = _demo_status(org_name, name, period, current, previous, today)
                 if status is None:
                     continue
                 raw: dict[str, object] = {}
                 total_hours = 0
                 for code, per_week in plan.items():
                     if code in valid_specs:
-                        hours = round(per_week / len(wijken) * float(weeks_in(period)) * rng.uniform(0.85, 1.05))
+                        share = 1 if wijk is None else len(wijken)  # a city-wide return has all the hours
+                        hours = round(per_week / share * float(weeks_in(period)) * rng.uniform(0.85, 1.05))
                         raw[hours_key(code)] = hours
                         total_hours += hours
                 fte = Decimal(total_hours / (36 * float(weeks_in(period))) * rng.uniform(1.1, 1.25)).quantize(Decimal("0.01"))
@@ -143,14 +148,15 @@ def seed_demo_returns(echo: Callable[[str], None]) -> None:
                         raw[clients_key(code)] = n
                         clients_total += n
                 raw["volunteers"] = round(VOLUNTEERS.get(org_name, 2) * rng.uniform(0.85, 1.15))
-                figures = _trajectories(org_name, wijk.name, period, pilot, rng)
+                figures = _trajectories(org_name, name, period, pilot, rng)
                 raw.update(figures)
                 if period.tertial == 3:
                     raw["unique_clients_year"] = round(clients_total * 1.7)
                 checked = validate(raw, period, catalogue, submit=True)
                 if checked.errors:  # the demo must obey the same hard rules as the form
-                    raise RuntimeError(f"demo return invalid: {org_name} {wijk.name} {period}: {checked.errors}")
-                ret = CountReturn(organisation_id=org.id, wijk_id=wijk.id, period_id=period.id, status=status,
+                    raise RuntimeError(f"demo return invalid: {org_name} {name} {period}: {checked.errors}")
+                ret = CountReturn(organisation_id=org.id, wijk_id=wijk.id if wijk else None, period_id=period.id,
+                                  status=status,
                                   explanation="" if status != ReturnStatus.INGEDIEND else "Demodata.")
                 for key, value in checked.values.items():
                     if key.startswith("uren:") and value is not None:
@@ -165,10 +171,50 @@ def seed_demo_returns(echo: Callable[[str], None]) -> None:
                     ret.submitted_at = ret.created_at
                 db.session.add(ret)
                 created += 1
-                unique_by_wijk[wijk.id] = ret
     audit.record("count_return.demo", summary=f"{created} demo-opgaven aangemaakt", actor_label="systeem")
     db.session.flush()
     echo(f"  {created} opgaven (2020 t/m {current.label}), begrote uren voor {len(PLANNED)} organisaties.")
+
+
+# Who works where (source 001): "Begeleiding in de Wijk" started on 1 November 2019 in Oost and
+# Zuidwest, was extended to Noordoost and Zuidoost on 1 June 2020 and to the other four wijken on
+# 1 January 2021, where "in eerste instantie alleen Versa, MEE" work; Kwintes and Sherpa joined the
+# pilot wijken in November 2020. HilverZorg (not in the letter) is taken to start city-wide in
+# 2021 in every wijk; Humanitas' volunteer services are city-wide ("stedelijk").
+PILOT_START = {"Oost": date(2019, 11, 1), "Zuidwest": date(2019, 11, 1),
+               "Noordoost": date(2020, 6, 1), "Zuidoost": date(2020, 6, 1)}
+PHASE_2021 = date(2021, 1, 1)
+PARTNERS_START = date(2020, 11, 1)
+
+
+def demo_werkgebied(org_name: str, wijk_name: str) -> date | None | bool:
+    """The first day an organisation works in a wijk ("Stedelijk": city-wide) in the demo;
+    ``False`` when it does not work there at all."""
+    if org_name in ("Versa Welzijn", "MEE"):
+        return PILOT_START.get(wijk_name, PHASE_2021) if wijk_name != "Stedelijk" else False
+    if org_name in ("Kwintes", "Sherpa"):
+        return PARTNERS_START if wijk_name in PILOT_START else False
+    if org_name == "HilverZorg":
+        return PHASE_2021 if wijk_name != "Stedelijk" else False
+    if org_name == "Humanitas":
+        return PHASE_2021 if wijk_name == "Stedelijk" else False
+    return False
+
+
+def seed_demo_werkgebied(orgs: dict, wijken: list[Wijk]) -> None:
+    """The demo organisations' werkgebied with dates (only when none is set yet; no commit)."""
+    if db.session.scalar(sa.select(sa.func.count(WorkArea.id))):
+        return
+    for org_name in PLANNED:
+        org = orgs.get(org_name)
+        if org is None:
+            continue
+        for wijk in [*wijken, None]:
+            start = demo_werkgebied(org_name, area_name(wijk))
+            if start is not False:
+                db.session.add(WorkArea(organisation_id=org.id, wijk_id=wijk.id if wijk else None, starts_on=start))
+        org.wijken = [w for w in wijken if demo_werkgebied(org_name, w.name) is not False]
+    db.session.flush()
 
 
 def _trajectories(org_name: str, wijk: str, period: Period, pilot: dict, rng: random.Random) -> dict[str, int]:

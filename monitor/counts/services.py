@@ -25,6 +25,7 @@ from .overview import (
     active_wijken,
     awaiting_approval,
     board,
+    board_years,
     completeness,
     expected_organisations,
     is_overdue,
@@ -33,6 +34,7 @@ from .overview import (
 from .permissions import enters_returns
 from .returns import (
     ValidationFailed,
+    add_year_figure,
     apply_return,
     approve,
     catalogue_for,
@@ -54,9 +56,9 @@ from .returns import (
 )
 
 __all__ = [
-    "CATALOGUE_FIELDS", "CATALOGUE_MODELS", "BoardRow", "Completeness", "PlannedHoursInvalid",
+    "CATALOGUE_FIELDS", "CATALOGUE_MODELS", "add_year_figure", "BoardRow", "Completeness", "PlannedHoursInvalid",
     "ServiceType", "Specialism", "ValidationFailed", "active_wijken", "all_wijken", "apply_return",
-    "approve", "authenticate_token", "awaiting_approval", "board", "catalogue_entries", "catalogue_for",
+    "approve", "authenticate_token", "awaiting_approval", "board", "board_years", "catalogue_entries", "catalogue_for",
     "check_return", "completeness", "create_token", "expected_organisations", "figures_of", "find_period",
     "find_return", "guard_return", "history", "is_overdue", "list_tokens", "lock", "lock_due_returns",
     "period_by_ordinal", "planned_hours", "previous_figures", "reference_figures", "reopen", "review_context", "revoke_token",

@@ -17,7 +17,7 @@ from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
 from . import behind, dashboards, exports, imports, services
-from .figures import clients_key, hours_key, scalars_for
+from .figures import clients_key, hours_key, scalars_for, year_complete
 from .forms import (
     CatalogueForm,
     ImportOptionsForm,
@@ -25,18 +25,18 @@ from .forms import (
     ReasonForm,
     TokenForm,
     UploadForm,
+    as_text,
     field_name,
+    initial_data,
+    nr_name,
     planned_form,
+    raw_figures,
     return_form,
 )
-from .models import ApiToken, CountReturn
+from .models import CITYWIDE, ApiToken, CountReturn
 from .permissions import is_return_worker
 
 bp = Blueprint("counts", __name__, url_prefix="/tellen")
-
-
-
-
 
 
 @bp.route("/")
@@ -61,15 +61,19 @@ def _own_org() -> Organisation:
 def board():
     """The organisation's returns in my wijken: due, concept, submitted, returned, approved."""
     org = _own_org()
-    rows = services.board(org.id, current_user.wijk_ids)
-    return render_template("counts/board.html", org=org, rows=rows, today=date.today())
+    years = services.board_years(org.id)
+    year = arg_int("jaar")
+    year = year if year in years else None
+    rows = services.board(org.id, current_user.wijk_ids, year=year)
+    return render_template("counts/board.html", org=org, rows=rows, today=date.today(), years=years, year=year)
 
 
-def _load_entry(period_id: int, wijk_id: int) -> tuple[Organisation, Period, Wijk]:
+def _load_entry(period_id: int, wijk_id: int) -> tuple[Organisation, Period, Wijk | None]:
+    """Wijk id 0 is the organisation's city-wide return ("stedelijk")."""
     period = get_or_404(Period, period_id)
-    wijk = get_or_404(Wijk, wijk_id)
+    wijk = None if wijk_id == CITYWIDE.id else get_or_404(Wijk, wijk_id)
     org = _own_org()
-    require_object("counts.enter", SimpleNamespace(organisation_id=org.id, wijk_id=wijk.id))
+    require_object("counts.enter", SimpleNamespace(organisation_id=org.id, wijk_id=wijk.id if wijk else None))
     return org, period, wijk
 
 
@@ -78,20 +82,21 @@ def _load_entry(period_id: int, wijk_id: int) -> tuple[Organisation, Period, Wij
 def edit(period_id: int, wijk_id: int):
     """Enter or correct the return of my organisation for a wijk and period."""
     org, period, wijk = _load_entry(period_id, wijk_id)
-    ret = services.find_return(org.id, wijk.id, period.id)
+    area = wijk or CITYWIDE
+    wijk_key = wijk.id if wijk else None
+    ret = services.find_return(org.id, wijk_key, period.id)
     catalogue = services.catalogue_for(period)
     keys = catalogue.keys(period)
     if request.method == "POST":
         form = return_form(period, catalogue, formdata=request.form)
     else:
         current = services.figures_of(ret) if ret else {}
-        data = {field_name(k): _as_text(current.get(k)) for k in keys}
-        data["explanation"] = ret.explanation if ret else ""
+        data = initial_data(ret, {field_name(k): as_text(current.get(k)) for k in keys})
         form = return_form(period, catalogue, data=data)
     warnings: dict[str, str] = {}
     editable = ret is None or ret.status.editable
     if request.method == "POST" and editable and form.validate_on_submit():
-        raw = {k: form[field_name(k)].data for k in keys}
+        raw = raw_figures(form, keys)
         submit = request.form.get("action") == "submit"
         try:
             ret, checked = services.save_return(org, wijk, period, raw, explanation=form.explanation.data or "",
@@ -102,27 +107,30 @@ def edit(period_id: int, wijk_id: int):
                 if name in form:
                     form[name].errors = list(form[name].errors) + [message]
             warnings = err.checked.warnings
-            flash(err.message, "error")
+            if err.saved:  # only the explanation was missing: what was typed is kept as a concept
+                ret = services.find_return(org.id, wijk_key, period.id)
+            flash(err.message, "warning" if err.saved else "error")
         except DomainError as err:
             show_error(form, err)
         else:
             if submit:
-                flash(f"Opgave {wijk.name}, {period.label} is ingediend.", "ok")
+                flash(f"Opgave {area.name}, {period.label} is ingediend.", "ok")
                 return redirect(url_for("counts.board"))
             if checked.warnings:
                 flash("Opgeslagen als concept. Er zijn waarschuwingen: bekijk ze voordat u indient.", "warning")
             else:
                 flash("Opgeslagen als concept.", "ok")
-            return redirect(url_for("counts.edit", period_id=period.id, wijk_id=wijk.id))
+            return redirect(url_for("counts.edit", period_id=period.id, wijk_id=area.id))
     elif request.method == "GET" and ret is not None and ret.status.editable:
-        warnings = services.check_return(org.id, wijk.id, period, services.figures_of(ret), submit=False).warnings
+        warnings = services.check_return(org.id, wijk_key, period, services.figures_of(ret), submit=False).warnings
     elif request.method == "POST" and not editable:
         flash(f"Deze opgave is {ret.status.label.lower()} en kan niet meer worden gewijzigd.", "error")
-    reference = services.reference_figures(org.id, wijk.id, period)
+    reference = services.reference_figures(org.id, wijk_key, period)
     return render_template(
-        "counts/edit.html", form=form, org=org, period=period, wijk=wijk, ret=ret, catalogue=catalogue,
+        "counts/edit.html", form=form, org=org, period=period, wijk=area, ret=ret, catalogue=catalogue,
         scalars=scalars_for(period), warnings=warnings, reference=reference, editable=editable,
-        field_name=field_name, hours_key=hours_key, clients_key=clients_key, show=show,
+        year_done=year_complete(period, date.today()),
+        field_name=field_name, nr_name=nr_name, hours_key=hours_key, clients_key=clients_key, show=show,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -133,14 +141,6 @@ def show(value) -> str:
     if isinstance(value, Decimal):
         return f"{value.normalize():f}".replace(".", ",")
     return format_number(value)
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
-    return str(value)
 
 
 @bp.route("/opgaven/<int:return_id>")
@@ -165,7 +165,7 @@ def submit(return_id: int):
         services.submit_return(ret)
     except services.ValidationFailed:
         flash("De opgave kan nog niet worden ingediend: verbeter de gemarkeerde velden.", "error")
-        return redirect(url_for("counts.edit", period_id=ret.period_id, wijk_id=ret.wijk_id))
+        return redirect(url_for("counts.edit", period_id=ret.period_id, wijk_id=ret.area.id))
     except DomainError as err:
         flash(err.message, "error")
     else:
@@ -392,7 +392,7 @@ def planned():
     year = chooser.jaar.data
     specs = services.catalogue_entries(services.Specialism)
     current = services.planned_hours(org.id, year)
-    form = planned_form(specs, data={f"spec_{s.id}": _as_text(current.get(s.id)) for s in specs})
+    form = planned_form(specs, data={f"spec_{s.id}": as_text(current.get(s.id)) for s in specs})
     if form.validate_on_submit():
         try:
             services.save_planned_hours(org, year, {s.id: form[f"spec_{s.id}"].data for s in specs})

@@ -96,6 +96,20 @@ def test_demo_data_has_the_2020_figures_of_source_001_and_is_idempotent(app, run
             sa.select(CountReturn.wijk_id).join(Period).where(
                 Period.year == 2020, Period.tertial == 1, CountReturn.meldingen > 0)))
         assert t1_wijken == {wijk_id("Oost"), wijk_id("Zuidwest")}
+        # The werkgebied of source 001: no filler returns outside it (issue 18). Centrum joined
+        # on 1 January 2021; Kwintes and Sherpa worked only in the four pilot wijken from November
+        # 2020; Humanitas reports city-wide.
+        in_2020 = set(db.session.scalars(sa.select(CountReturn.wijk_id).join(Period).where(Period.year == 2020)))
+        assert wijk_id("Centrum") not in in_2020
+        assert wijk_id("Centrum") in set(db.session.scalars(
+            sa.select(CountReturn.wijk_id).join(Period).where(Period.year == 2021)))
+        kwintes = set(db.session.execute(sa.select(CountReturn.wijk_id, Period.year, Period.tertial).join(Period)
+                                         .where(CountReturn.organisation_id == org_id("Kwintes"))))
+        assert min((y, t) for _, y, t in kwintes) == (2020, 3)
+        assert {w for w, _, _ in kwintes} == {wijk_id(n) for n in ("Oost", "Zuidwest", "Noordoost", "Zuidoost")}
+        humanitas = set(db.session.scalars(sa.select(CountReturn.wijk_id).where(
+            CountReturn.organisation_id == org_id("Humanitas"))))
+        assert humanitas == {None}
         seed_demo_returns(lines.append)
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(CountReturn.id))) == first

@@ -59,11 +59,16 @@ def test_trends_for_the_accounthouder(app, login_as, data):
     hours = as_dict(t["tabel-uren"])
     planned_per_week = 10.0 + 5.5 + 2.0
     assert hours["mei 2024"] == {"Gerealiseerde uren": "220", "Begrote uren": nl(planned_per_week * DAYS[1] / 7)}
-    assert hours["september 2024"] == {"Gerealiseerde uren": "—", "Begrote uren": nl(planned_per_week * DAYS[2] / 7)}
+    # No approved return in September: no planned hours either (issue 18: a period not yet
+    # reported is not a period without work, so it does not drag the realisation down).
+    assert hours["september 2024"] == {"Gerealiseerde uren": "—", "Begrote uren": "—"}
     assert hours["december 2024"]["Gerealiseerde uren"] == "120"
     shares = as_dict(t["tabel-aandelen"])["mei 2024"]
     assert shares["Meldingen via het Sociaal Plein"] == nl(100 * 12 / 32) + "%"
     assert shares["Trajecten afgesloten binnen zes maanden"] == nl(100 * 13 / 16) + "%"
+    # Counts beside every share (issue 18): the table under the chart says "12 of 32", not only 37,5%.
+    assert (shares["Meldingen (aantal)"], shares["Via het Sociaal Plein (aantal)"]) == ("32", "12")
+    assert (shares["Afgesloten trajecten (aantal)"], shares["Binnen zes maanden (aantal)"]) == ("16", "13")
     averages = as_dict(t["tabel-gemiddelden"])["mei 2024"]
     assert averages == {"Uren per traject": nl(88 / 16), "Contactmomenten per traject": nl(130 / 16)}
     assert as_dict(t["tabel-caseload"])["mei 2024"]["Cliënten per FTE"] == nl(29 / 1.75)
@@ -74,11 +79,15 @@ def test_trends_for_the_accounthouder(app, login_as, data):
     assert as_dict(t["tabel-uniek"]) == {"2024": {"Unieke cliënten (decemberopgave)": "30"}}
     per_org = as_dict(t["tabel-per-organisatie"])
     per_org_shares = as_dict(t["tabel-per-organisatie-aandelen"])
-    weeks = (DAYS[1] + DAYS[2] + DAYS[3]) / 7
+    weeks = (DAYS[1] + DAYS[3]) / 7  # Versa's approved periods: May and December
     assert per_org["Versa Welzijn"]["Gerealiseerde uren"] == "310"
     assert per_org["Versa Welzijn"]["Begrote uren"] == nl(15.5 * weeks)
     assert per_org_shares["Versa Welzijn"]["Gerealiseerd t.o.v. begroot"] == nl(100 * 310 / (15.5 * weeks)) + "%"
-    assert per_org["MEE"]["Begrote uren"] == nl(2.0 * weeks)
+    versa = per_org_shares["Versa Welzijn"]  # May (Oost 20/6, Zuid 10/5) and December (Oost 12/3)
+    assert (versa["Meldingen (aantal)"], versa["Via het Sociaal Plein (aantal)"]) == ("42", "14")
+    assert versa["Via het Sociaal Plein"] == nl(100 * 14 / 42) + "%"
+    assert (versa["Afgesloten trajecten (aantal)"], versa["Binnen zes maanden (aantal)"]) == ("23", "21")
+    assert per_org["MEE"]["Begrote uren"] == nl(2.0 * DAYS[1] / 7)  # MEE reported only for May
 
 
 def test_wijk_and_specialism_perspectives(app, login_as, data):
@@ -98,7 +107,7 @@ def test_wijk_and_specialism_perspectives(app, login_as, data):
     per_spec = as_dict(t["tabel-per-specialisme"])
     assert list(per_spec) == ["Buurtwerk"]
     assert per_spec["Buurtwerk"]["Gerealiseerde uren"] == "260"
-    assert per_spec["Buurtwerk"]["Begrote uren"] == nl(10.0 * (DAYS[1] + DAYS[2] + DAYS[3]) / 7)
+    assert per_spec["Buurtwerk"]["Begrote uren"] == nl(10.0 * (DAYS[1] + DAYS[3]) / 7)
     assert as_dict(t["tabel-uren"])["mei 2024"] == {"Gerealiseerde uren": "140", "Begrote uren": nl(10.0 * DAYS[1] / 7)}
 
 
@@ -112,7 +121,10 @@ def test_council_member_sees_small_counts_as_less_than_five(app, login_as, data)
     counts = as_dict(t["tabel-aantallen"])["mei 2024"]
     assert counts["Nieuwe meldingen"] == "<5" and counts["Afgesloten trajecten"] == "<5"
     shares = as_dict(t["tabel-aandelen"])["mei 2024"]
-    assert set(shares.values()) == {"—"}  # denominators 2 and 2 are below 10
+    counted = {k: v for k, v in shares.items() if k.endswith("(aantal)")}
+    assert {k: v for k, v in shares.items() if k not in counted} == {
+        "Meldingen via het Sociaal Plein": "—", "Trajecten afgesloten binnen zes maanden": "—"}  # denominators 2 and 2 < 10
+    assert set(counted.values()) == {"<5"}  # the counts beside them, protected as everywhere
     # Organisation x wijk is no publication unit for outsiders: every count is hidden (x).
     t = _get(client, data, organisatie=versa, wijk=oost)
     clients = as_dict(t["tabel-clienten"])["mei 2024"]
@@ -162,9 +174,10 @@ def test_exports(app, login_as, data):
     response = client.get("/tellen/export/opgaven.csv", query_string=query)
     reader = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert len(reader) == 4  # the submitted (not approved) return is left out
-    zuid = next(r for r in reader if r["wijk"] == "Zuid")
-    assert zuid["status"] == "vergrendeld" and zuid["meldingen"] == "10" and zuid["fte"] == "0,50"
-    assert zuid["uren_buurtwerk"] == "40"
+    zuid = next(r for r in reader if r["Wijk"] == "Zuid")  # Dutch column names (issue 18 §5)
+    assert zuid["Status"] == "Vergrendeld" and zuid["Nieuwe meldingen"] == "10"
+    assert zuid["FTE sociaal werkers actief in de wijk"] == "0,50"
+    assert zuid["Uren Buurtwerk"] == "40"
     response = client.get("/tellen/export/opgaven.xlsx", query_string=query)
     wb = load_workbook(io.BytesIO(response.get_data()))
     assert wb.worksheets[0].max_row == 5

@@ -13,11 +13,12 @@ from __future__ import annotations
 import random
 
 import pytest
+import sqlalchemy as sa
 
 from monitor.counts import dashboards
 from monitor.counts.publication import Counts, table
 from monitor.extensions import db
-from monitor.models import Period
+from monitor.models import Organisation, Period, Wijk
 
 from ..disclosure_audit import Attack, boxes
 from .conftest import org_id, period, wijk_id
@@ -68,30 +69,55 @@ def _published(app, generated, attacker_scope=None):
     return seen
 
 
+COUNT_LABELS = {"Meldingen (aantal)": ("meldingen", None), "Via het Sociaal Plein (aantal)": ("meldingen", "sociaal_plein"),
+                "Afgesloten trajecten (aantal)": ("afgesloten", None),
+                "Binnen zes maanden (aantal)": ("afgesloten", "binnen_zes_maanden")}
+SHARE_OF = {"Meldingen via het Sociaal Plein": ("meldingen", "sociaal_plein"), "Via het Sociaal Plein": ("meldingen", "sociaal_plein"),
+            "Trajecten afgesloten binnen zes maanden": ("afgesloten", "binnen_zes_maanden"),
+            "Binnen zes maanden afgesloten": ("afgesloten", "binnen_zes_maanden")}
+
+
 def _figures(dash, filters):
-    """(measure, tertial periods, levels, value) for each visible count in the dashboard."""
+    """(measure, tertial periods, levels, value) for each visible count in the dashboard: the
+    counts chart, the counts beside the shares (issue 18) and every share turned back into its
+    numerator (share × its denominator), per period and in the breakdowns over the range."""
     found = []
     charts = {c.id: c for c in dash.charts}
     series = {"Nieuwe meldingen": ("meldingen", None), "Waarvan via het Sociaal Plein": ("meldingen", "sociaal_plein"),
               "Afgesloten trajecten": ("afgesloten", None),
               "Waarvan binnen zes maanden": ("afgesloten", "binnen_zes_maanden"),
-              "Actieve vrijwilligers": ("vrijwilligers", None)}
-    for s in charts["aantallen"].series:
-        if s.label not in series:
+              "Actieve vrijwilligers": ("vrijwilligers", None)} | COUNT_LABELS
+    base = {"organisation": filters.organisation_id, "wijk": filters.wijk_id}
+    for chart in (charts["aantallen"], charts["aandelen"]):
+        for s in chart.series:
+            if s.label in series:
+                measure, category = series[s.label]
+                for p, value in zip(dash.periods, s.values, strict=True):
+                    if value is not None and not value.hidden:
+                        found.append((measure, [p], base | {"category": category}, value.value))
+            elif s.label in SHARE_OF:  # a share beside a visible denominator gives its numerator
+                measure, category = SHARE_OF[s.label]
+                for p, share in zip(dash.periods, s.values, strict=True):
+                    if share is not None:
+                        total = Counts(True).get(measure, p.year, tertial=p.tertial, **base)
+                        found.append((measure, [p], base | {"category": category}, round(share * total.value)))
+    names = {o.name: o.id for o in db.session.scalars(sa.select(Organisation))}
+    names |= {w.name: w.id for w in db.session.scalars(sa.select(Wijk))}
+    for chart in dash.breakdowns:
+        unit = {"per-organisatie-aandelen": "organisation", "per-wijk-aandelen": "wijk"}.get(chart.id)
+        if unit is None:
             continue
-        measure, category = series[s.label]
-        for p, value in zip(dash.periods, s.values, strict=True):
-            if value is not None and not value.hidden:
-                found.append((measure, [p], {"organisation": filters.organisation_id, "wijk": filters.wijk_id,
-                                             "category": category}, value.value))
-    # a share shown beside a visible denominator gives its numerator: count it as published
-    for s, (measure, category) in zip(charts["aandelen"].series, MEASURES.items(), strict=True):
-        for p, share in zip(dash.periods, s.values, strict=True):
-            if share is not None:
-                total = Counts(True).get(measure, p.year, tertial=p.tertial,
-                                         organisation=filters.organisation_id, wijk=filters.wijk_id)
-                found.append((measure, [p], {"organisation": filters.organisation_id, "wijk": filters.wijk_id,
-                                             "category": category[0]}, round(share * total.value)))
+        for s in chart.series:
+            for label, value in zip(chart.labels, s.values, strict=True):
+                levels = base | {unit: names[label]}
+                if s.label in COUNT_LABELS and value is not None and not value.hidden:
+                    measure, category = COUNT_LABELS[s.label]
+                    found.append((measure, dash.periods, levels | {"category": category}, value.value))
+                elif s.label in SHARE_OF and value is not None:
+                    measure, category = SHARE_OF[s.label]
+                    total = Counts(True).over(measure, dash.periods, **levels)
+                    assert not total.hidden  # a share is only shown over a visible denominator
+                    found.append((measure, dash.periods, levels | {"category": category}, round(value * total.value)))
     return found
 
 

@@ -34,11 +34,11 @@ def test_raw_export_neutralises_formulas_and_keeps_numbers(app, login_as, make_r
     response = client.get("/tellen/export/opgaven.csv", query_string=query)
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
-    versa = next(r for r in rows if r["organisatie"] == "Versa Welzijn")
-    assert versa["toelichting"] == "'" + FORMULA
-    assert versa["meldingen"] == "-3" and versa["fte"] == "1,25"  # numbers stay numbers
-    mee = next(r for r in rows if r["organisatie"] != "Versa Welzijn")
-    assert mee["organisatie"].startswith("'@") and mee["toelichting"] == "'\tverborgen"
+    versa = next(r for r in rows if r["Organisatie"] == "Versa Welzijn")
+    assert versa["Toelichting"] == "'" + FORMULA
+    assert versa["Nieuwe meldingen"] == "-3" and versa["FTE sociaal werkers actief in de wijk"] == "1,25"  # numbers stay numbers
+    mee = next(r for r in rows if r["Organisatie"] != "Versa Welzijn")
+    assert mee["Organisatie"].startswith("'@") and mee["Toelichting"] == "'\tverborgen"
 
     response = client.get("/tellen/export/opgaven.xlsx", query_string=query)
     sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
@@ -46,9 +46,9 @@ def test_raw_export_neutralises_formulas_and_keeps_numbers(app, login_as, make_r
     cells = {sheet.cell(row=r, column=1).value: {h: sheet.cell(row=r, column=i + 1) for i, h in enumerate(header)}
              for r in range(2, sheet.max_row + 1)}
     versa = cells["Versa Welzijn"]
-    assert versa["toelichting"].data_type == "s" and versa["toelichting"].value == "'" + FORMULA
-    assert versa["meldingen"].data_type == "n" and versa["meldingen"].value == -3
-    assert versa["fte"].data_type == "n" and versa["fte"].value == 1.25
+    assert versa["Toelichting"].data_type == "s" and versa["Toelichting"].value == "'" + FORMULA
+    assert versa["Nieuwe meldingen"].data_type == "n" and versa["Nieuwe meldingen"].value == -3
+    assert versa["FTE sociaal werkers actief in de wijk"].data_type == "n" and versa["FTE sociaal werkers actief in de wijk"].value == 1.25
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
 
 

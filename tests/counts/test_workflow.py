@@ -10,7 +10,7 @@ from monitor.counts.models import CountReturn, ReturnStatus
 from monitor.extensions import db
 from monitor.models import AuditEvent, Role
 
-from .conftest import GOOD_FORM, period, wijk_id
+from .conftest import GOOD_FORM, period, tables, wijk_id
 
 
 def _ids(app, year=2025, tertial=1, wijk="Oost"):
@@ -113,7 +113,16 @@ def test_full_cycle_through_the_screens(app, login_as):
         assert events[6].old_values == {"status": "goedgekeurd"} and events[6].new_values == {"status": "vergrendeld"}
         assert events[7].new_values["return_reason"] == "Nieuwe telling"
     history = ah.get(f"/tellen/opgaven/{ret.id}").get_data(as_text=True)
-    assert "count_return.reopen" in history and "Nieuwe telling" in history
+    assert "Nieuwe telling" in history
+    # People read the trail in Dutch (issue 18 §5): steps, figure names, numbers.
+    trail = tables(history)["Auditspoor van deze opgave"]
+    steps = [r[2] for r in trail[1:]]
+    assert [s.split("Opgave ")[0] for s in steps] == [
+        "Aangemaakt", "Ingediend", "Teruggestuurd", "Gewijzigd", "Ingediend", "Goedgekeurd", "Vergrendeld", "Heropend"]
+    assert "count_return" not in history and "closed_within_six_months" not in history
+    assert "Waarvan afgesloten binnen zes maanden: 8" in history
+    assert "FTE sociaal werkers actief in de wijk: 1,5" in history and "1.50" not in history
+    assert "Nieuwe meldingen: 20" in history and "Status: Teruggestuurd" in history
 
 
 def test_only_own_organisation_and_own_wijken(app, login_as, make_return):
@@ -149,7 +158,7 @@ def test_hard_rules_referrals_and_hours_for_fte(app, login_as):
     assert sw.post(url, data=partial).status_code == 302
     response = sw.post(url, data=dict(partial, action="submit"))
     assert response.status_code == 400
-    assert "Vul dit getal in (0 als er niets was)." in response.get_data(as_text=True)
+    assert "Vul dit getal in, of vink ‘onbekend / niet geregistreerd’ aan" in response.get_data(as_text=True)
     assert _return(app, pid, wid).status == ReturnStatus.CONCEPT
 
 
@@ -173,10 +182,17 @@ def test_warnings_need_an_explanation_to_submit(app, login_as, make_return):
     assert "Wijkt meer dan 50% af van het gemiddelde van de vorige perioden (22)" in html
     assert "0, terwijl er in de vorige perioden wel activiteit was" in html
     assert "licht ze toe voordat u indient" in html
-    assert _return(app, pid, wid) is None
+    # Refused for the missing explanation only: what was typed is kept as a concept (issue 18).
+    assert "Opgeslagen als concept, maar nog niet ingediend" in html
+    kept = _return(app, pid, wid)
+    assert kept.status == ReturnStatus.CONCEPT and kept.meldingen == 34
+    assert 'value="34"' in html and "status: <strong>Concept</strong>" in html
     # Saving as concept is allowed with warnings.
     assert sw.post(url, data=dict(data, action="save")).status_code == 302
     assert _return(app, pid, wid).status == ReturnStatus.CONCEPT
+    # A submission with a hard error keeps nothing new: the figures stay as they were.
+    assert sw.post(url, data=dict(data, meldingen_sociaal_plein="99", action="submit")).status_code == 400
+    assert _return(app, pid, wid).meldingen_sociaal_plein == 6
     response = sw.post(url, data=dict(data, explanation="Extra meldingen door een buurtactie.", action="submit"))
     assert response.status_code == 302
     ret = _return(app, pid, wid)
