@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from .config import DEFAULTS, config_from_env, load_or_create_secret_key
 from . import storage
+from .config import DEFAULTS, config_from_env, load_or_create_secret_key
 
 # Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
 # home-page tasks and demo data. Order is the order of the navigation; "monitor.meetings"

@@ -74,6 +74,31 @@ class Teller(enum.StrEnum):
                 "professional": "Opgetekend door een professional"}[self.value]
 
 
+class TellingWay(enum.StrEnum):
+    """How a story a worker recorded on behalf of a resident was told (issue 19 §5).
+
+    Such a story is the resident's, in the worker's writing: the resident confirms it (or
+    asks for a correction) through the private link before it can be published.
+    """
+
+    VERTELD = "verteld"
+    VERTAALD = "vertaald"
+    OPGESCHREVEN = "opgeschreven"
+
+    @property
+    def label(self) -> str:
+        return {"verteld": "Verteld; de medewerker schreef het op",
+                "vertaald": "Verteld in een andere taal; vertaald door de medewerker of een tolk",
+                "opgeschreven": "Opgeschreven voor iemand die zelf niet (goed) kan schrijven"}[self.value]
+
+    @property
+    def public_label(self) -> str:
+        """What readers see: the story was told, a worker wrote it down."""
+        return {"verteld": "Verteld aan een medewerker, die het opschreef",
+                "vertaald": "Verteld in een andere taal en vertaald",
+                "opgeschreven": "Opgeschreven door een medewerker, samen met de verteller"}[self.value]
+
+
 class ConsentMethod(enum.StrEnum):
     """How the storyteller's consent to publication was given."""
 
@@ -133,6 +158,15 @@ class Story(db.Model):
     # a digest of the text and photos they confirmed (a later change asks them again).
     teller_confirmed_at: Mapped[datetime | None]
     teller_confirmed_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    # Recorded by a worker on behalf of a resident (issue 19 §5): how it was told, and the
+    # language it was told in when translated. Set: publication waits for the teller's
+    # confirmation of the text as it reads then.
+    told_how: Mapped[TellingWay | None] = mapped_column(string_enum(TellingWay, 20))
+    told_in: Mapped[str] = mapped_column(sa.String(60), default="")
+    # The teller's request for a correction through the private link, until the worker
+    # has changed the story and the teller confirmed it (personal content: erased with it).
+    teller_correction: Mapped[str] = mapped_column(sa.Text, default="")
+    teller_correction_at: Mapped[datetime | None]
     # The resident's own address for notices about this story (optional, on the public
     # form); erased with the story (withdrawal, deletion) and from the outbox too.
     resident_email: Mapped[str | None] = mapped_column(sa.String(320))
@@ -195,6 +229,16 @@ class Story(db.Model):
     def teller_confirmed_current(self) -> bool:
         """The teller confirmed the story as it reads now."""
         return self.teller_confirmed_at is not None and self.teller_confirmed_digest == self.content_digest
+
+    @property
+    def recorded_on_behalf(self) -> bool:
+        """A worker recorded the story on behalf of a resident: the teller must confirm it."""
+        return self.told_how is not None and not self.contributed_publicly
+
+    @property
+    def awaiting_teller(self) -> bool:
+        """Publication waits for the teller (no confirmation of the current text yet)."""
+        return self.recorded_on_behalf and not self.teller_confirmed_current
 
     @property
     def tag_list(self) -> list[str]:

@@ -30,6 +30,7 @@ RETURNED = "narratives.returned"
 PUBLISHED = "narratives.published"
 CHOSEN = "narratives.chosen"
 RECEIPT = "narratives.receipt"
+CORRECTION = "narratives.teller_correction"
 
 ERASED_BODY = "[Gewist: het verhaal waar dit bericht over ging, is ingetrokken, verwijderd of geanonimiseerd.]"
 
@@ -45,9 +46,14 @@ def register(app: Flask) -> None:
                          "Wat het gesprek over uw verhaal zei."),
         NotificationKind(RECEIPT, "Verhalen: ontvangstbevestiging (inwoners)",
                          "De referentiecode en de persoonlijke link, aan een inwoner.", required=True),
+        NotificationKind(CORRECTION, "Verhalen: de verteller vraagt om een correctie",
+                         "De verteller van een verhaal dat u opschreef, vond iets wat niet klopt."),
     ):
         add_notification_kind(app, kind)
     add_eraser(app, "narratives: copies in the outbox", erase_outbox_copies)
+    from .services.teller import erase_correction
+
+    add_eraser(app, "narratives: the teller's correction", erase_correction)
 
 
 # --- who moderates ------------------------------------------------------------------------
@@ -142,6 +148,18 @@ def published(story: Story, event: Any, by: User | None) -> None:
           f"Uw verhaal {story.reference} is gepubliceerd", "narratives/published",
           {"public": story.visibility == Visibility.OPENBAAR, "visibility": story.visibility.label},
           link, link if story.visibility == Visibility.OPENBAAR else "", by=by)
+
+
+def correction_requested(story: Story) -> None:
+    """To the worker who wrote the story down: the teller asks for a correction (the
+    teller's words stay on the story's page, not in the mail)."""
+    if story.author is None:
+        return
+    notify(CORRECTION, f"story:{story.id}:correction:{story.teller_correction_at:%Y%m%d%H%M%S%f}",
+           [story.author], subject=f"De verteller van verhaal {story.reference} vraagt om een correctie",
+           template="narratives/correction", context={"story": story},
+           link=absolute_url("narratives.edit", story_id=story.id),
+           reason="u dit verhaal heeft opgetekend.")
 
 
 def chosen(story: Story, session_title: str, why: str, feedback_id: int) -> None:

@@ -63,6 +63,8 @@ def _story_data(form) -> services.StoryData:
         consent_method=form.consent_method.data if "consent_method" in form else "online",
         consent_date=form.consent_date.data if "consent_date" in form else None,
         resident_email=(form.email.data or "") if "email" in form else "",
+        told_how=(form.told_how.data or "") if "told_how" in form else "",
+        told_in=(form.told_in.data or "") if "told_in" in form else "",
     )
 
 
@@ -233,8 +235,9 @@ def mine(token: str):
             else:
                 flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
                 return redirect(url_for("narratives.mine", token=token))
-    return render_template("narratives/mine.html", story=item, form=form, token=token,
-                           body=services.render_markdown(item.body), confirm=ConfirmForm()), status
+    from .teller_views import teller_page
+
+    return teller_page(item, token, form), status
 
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])

@@ -75,7 +75,14 @@ from .staff import (
     submit,
     update_story,
 )
-from .teller import issue_teller_link, new_teller_token, qr_svg, teller_confirm
+from .teller import (
+    erase_correction,
+    issue_teller_link,
+    new_teller_token,
+    qr_svg,
+    teller_confirm,
+    teller_request_correction,
+)
 
 __all__ = [
     # search index (monitor.narratives.indexing), for the CLI, the seed and the tests
@@ -97,7 +104,8 @@ __all__ = [
     # archive search
     "ArchivePage", "related_stories", "search_archive",
     # the teller of a story staff wrote down
-    "issue_teller_link", "new_teller_token", "qr_svg", "teller_confirm",
+    "issue_teller_link", "new_teller_token", "qr_svg", "teller_confirm", "teller_request_correction",
+    "erase_correction",
     # staff writing and moderation
     "add_feedback", "add_photos", "anonymise", "create_story", "delete_story",
     "moderation_queue", "own_stories", "publish", "recent_moderated", "reject", "remove_photo",

@@ -45,6 +45,9 @@ class StoryData:
     consent_date: date | None = None
     # The public form only: the resident's address for notices about the story.
     resident_email: str = ""
+    # Staff only: recorded on behalf of a resident, and how (issue 19 §5; "" = not).
+    told_how: str = ""
+    told_in: str = ""
 
 
 def _new_reference() -> str:
