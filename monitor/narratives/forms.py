@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from ..forms import BaseForm, MultiCheckboxField, optional_int
+from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlSelectField, optional_int
 from .models import ConsentMethod, StoryForm, Teller, TellingWay, Visibility
 
 PHOTO_SLOTS = 3
@@ -172,6 +172,19 @@ class TellerCorrectionForm(BaseForm):
         DataRequired("Schrijf op wat er niet klopt."), Length(max=4000)],
         description="Schrijf het in uw eigen woorden, in uw eigen taal mag ook. De medewerker die uw "
                     "verhaal opschreef, leest het en past het verhaal aan. Daarna leest u het opnieuw.")
+
+
+class LocationForm(BaseForm):
+    """Register a trusted location (a buurthuis) whose device may send more stories."""
+
+    name = StringField("Naam van de locatie", validators=[DataRequired("Geef de locatie een naam."),
+                                                          Length(max=120)],
+                       description="Bijvoorbeeld: Buurthuis De Vaart, tablet bij de balie.")
+    wijk_id = NlSelectField("Wijk", coerce=optional_int)
+    max_per_hour = NlIntegerField("Hoogstens verhalen per uur", default=20,
+                                  validators=[InputRequired("Vul een aantal in.")])
+    max_per_day = NlIntegerField("Hoogstens verhalen per dag", default=60,
+                                 validators=[InputRequired("Vul een aantal in.")])
 
 
 class ConfirmForm(BaseForm):

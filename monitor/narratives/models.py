@@ -167,6 +167,9 @@ class Story(db.Model):
     # has changed the story and the teller confirmed it (personal content: erased with it).
     teller_correction: Mapped[str] = mapped_column(sa.Text, default="")
     teller_correction_at: Mapped[datetime | None]
+    # Sent in on a device of a trusted location (a buurthuis), not under the per-address limit.
+    trusted_location_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("trusted_locations.id", ondelete="SET NULL"), index=True)
     # The resident's own address for notices about this story (optional, on the public
     # form); erased with the story (withdrawal, deletion) and from the outbox too.
     resident_email: Mapped[str | None] = mapped_column(sa.String(320))
@@ -189,6 +192,7 @@ class Story(db.Model):
     buurt: Mapped[Buurt | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    trusted_location: Mapped[TrustedLocation | None] = relationship()
     qualities: Mapped[list[Quality]] = relationship(secondary=story_qualities,
                                                     order_by="Quality.position")
     photos: Mapped[list[StoryPhoto]] = relationship(
@@ -317,3 +321,44 @@ class StoryFeedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     story: Mapped[Story] = relationship(back_populates="feedback")
+
+
+class TrustedLocation(db.Model):
+    """A buurthuis (or library, community centre) where a worker helps residents tell.
+
+    Its device sends stories through the public form under the location's own, higher but
+    bounded limits instead of the per-address limit (issue 19 §6). A beheerder or the
+    wijk's buurtcoördinator registers it and gets a pairing link, valid once and for a few
+    days; opening it on the device stores a device token in a cookie. Only hashes of both
+    tokens are kept. Revoking the location (or pairing again) ends the old device token.
+    """
+
+    __tablename__ = "trusted_locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    max_per_hour: Mapped[int] = mapped_column(default=20)
+    max_per_day: Mapped[int] = mapped_column(default=60)
+    setup_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None]
+    device_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    paired_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    stories_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    wijk: Mapped[Wijk | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TrustedLocation {self.id} {self.name}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -180,7 +180,7 @@ def contribute():
             story, token = services.contribute_public(
                 _story_data(form), _photo_inputs(form, _photo_slots()),
                 address=request.remote_addr or "", honeypot=form.website.data or "",
-                stamp=form.started.data or "")
+                stamp=form.started.data or "", device_token=request.cookies.get(services.DEVICE_COOKIE))
         except services.RateLimited as err:
             show_error(form, err)
             return render_template("narratives/contribute.html", form=form,
@@ -491,4 +491,4 @@ def delete(story_id: int):
     return redirect(url_for("narratives.queue"))
 
 
-from . import teller_views  # noqa: E402,F401  (the teller's slip and confirmation, on this blueprint)
+from . import location_views, teller_views  # noqa: E402,F401  (slip, confirmation, trusted locations)
