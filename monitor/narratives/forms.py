@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlSelectField, optional_int
-from .models import ConsentMethod, StoryForm, Teller, TellingWay, Visibility
+from .models import ConsentMethod, ReportReason, StoryForm, Teller, TellingWay, Visibility
 
 PHOTO_SLOTS = 3
 
@@ -185,6 +185,19 @@ class LocationForm(BaseForm):
                                   validators=[InputRequired("Vul een aantal in.")])
     max_per_day = NlIntegerField("Hoogstens verhalen per dag", default=60,
                                  validators=[InputRequired("Vul een aantal in.")])
+
+
+class ReportForm(BaseForm):
+    """A reader reports a published story ("melden")."""
+
+    reason = RadioField("Waarom meldt u dit verhaal?", choices=[(r.value, r.label) for r in ReportReason],
+                        validators=[InputRequired("Kies waarom u dit verhaal meldt.")])
+    message = TextAreaField("Toelichting (niet verplicht)", validators=[Optional(), Length(max=2000)],
+                            description="Wat moet de moderator weten? Noem geen namen als dat niet nodig is.")
+    contact_email = EmailField("Uw e-mailadres (niet verplicht)", validators=[
+        Optional(), Email("Vul een geldig e-mailadres in, of laat het veld leeg."), Length(max=320)],
+        description="Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
+                    "melding is afgehandeld.")
 
 
 class ConfirmForm(BaseForm):

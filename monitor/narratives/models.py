@@ -200,6 +200,8 @@ class Story(db.Model):
         cascade="all, delete-orphan")
     feedback: Mapped[list[StoryFeedback]] = relationship(
         back_populates="story", order_by="StoryFeedback.id", cascade="all, delete-orphan")
+    reports: Mapped[list[StoryReport]] = relationship(
+        back_populates="story", order_by="StoryReport.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.reference} {self.status}>"
@@ -362,3 +364,48 @@ class TrustedLocation(db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class ReportReason(enum.StrEnum):
+    """Why a reader reports a published story (issue 19 §5)."""
+
+    PRIVACY = "privacy"
+    KWETSEND = "kwetsend"
+    OVER_MIJ = "over_mij"
+    ONJUIST = "onjuist"
+    ANDERS = "anders"
+
+    @property
+    def label(self) -> str:
+        return {"privacy": "Er staat iets in over iemand die dat niet wil (naam, adres, foto)",
+                "kwetsend": "Het is kwetsend, beledigend of discriminerend",
+                "over_mij": "Het gaat over mij en ik wil dit niet",
+                "onjuist": "Er klopt iets niet",
+                "anders": "Iets anders"}[self.value]
+
+
+class StoryReport(db.Model):
+    """A reader's report ("melden") about a published story, for its moderators.
+
+    The reader's contact address is personal data: shown only to the story's moderators,
+    blanked when the report is handled, erased with the story.
+    """
+
+    __tablename__ = "story_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[ReportReason] = mapped_column(string_enum(ReportReason, 20))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # What the moderator did: "verborgen" (taken off the site) or "gehouden" (stays published).
+    outcome: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    story: Mapped[Story] = relationship(back_populates="reports")
+    handled_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StoryReport {self.id} story={self.story_id} {self.reason}>"

@@ -31,6 +31,7 @@ PUBLISHED = "narratives.published"
 CHOSEN = "narratives.chosen"
 RECEIPT = "narratives.receipt"
 CORRECTION = "narratives.teller_correction"
+REPORTED = "narratives.reported"
 
 ERASED_BODY = "[Gewist: het verhaal waar dit bericht over ging, is ingetrokken, verwijderd of geanonimiseerd.]"
 
@@ -48,12 +49,16 @@ def register(app: Flask) -> None:
                          "De referentiecode en de persoonlijke link, aan een inwoner.", required=True),
         NotificationKind(CORRECTION, "Verhalen: de verteller vraagt om een correctie",
                          "De verteller van een verhaal dat u opschreef, vond iets wat niet klopt."),
+        NotificationKind(REPORTED, "Verhalen: een lezer meldt een verhaal",
+                         "Een lezer meldt een gepubliceerd verhaal uit uw wijk."),
     ):
         add_notification_kind(app, kind)
     add_eraser(app, "narratives: copies in the outbox", erase_outbox_copies)
+    from .services.reports import erase_reports
     from .services.teller import erase_correction
 
     add_eraser(app, "narratives: the teller's correction", erase_correction)
+    add_eraser(app, "narratives: readers' reports", erase_reports)
 
 
 # --- who moderates ------------------------------------------------------------------------
@@ -160,6 +165,19 @@ def correction_requested(story: Story) -> None:
            template="narratives/correction", context={"story": story},
            link=absolute_url("narratives.edit", story_id=story.id),
            reason="u dit verhaal heeft opgetekend.")
+
+
+def reported(story: Story, report: Any) -> None:
+    """To the story's moderators: a reader reported it (the reason, never the reader's words
+    or address, which stay on the moderation page)."""
+    users, orphan = moderators_of(story)
+    wijk = story.wijk.name if story.wijk else "de wijk"
+    notify(REPORTED, f"story:{story.id}:report:{report.id}", users,
+           subject=f"Een lezer meldt verhaal {story.reference} uit {wijk}", template="narratives/reported",
+           context={"story": story, "reason": report.reason.label},
+           link=absolute_url("narratives.moderate", story_id=story.id),
+           reason=(f"er voor {wijk} geen buurtcoördinator is en u verhalen mag modereren." if orphan
+                   else f"u buurtcoördinator bent voor {wijk}."))
 
 
 def chosen(story: Story, session_title: str, why: str, feedback_id: int) -> None:

@@ -376,7 +376,8 @@ def submit(story_id: int):
 def queue():
     """Stories of my wijken waiting for moderation."""
     return render_template("narratives/queue.html", stories=services.moderation_queue(current_user),
-                           recent=services.recent_moderated(current_user))
+                           recent=services.recent_moderated(current_user),
+                           reported=services.reported_stories(current_user))
 
 
 def _moderation_page(item, status: int = 200, **forms):
@@ -491,4 +492,4 @@ def delete(story_id: int):
     return redirect(url_for("narratives.queue"))
 
 
-from . import location_views, teller_views  # noqa: E402,F401  (slip, confirmation, trusted locations)
+from . import location_views, report_views, teller_views  # noqa: E402,F401  (slip, locations, reports)

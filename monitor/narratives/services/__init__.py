@@ -70,6 +70,7 @@ from .reading import (
     wijk_overview,
     withdrawn,
 )
+from .reports import handle_reports, hide_story, open_reports, report_story, reported_stories
 from .staff import (
     add_feedback,
     add_photos,
@@ -121,6 +122,8 @@ __all__ = [
     # trusted locations (a buurthuis's device)
     "DEVICE_COOKIE", "MAX_PER_DAY_CAP", "MAX_PER_HOUR_CAP", "LocationData", "location_for_device", "locations_in_scope",
     "new_pairing_link", "pair_device", "register_location", "revoke_location",
+    # readers' reports
+    "handle_reports", "hide_story", "open_reports", "report_story", "reported_stories",
     # staff writing and moderation
     "add_feedback", "add_photos", "anonymise", "create_story", "delete_story",
     "moderation_queue", "own_stories", "publish", "recent_moderated", "reject", "remove_photo",
