@@ -492,4 +492,9 @@ def delete(story_id: int):
     return redirect(url_for("narratives.queue"))
 
 
-from . import location_views, report_views, teller_views  # noqa: E402,F401  (slip, locations, reports)
+from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps: on this blueprint)
+    confirm_views,
+    location_views,
+    report_views,
+    teller_views,
+)
