@@ -201,6 +201,7 @@ def measurement_delete_confirm(measurement_id: int):
     measurement = get_or_404(Measurement, measurement_id)
     require_object("outcomes.client_edit", measurement)
     trajectory = measurement.trajectory
+    services.view_client(trajectory.client, current_user, "verwijderen van een meting overwogen")
     return render_template(
         "_confirm.html", title="Meting verwijderen",
         question=f"Wilt u de {measurement.kind.label.lower()} van {format_date(measurement.measured_on)} "
