@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from monitor.extensions import db
 
-from ..browserkit import demo_app, serve
+from ..browserkit import assert_pages_accessible, demo_app, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ def site(database_uri, tmp_path_factory):
     with app.app_context():
         from monitor.models import Organisation
         from monitor.narratives.models import Story, StoryStatus
-        from monitor.outcomes.models import Client, Instrument, Trajectory
+        from monitor.outcomes.models import Client, Instrument, Measurement, Trajectory
 
         versa = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Versa Welzijn"))
 
@@ -42,7 +42,12 @@ def site(database_uri, tmp_path_factory):
             "zrm": open_trajectory(Instrument.ZRM),
             "ladder": open_trajectory(Instrument.LADDER),
             "story": db.session.scalar(sa.select(sa.func.min(Story.id)).where(Story.status == StoryStatus.INGEDIEND)),
+            "published": db.session.scalar(sa.select(sa.func.min(Story.id)).where(
+                Story.status == StoryStatus.GEPUBLICEERD, Story.visibility == "openbaar",
+                Story.wijk.has(name="Oost"))),
         }
+        ids["measurement"] = db.session.scalar(sa.select(sa.func.min(Measurement.id)).where(
+            Measurement.trajectory_id == ids["zrm"]))
         assert all(ids.values()), ids
     with serve(app) as url:
         yield {"url": url, "passwords": passwords, "ids": ids}
@@ -88,6 +93,7 @@ PAGES = [
     ("sociaalwerker@hilversum.demo", "/verhalen/nieuw", ["Wie vertelt?"]),
     ("sociaalwerker@hilversum.demo", "/meldingen/voorkeuren", []),
     ("buurtcoordinator@hilversum.demo", "/verhalen/verhaal/{story}/moderatie", ["Zichtbaarheid"]),
+    ("buurtcoordinator@hilversum.demo", "/verhalen/verhaal/{published}/melden", ["Waarom meldt u dit verhaal?"]),
     ("beheerder@hilversum.demo", "/beheer/perioden/nieuw", ["Deadline van de opgave"]),
 ]
 
@@ -148,3 +154,16 @@ def test_counts_pages_fit_a_375px_phone(site, browser, email, path):
             assert overflow in ("auto", "scroll"), overflow
     finally:
         context.close()
+
+
+NEW_PAGES = {  # issue 19's new staff pages: axe as well
+    "buurtcoordinator@hilversum.demo": ["/verhalen/locaties", "/verhalen/verhaal/{published}/melden",
+                                        "/verhalen/verhaal/{published}/intrekken",
+                                        "/verhalen/verhaal/{published}/verwijderen"],
+    "sociaalwerker@hilversum.demo": ["/uitkomsten/metingen/{measurement}/verwijderen"],
+}
+
+
+@pytest.mark.parametrize("email", list(NEW_PAGES))
+def test_the_new_pages_are_accessible(site, page, email):
+    assert_pages_accessible(page, site, email, NEW_PAGES[email])
