@@ -143,4 +143,6 @@ DEFAULTS = {
     "NARRATIVES_MIN_FILL_SECONDS": 5,
     "NARRATIVES_MAX_PER_HOUR": 3,
     "NARRATIVES_MAX_PER_DAY": 10,
+    # Readers' reports ("melden") of a published story, per address.
+    "NARRATIVES_REPORTS_PER_HOUR": 5,
 }

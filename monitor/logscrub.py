@@ -17,6 +17,7 @@ MARK = "…"
 # here: tests/ops/test_access_log.py walks the URL map and fails otherwise.
 SECRET_PATH_PREFIXES = (
     "/verhalen/mijn/",
+    "/verhalen/vertel/koppel/",  # a trusted location's pairing link (issue 19)
     "/qim/oordeel/",
     "/tellen/import/",
     "/account/wachtwoord-instellen/",

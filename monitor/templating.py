@@ -27,6 +27,30 @@ def format_percent(value: float | None, decimals: int = 0) -> str:
     return format_number(value * 100, decimals) + "%"
 
 
+def field_kind(field) -> str:
+    """How ``_forms.html`` renders a form field, by its class (subclasses included).
+
+    ``radio`` and ``checkboxes`` are groups: a fieldset whose legend is the question.
+    """
+    from wtforms import fields
+
+    from .forms import MultiCheckboxField
+
+    if isinstance(field, fields.RadioField):
+        return "radio"
+    if isinstance(field, MultiCheckboxField):
+        return "checkboxes"
+    if isinstance(field, fields.BooleanField):
+        return "checkbox"
+    if isinstance(field, fields.HiddenField):  # the CSRF token field included
+        return "hidden"
+    if isinstance(field, fields.TextAreaField):
+        return "textarea"
+    if isinstance(field, fields.SelectFieldBase):
+        return "select"
+    return "text"
+
+
 def _current_nav(nav) -> str | None:
     """The endpoint of the navigation item the current page belongs to."""
     endpoint = request.endpoint or ""
@@ -43,6 +67,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["wandtijd"] = format_wall_clock
     app.jinja_env.filters["getal"] = format_number
     app.jinja_env.filters["procent"] = format_percent
+    app.jinja_env.filters["field_kind"] = field_kind
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

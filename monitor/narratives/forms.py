@@ -20,9 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from ..forms import BaseForm, MultiCheckboxField, optional_int
+from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlSelectField, optional_int
 from ..i18n import LANGUAGES
-from .models import ConsentMethod, StoryForm, Teller, Visibility
+from .models import ConsentMethod, ReportReason, StoryForm, Teller, TellingWay, Visibility
 
 PHOTO_SLOTS = 3
 
@@ -153,6 +153,13 @@ class PublicStoryForm(BaseForm):
     started = HiddenField()
 
 
+class _NoneIsEmptyRadio(RadioField):
+    """A radio group whose empty choice ("") stands for ``None`` on the object."""
+
+    def process_data(self, value) -> None:
+        super().process_data("" if value is None else str(value))
+
+
 class StaffStoryForm(_StoryFields):
     """A social worker or coordinator writes down a story."""
 
@@ -160,6 +167,16 @@ class StaffStoryForm(_StoryFields):
                         default=Teller.PROFESSIONAL.value)
     teller_name = StringField("Naam van de verteller (alleen met toestemming)",
                               validators=[Optional(), Length(max=120)])
+    told_how = _NoneIsEmptyRadio(
+        "Schrijft u dit op namens een inwoner?",
+        choices=[("", "Nee, het is mijn eigen verslag (ik ben de verteller)")]
+        + [(t.value, f"Ja: {t.label[0].lower()}{t.label[1:]}") for t in TellingWay],
+        default="",
+        description="Schrijft u het verhaal op namens een inwoner, dan leest de verteller het eerst "
+                    "via de persoonlijke link of het strookje met de QR-code, en bevestigt het of "
+                    "vraagt om een correctie. Pas daarna kan het worden gepubliceerd.")
+    told_in = StringField("In welke taal vertelde de verteller het?", validators=[Optional(), Length(max=60)],
+                          description="Alleen als u (of een tolk) het verhaal vertaalde, bijvoorbeeld: Arabisch.")
     consent_given = BooleanField("De verteller heeft toestemming gegeven voor publicatie")
     consent_method = SelectField("Hoe is de toestemming gegeven?",
                                  choices=[(m.value, m.label) for m in ConsentMethod],
@@ -213,6 +230,41 @@ class AnonymiseForm(BaseForm):
         Optional(), Length(max=2000)],
         description="Eén naam per regel of gescheiden door komma's. Ze worden overal vervangen "
                     "door [naam]; de naam van de verteller verdwijnt ook.")
+
+
+class TellerCorrectionForm(BaseForm):
+    """The teller of a story a worker wrote down says what is not right."""
+
+    correction = TextAreaField("Wat klopt er niet?", validators=[
+        DataRequired("Schrijf op wat er niet klopt."), Length(max=4000)],
+        description="Schrijf het in uw eigen woorden, in uw eigen taal mag ook. De medewerker die uw "
+                    "verhaal opschreef, leest het en past het verhaal aan. Daarna leest u het opnieuw.")
+
+
+class LocationForm(BaseForm):
+    """Register a trusted location (a buurthuis) whose device may send more stories."""
+
+    name = StringField("Naam van de locatie", validators=[DataRequired("Geef de locatie een naam."),
+                                                          Length(max=120)],
+                       description="Bijvoorbeeld: Buurthuis De Vaart, tablet bij de balie.")
+    wijk_id = NlSelectField("Wijk", coerce=optional_int)
+    max_per_hour = NlIntegerField("Hoogstens verhalen per uur", default=20,
+                                  validators=[InputRequired("Vul een aantal in.")])
+    max_per_day = NlIntegerField("Hoogstens verhalen per dag", default=60,
+                                 validators=[InputRequired("Vul een aantal in.")])
+
+
+class ReportForm(BaseForm):
+    """A reader reports a published story ("melden")."""
+
+    reason = RadioField("Waarom meldt u dit verhaal?", choices=[(r.value, r.label) for r in ReportReason],
+                        validators=[InputRequired("Kies waarom u dit verhaal meldt.")])
+    message = TextAreaField("Toelichting (niet verplicht)", validators=[Optional(), Length(max=2000)],
+                            description="Wat moet de moderator weten? Noem geen namen als dat niet nodig is.")
+    contact_email = EmailField("Uw e-mailadres (niet verplicht)", validators=[
+        Optional(), Email("Vul een geldig e-mailadres in, of laat het veld leeg."), Length(max=320)],
+        description="Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
+                    "melding is afgehandeld.")
 
 
 class ConfirmForm(BaseForm):

@@ -79,6 +79,31 @@ class Teller(enum.StrEnum):
                 "professional": "Opgetekend door een professional"}[self.value]
 
 
+class TellingWay(enum.StrEnum):
+    """How a story a worker recorded on behalf of a resident was told (issue 19 §5).
+
+    Such a story is the resident's, in the worker's writing: the resident confirms it (or
+    asks for a correction) through the private link before it can be published.
+    """
+
+    VERTELD = "verteld"
+    VERTAALD = "vertaald"
+    OPGESCHREVEN = "opgeschreven"
+
+    @property
+    def label(self) -> str:
+        return {"verteld": "Verteld; de medewerker schreef het op",
+                "vertaald": "Verteld in een andere taal; vertaald door de medewerker of een tolk",
+                "opgeschreven": "Opgeschreven voor iemand die zelf niet (goed) kan schrijven"}[self.value]
+
+    @property
+    def public_label(self) -> str:
+        """What readers see: the story was told, a worker wrote it down."""
+        return {"verteld": "Verteld aan een medewerker, die het opschreef",
+                "vertaald": "Verteld in een andere taal en vertaald",
+                "opgeschreven": "Opgeschreven door een medewerker, samen met de verteller"}[self.value]
+
+
 class ConsentMethod(enum.StrEnum):
     """How the storyteller's consent to publication was given."""
 
@@ -144,6 +169,18 @@ class Story(db.Model):
     # a digest of the text and photos they confirmed (a later change asks them again).
     teller_confirmed_at: Mapped[datetime | None]
     teller_confirmed_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    # Recorded by a worker on behalf of a resident (issue 19 §5): how it was told, and the
+    # language it was told in when translated. Set: publication waits for the teller's
+    # confirmation of the text as it reads then.
+    told_how: Mapped[TellingWay | None] = mapped_column(string_enum(TellingWay, 20))
+    told_in: Mapped[str] = mapped_column(sa.String(60), default="")
+    # The teller's request for a correction through the private link, until the worker
+    # has changed the story and the teller confirmed it (personal content: erased with it).
+    teller_correction: Mapped[str] = mapped_column(sa.Text, default="")
+    teller_correction_at: Mapped[datetime | None]
+    # Sent in on a device of a trusted location (a buurthuis), not under the per-address limit.
+    trusted_location_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("trusted_locations.id", ondelete="SET NULL"), index=True)
     # The resident's own address for notices about this story (optional, on the public
     # form); erased with the story (withdrawal, deletion) and from the outbox too.
     resident_email: Mapped[str | None] = mapped_column(sa.String(320))
@@ -166,6 +203,7 @@ class Story(db.Model):
     buurt: Mapped[Buurt | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    trusted_location: Mapped[TrustedLocation | None] = relationship()
     qualities: Mapped[list[Quality]] = relationship(secondary=story_qualities,
                                                     order_by="Quality.position")
     photos: Mapped[list[StoryPhoto]] = relationship(
@@ -173,6 +211,8 @@ class Story(db.Model):
         cascade="all, delete-orphan")
     feedback: Mapped[list[StoryFeedback]] = relationship(
         back_populates="story", order_by="StoryFeedback.id", cascade="all, delete-orphan")
+    reports: Mapped[list[StoryReport]] = relationship(
+        back_populates="story", order_by="StoryReport.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.reference} {self.status}>"
@@ -206,6 +246,16 @@ class Story(db.Model):
     def teller_confirmed_current(self) -> bool:
         """The teller confirmed the story as it reads now."""
         return self.teller_confirmed_at is not None and self.teller_confirmed_digest == self.content_digest
+
+    @property
+    def recorded_on_behalf(self) -> bool:
+        """A worker recorded the story on behalf of a resident: the teller must confirm it."""
+        return self.told_how is not None and not self.contributed_publicly
+
+    @property
+    def awaiting_teller(self) -> bool:
+        """Publication waits for the teller (no confirmation of the current text yet)."""
+        return self.recorded_on_behalf and not self.teller_confirmed_current
 
     @property
     def tag_list(self) -> list[str]:
@@ -284,3 +334,89 @@ class StoryFeedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     story: Mapped[Story] = relationship(back_populates="feedback")
+
+
+class TrustedLocation(db.Model):
+    """A buurthuis (or library, community centre) where a worker helps residents tell.
+
+    Its device sends stories through the public form under the location's own, higher but
+    bounded limits instead of the per-address limit (issue 19 §6). A beheerder or the
+    wijk's buurtcoördinator registers it and gets a pairing link, valid once and for a few
+    days; opening it on the device stores a device token in a cookie. Only hashes of both
+    tokens are kept. Revoking the location (or pairing again) ends the old device token.
+    """
+
+    __tablename__ = "trusted_locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    wijk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
+    max_per_hour: Mapped[int] = mapped_column(default=20)
+    max_per_day: Mapped[int] = mapped_column(default=60)
+    setup_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None]
+    device_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    paired_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    stories_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    wijk: Mapped[Wijk | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TrustedLocation {self.id} {self.name}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ReportReason(enum.StrEnum):
+    """Why a reader reports a published story (issue 19 §5)."""
+
+    PRIVACY = "privacy"
+    KWETSEND = "kwetsend"
+    OVER_MIJ = "over_mij"
+    ONJUIST = "onjuist"
+    ANDERS = "anders"
+
+    @property
+    def label(self) -> str:
+        return {"privacy": "Er staat iets in over iemand die dat niet wil (naam, adres, foto)",
+                "kwetsend": "Het is kwetsend, beledigend of discriminerend",
+                "over_mij": "Het gaat over mij en ik wil dit niet",
+                "onjuist": "Er klopt iets niet",
+                "anders": "Iets anders"}[self.value]
+
+
+class StoryReport(db.Model):
+    """A reader's report ("melden") about a published story, for its moderators.
+
+    The reader's contact address is personal data: shown only to the story's moderators,
+    blanked when the report is handled, erased with the story.
+    """
+
+    __tablename__ = "story_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[ReportReason] = mapped_column(string_enum(ReportReason, 20))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # What the moderator did: "verborgen" (taken off the site) or "gehouden" (stays published).
+    outcome: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    story: Mapped[Story] = relationship(back_populates="reports")
+    handled_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StoryReport {self.id} story={self.story_id} {self.reason}>"

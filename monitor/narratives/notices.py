@@ -30,6 +30,8 @@ RETURNED = "narratives.returned"
 PUBLISHED = "narratives.published"
 CHOSEN = "narratives.chosen"
 RECEIPT = "narratives.receipt"
+CORRECTION = "narratives.teller_correction"
+REPORTED = "narratives.reported"
 
 ERASED_BODY = "[Gewist: het verhaal waar dit bericht over ging, is ingetrokken, verwijderd of geanonimiseerd.]"
 
@@ -45,9 +47,18 @@ def register(app: Flask) -> None:
                          "Wat het gesprek over uw verhaal zei."),
         NotificationKind(RECEIPT, "Verhalen: ontvangstbevestiging (inwoners)",
                          "De referentiecode en de persoonlijke link, aan een inwoner.", required=True),
+        NotificationKind(CORRECTION, "Verhalen: de verteller vraagt om een correctie",
+                         "De verteller van een verhaal dat u opschreef, vond iets wat niet klopt."),
+        NotificationKind(REPORTED, "Verhalen: een lezer meldt een verhaal",
+                         "Een lezer meldt een gepubliceerd verhaal uit uw wijk."),
     ):
         add_notification_kind(app, kind)
     add_eraser(app, "narratives: copies in the outbox", erase_outbox_copies)
+    from .services.reports import erase_reports
+    from .services.teller import erase_correction
+
+    add_eraser(app, "narratives: the teller's correction", erase_correction)
+    add_eraser(app, "narratives: readers' reports", erase_reports)
 
 
 # --- who moderates ------------------------------------------------------------------------
@@ -142,6 +153,31 @@ def published(story: Story, event: Any, by: User | None) -> None:
           f"Uw verhaal {story.reference} is gepubliceerd", "narratives/published",
           {"public": story.visibility == Visibility.OPENBAAR, "visibility": story.visibility.label},
           link, link if story.visibility == Visibility.OPENBAAR else "", by=by)
+
+
+def correction_requested(story: Story) -> None:
+    """To the worker who wrote the story down: the teller asks for a correction (the
+    teller's words stay on the story's page, not in the mail)."""
+    if story.author is None:
+        return
+    notify(CORRECTION, f"story:{story.id}:correction:{story.teller_correction_at:%Y%m%d%H%M%S%f}",
+           [story.author], subject=f"De verteller van verhaal {story.reference} vraagt om een correctie",
+           template="narratives/correction", context={"story": story},
+           link=absolute_url("narratives.edit", story_id=story.id),
+           reason="u dit verhaal heeft opgetekend.")
+
+
+def reported(story: Story, report: Any) -> None:
+    """To the story's moderators: a reader reported it (the reason, never the reader's words
+    or address, which stay on the moderation page)."""
+    users, orphan = moderators_of(story)
+    wijk = story.wijk.name if story.wijk else "de wijk"
+    notify(REPORTED, f"story:{story.id}:report:{report.id}", users,
+           subject=f"Een lezer meldt verhaal {story.reference} uit {wijk}", template="narratives/reported",
+           context={"story": story, "reason": report.reason.label},
+           link=absolute_url("narratives.moderate", story_id=story.id),
+           reason=(f"er voor {wijk} geen buurtcoördinator is en u verhalen mag modereren." if orphan
+                   else f"u buurtcoördinator bent voor {wijk}."))
 
 
 def chosen(story: Story, session_title: str, why: str, feedback_id: int) -> None:

@@ -25,6 +25,7 @@ MODERATE = "narratives.moderate"
 READ_RAAD = "narratives.read_raad"
 READ_INTERN = "narratives.read_intern"
 TELLER_LINK = "narratives.teller_link"
+LOCATIONS = "narratives.locations"
 
 
 def _may_edit(user: User, story: Any) -> bool:
@@ -72,6 +73,16 @@ define(MODERATE, MODERATORS | ORPHAN_MODERATORS,
        check=_may_moderate)
 define(TELLER_LINK, WRITERS, "De verteller van een opgeschreven verhaal een persoonlijke link en strookje geven",
        check=_may_issue_teller_link)
+def _may_manage_location(user: User, location: Any) -> bool:
+    """The beheerder every trusted location; a buurtcoördinator those in their own wijken."""
+    if user.role == Role.ADMIN:
+        return True
+    return location.wijk_id is not None and in_own_wijk(user, location)
+
+
+define(LOCATIONS, MODERATORS | {Role.ADMIN},
+       "Vertrouwde locaties (buurthuizen) registreren, koppelen en intrekken: hun apparaat stuurt "
+       "verhalen in onder een eigen, begrensde limiet", check=_may_manage_location)
 define(READ_RAAD, STAFF | {Role.RAADSLID},
        "Verhalen met zichtbaarheid 'raad' lezen")
 define(READ_INTERN, STAFF, "Verhalen met zichtbaarheid 'intern' lezen")

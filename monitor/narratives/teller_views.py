@@ -11,10 +11,18 @@ from flask_login import current_user
 
 from .. import once
 from ..errors import DomainError
+from ..formerrors import show_error
 from ..permissions import public, require_object, requires
 from . import services
-from .forms import ConfirmForm
+from .forms import ConfirmForm, ResidentReviseForm, TellerCorrectionForm
 from .views import SLIP_KEY, bp
+
+
+def teller_page(item, token: str, form=None, correction=None) -> str:
+    """The private page of a story's teller (the resident's own, or one written down)."""
+    return render_template("narratives/mine.html", story=item, form=form or ResidentReviseForm(obj=item),
+                           token=token, body=services.render_markdown(item.body), confirm=ConfirmForm(),
+                           correction=correction or TellerCorrectionForm())
 
 
 def _load_for_link(story_id: int):
@@ -73,6 +81,29 @@ def confirm_own(token: str):
     else:
         flash("Dank u wel. U hebt bevestigd dat dit uw verhaal is zoals u het vertelde.", "ok")
     return redirect(url_for("narratives.mine", token=token))
+
+
+@bp.route("/mijn/<string:token>/correctie", methods=["POST"])
+@public
+def correct_own(token: str):
+    """The teller says what is not right in the story as it was written down.
+
+    A refusal (empty, too long) shows the page again with the words kept.
+    """
+    item = services.story_for_token(token)
+    if item is None:
+        abort(404)
+    form = TellerCorrectionForm()
+    if form.validate_on_submit():
+        try:
+            services.teller_request_correction(item, form.correction.data)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            flash("Dank u wel. De medewerker die uw verhaal opschreef, leest wat er niet klopt en past "
+                  "het aan. Daarna kunt u het hier opnieuw lezen en bevestigen.", "ok")
+            return redirect(url_for("narratives.mine", token=token))
+    return teller_page(item, token, correction=form), 400
 
 
 @bp.route("/mijn/<string:token>/foto/<string:key>/<string:size>")

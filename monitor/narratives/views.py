@@ -69,6 +69,8 @@ def _story_data(form) -> services.StoryData:
         resident_email=(form.email.data or "") if "email" in form else "",
         visibility=(form.visibility.data or "") if public else "",
         language=(form.language.data or "") if public else "",
+        told_how=(form.told_how.data or "") if "told_how" in form else "",
+        told_in=(form.told_in.data or "") if "told_in" in form else "",
     )
 
 
@@ -200,7 +202,7 @@ def contribute():
             story, token = services.contribute_public(
                 _story_data(form), _photo_inputs(form, _photo_slots()),
                 address=request.remote_addr or "", honeypot=form.website.data or "",
-                stamp=form.started.data or "")
+                stamp=form.started.data or "", device_token=request.cookies.get(services.DEVICE_COOKIE))
         except services.RateLimited as err:
             show_error(form, err)
             # Everything typed stays; the stamp was not spent, but a new one is harmless.
@@ -258,8 +260,9 @@ def mine(token: str):
             else:
                 flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
                 return redirect(url_for("narratives.mine", token=token))
-    return render_template("narratives/mine.html", story=item, form=form, token=token,
-                           body=services.render_markdown(item.body), confirm=ConfirmForm()), status
+    from .teller_views import teller_page
+
+    return teller_page(item, token, form), status
 
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
@@ -398,7 +401,8 @@ def submit(story_id: int):
 def queue():
     """Stories of my wijken waiting for moderation."""
     return render_template("narratives/queue.html", stories=services.moderation_queue(current_user),
-                           recent=services.recent_moderated(current_user))
+                           recent=services.recent_moderated(current_user),
+                           reported=services.reported_stories(current_user))
 
 
 def _moderation_page(item, status: int = 200, **forms):
@@ -513,4 +517,9 @@ def delete(story_id: int):
     return redirect(url_for("narratives.queue"))
 
 
-from . import teller_views  # noqa: E402,F401  (the teller's slip and confirmation, on this blueprint)
+from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps: on this blueprint)
+    confirm_views,
+    location_views,
+    report_views,
+    teller_views,
+)

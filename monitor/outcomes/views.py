@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import form_status, get_or_404
 from ..permissions import require_object, requires
+from ..timeutil import format_date
 from . import importer, services
 from .charts import overview_chart
 from .forms import (
@@ -191,6 +192,24 @@ def measurement_new(trajectory_id: int):
             return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
     return render_template("outcomes/measurement_form.html", form=form,
                            trajectory=trajectory), form_status()
+
+
+@bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["GET"])
+@requires("outcomes.client_edit")
+def measurement_delete_confirm(measurement_id: int):
+    """The confirmation step (works without JavaScript) before a measurement is removed."""
+    measurement = get_or_404(Measurement, measurement_id)
+    require_object("outcomes.client_edit", measurement)
+    trajectory = measurement.trajectory
+    services.view_client(trajectory.client, current_user, "verwijderen van een meting overwogen")
+    return render_template(
+        "_confirm.html", title="Meting verwijderen",
+        question=f"Wilt u de {measurement.kind.label.lower()} van {format_date(measurement.measured_on)} "
+                 f"({trajectory.instrument.label}, cliënt {trajectory.client.code}) verwijderen?",
+        consequences=["De scores van deze meting worden gewist en tellen niet meer mee in de overzichten."],
+        permanent=True, button="Ja, meting verwijderen",
+        action=url_for("outcomes.measurement_delete", measurement_id=measurement.id),
+        cancel=url_for("outcomes.client", client_id=trajectory.client_id))
 
 
 @bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["POST"])

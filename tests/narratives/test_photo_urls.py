@@ -55,7 +55,10 @@ def test_a_photo_removed_by_staff_answers_410(narr_app, make_story, login_as, cl
     url = PHOTO_URL.search(client.get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)).group(1)
     assert client.get(url).status_code == 200
     edit = coordinator.get(f"/verhalen/verhaal/{story_id}/bewerken").get_data(as_text=True)
-    remove = re.search(r'action="(/verhalen/foto/[^"]+/verwijderen)"', edit).group(1)
+    # The button opens the confirmation step (issue 19), whose form removes the photo.
+    step = re.search(r'href="(/verhalen/foto/[^"]+/verwijderen)"', edit).group(1)
+    remove = re.search(r'action="(/verhalen/foto/[^"]+/verwijderen)"',
+                       coordinator.get(step).get_data(as_text=True)).group(1)
     assert coordinator.post(remove).status_code == 302
     assert client.get(url).status_code == 410
 

@@ -27,6 +27,18 @@ from ..indexing import (
 from ..text import plain_text, render_markdown, safe_highlight
 from ._shared import REFERENCE_ALPHABET, STORY_FIELDS, StoryData
 from .archive import ArchivePage, related_stories, search_archive
+from .locations import (
+    DEVICE_COOKIE,
+    MAX_PER_DAY_CAP,
+    MAX_PER_HOUR_CAP,
+    LocationData,
+    location_for_device,
+    locations_in_scope,
+    new_pairing_link,
+    pair_device,
+    register_location,
+    revoke_location,
+)
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
 from .public import (
     STAMP_MAX_AGE,
@@ -58,6 +70,7 @@ from .reading import (
     wijk_overview,
     withdrawn,
 )
+from .reports import handle_reports, hide_story, open_reports, report_story, reported_stories
 from .staff import (
     add_feedback,
     add_photos,
@@ -75,7 +88,14 @@ from .staff import (
     submit,
     update_story,
 )
-from .teller import issue_teller_link, new_teller_token, qr_svg, teller_confirm
+from .teller import (
+    erase_correction,
+    issue_teller_link,
+    new_teller_token,
+    qr_svg,
+    teller_confirm,
+    teller_request_correction,
+)
 
 __all__ = [
     # search index (monitor.narratives.indexing), for the CLI, the seed and the tests
@@ -97,7 +117,13 @@ __all__ = [
     # archive search
     "ArchivePage", "related_stories", "search_archive",
     # the teller of a story staff wrote down
-    "issue_teller_link", "new_teller_token", "qr_svg", "teller_confirm",
+    "issue_teller_link", "new_teller_token", "qr_svg", "teller_confirm", "teller_request_correction",
+    "erase_correction",
+    # trusted locations (a buurthuis's device)
+    "DEVICE_COOKIE", "MAX_PER_DAY_CAP", "MAX_PER_HOUR_CAP", "LocationData", "location_for_device", "locations_in_scope",
+    "new_pairing_link", "pair_device", "register_location", "revoke_location",
+    # readers' reports
+    "handle_reports", "hide_story", "open_reports", "report_story", "reported_stories",
     # staff writing and moderation
     "add_feedback", "add_photos", "anonymise", "create_story", "delete_story",
     "moderation_queue", "own_stories", "publish", "recent_moderated", "reject", "remove_photo",

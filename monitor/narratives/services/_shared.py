@@ -50,6 +50,9 @@ class StoryData:
     visibility: str = ""
     qualities_optional: bool = False
     language: str = ""
+    # Staff only: recorded on behalf of a resident, and how (issue 19 §5; "" = not).
+    told_how: str = ""
+    told_in: str = ""
 
 
 def _new_reference() -> str:

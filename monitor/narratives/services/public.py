@@ -23,6 +23,7 @@ from ...tokens import hash_token
 from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryStatus, Teller, Visibility
 from ._shared import StoryData, _apply_data, _new_reference, _resident_event, _sync_index
+from .locations import count_location_submission, location_for_device
 from .photo_files import (
     PhotoInput,
     _attach_photos,
@@ -126,8 +127,21 @@ def count_submission(address: str) -> None:
                              "Wat u typte staat er nog. Probeer het over een uur opnieuw."))
 
 
+def _count(address: str, device_token: str | None):
+    """Count the attempt: against a trusted location's own limits when sent from its
+    paired device (:mod:`.locations`), else against the address. :return: the location."""
+    location = location_for_device(device_token)
+    if location is None:
+        count_submission(address)
+        return None
+    if not count_location_submission(location):
+        raise RateLimited(f"Via {location.name} zijn in korte tijd al veel verhalen verstuurd. Probeer het "
+                          "later opnieuw, of laat een medewerker het verhaal opschrijven.")
+    return location
+
+
 def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, address: str,
-                      honeypot: str, stamp: str) -> tuple[Story, str]:
+                      honeypot: str, stamp: str, device_token: str | None = None) -> tuple[Story, str]:
     """A resident contributes a story without an account.
 
     Cheap checks first (spam stamp, consent, what was said about the photos); then the
@@ -148,7 +162,7 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         raise DomainError(N_("Zonder uw toestemming kunnen we het verhaal niet publiceren."),
                           "consent_given")
     _check_photo_inputs(photo_inputs)
-    count_submission(address)
+    location = _count(address, device_token)
     use_stamp(nonce)
     token = secrets.token_urlsafe(32)
     story = Story(reference=_new_reference(), status=StoryStatus.INGEDIEND,
@@ -156,7 +170,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
                   consent_given=True, consent_method=ConsentMethod.ONLINE,
                   consent_date=date.today(), consent_recorded_by="De inwoner zelf, via het online formulier",
                   withdrawal_token_hash=hash_token(token), submitted_at=utcnow(),
-                  resident_email=(data.resident_email or "").strip() or None)
+                  resident_email=(data.resident_email or "").strip() or None,
+                  trusted_location_id=location.id if location else None)
     data.teller = Teller.INWONER.value
     data.qualities_optional = True  # the moderator assigns them when the resident did not
     _apply_data(story, data)
@@ -168,7 +183,8 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         _resident_event(audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
                           "photos": len(prepared), "consented_visibility": audience.value,
-                          "language": story.language},
+                          "language": story.language,
+                          **({"trusted_location_id": location.id} if location else {})},
                      summary=f"Verhaal {story.reference} ingestuurd via het openbare formulier"))
         notices.receipt(story, token)
         notices.waiting_for_moderation(story)

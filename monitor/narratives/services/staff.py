@@ -25,6 +25,7 @@ from .photo_files import (
     _prepare_photos,
     _remove_files,
 )
+from .teller import apply_telling, require_teller_confirmation
 
 
 def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
@@ -48,11 +49,13 @@ def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
                   consent_recorded_by=f"{author.name} ({author.email})",
                   withdrawal_token_hash=hash_token(teller_token) if teller_token else None)
     _apply_data(story, data)
+    apply_telling(story, data)
     db.session.add(story)
     written: list[str] = []
     try:
         _attach_photos(story, prepared, written)
-        audit.record("story.create", story, actor=author, new=audit.snapshot(story, STORY_FIELDS))
+        audit.record("story.create", story, actor=author,
+                     new=audit.snapshot(story, STORY_FIELDS + ("told_how", "told_in")))
     except BaseException:
         db.session.rollback()
         _remove_files(written)
@@ -70,10 +73,11 @@ def update_story(story: Story, data: StoryData, by: User) -> Story:
     scope = wijk_ids_in_scope(by)
     if scope is not None and data.wijk_id not in scope:
         raise DomainError("U kunt alleen verhalen van uw eigen wijken bewerken.", "wijk_id")
-    consent_fields = ("consent_given", "consent_method", "consent_date")
+    consent_fields = ("consent_given", "consent_method", "consent_date", "told_how", "told_in")
     old = audit.snapshot(story, STORY_FIELDS + consent_fields)
     try:
         _apply_data(story, data)
+        apply_telling(story, data)
     except DomainError:
         db.session.rollback()  # nothing half-changed stays in the session
         raise
@@ -172,6 +176,8 @@ def publish(story: Story, by: User, visibility: str) -> Story:
         # The resident's consent covers the audience they chose, never a wider one.
         raise DomainError(f"De verteller gaf toestemming voor: {consented.label}. Breder "
                           "publiceren kan niet.", "visibility")
+    if story.status != StoryStatus.GEPUBLICEERD:  # a change of visibility needs no new round
+        require_teller_confirmation(story)
     old = audit.snapshot(story, ("status", "visibility"))
     story.status = StoryStatus.GEPUBLICEERD
     story.visibility = Visibility(visibility)
