@@ -44,6 +44,34 @@ def load_or_create_secret_key(instance_path: str) -> str:
     return key
 
 
+class MissingSecretKey(SystemExit):
+    """Production start-up without ``SECRET_KEY``: one line on stderr, exit status 1."""
+
+
+MIN_SECRET_KEY_CHARS = 32
+
+
+def secret_key(app) -> str:
+    """The signing key: ``SECRET_KEY`` from the environment (required in production).
+
+    In production (``MONITOR_ENV=production``, the default) every server of an installation
+    must sign sessions and forms with the same key, so a missing or short key stops the
+    start with one clear line instead of making a key file per host (sign-in loops and
+    "formulier verlopen" when requests hop between servers). Development and tests keep the
+    generated ``instance/secret_key``.
+    """
+    key = app.config.get("SECRET_KEY")
+    production = app.config.get("MONITOR_ENV") == "production" and not app.testing
+    if production and (not key or len(key) < MIN_SECRET_KEY_CHARS):
+        problem = "ontbreekt" if not key else f"is korter dan {MIN_SECRET_KEY_CHARS} tekens"
+        raise MissingSecretKey(
+            f"Tellen & Vertellen start niet: SECRET_KEY {problem}. Zet in productie dezelfde "
+            "geheime sleutel op elke server, bijvoorbeeld uit: python3 -c \"import secrets; "
+            "print(secrets.token_urlsafe(48))\" (of MONITOR_ENV=development voor een "
+            "ontwikkelmachine).")
+    return key or load_or_create_secret_key(app.instance_path)
+
+
 def config_from_env(instance_path: str) -> dict:
     """Build the configuration mapping from the environment.
 
