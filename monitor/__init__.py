@@ -77,7 +77,7 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`monitor.extensions` to this app."""
-    from . import models, once  # noqa: F401  (models must be known before Migrate)
+    from . import installation, models, once  # noqa: F401  (models must be known before Migrate)
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)

@@ -117,6 +117,11 @@ def config_from_env(instance_path: str) -> dict:
         # The job worker's queue: empty = instance/queue.sqlite; redis://host:6379/0 (monitor/jobs/queue.py).
         "QUEUE_URL": env.get("MONITOR_QUEUE_URL", "").strip(),
         "QUEUE_NAME": env.get("MONITOR_QUEUE_NAME", "tellen-vertellen").strip() or "tellen-vertellen",
+        # The gemeente and the theme when the beheerder has not set them (monitor/installation.py).
+        "MUNICIPALITY_NAME": env.get("MONITOR_MUNICIPALITY_NAME", "").strip(),
+        "MUNICIPALITY_SHORT_NAME": env.get("MONITOR_MUNICIPALITY_SHORT_NAME", "").strip(),
+        "MUNICIPALITY_CODE": env.get("MONITOR_MUNICIPALITY_CODE", "").strip().upper(),
+        "THEME": env.get("MONITOR_THEME", "").strip(),
         # The installation's public address, for links in messages made without a request.
         "BASE_URL": env.get("MONITOR_BASE_URL", "http://127.0.0.1:5000"),
         # Roles that must sign in with a second factor (TOTP); others may choose to.
@@ -136,7 +141,6 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=1),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "MUNICIPALITY_NAME": "Hilversum",
     "TIMEZONE": "Europe/Amsterdam",
     "PASSWORD_MIN_LENGTH": 12,
     # Bounds on one archive search (issue 12): characters and words (after stop words).
