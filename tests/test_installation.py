@@ -115,7 +115,9 @@ def test_no_utrecht_design_tokens_are_served_and_no_colour_is_hard_coded():
         if css.name.startswith("theme-") or css.name == "document.css":  # document.css: PDFs
             continue
         assert not hex_colour.search(css.read_text()), css.name
+    base = (ROOT / "static" / "css" / "theme-tellen.css").read_text()
+    assert "--utrecht-button-primary-action-background-color: var(--tv-accent)" in base
     for theme in (ROOT / "static" / "css").glob("theme-*.css"):
         text = theme.read_text()
-        assert text.startswith("/* Thema: ") and "--utrecht-button-primary-action-background-color" in text
+        assert text.startswith("/* Thema: ") and "--tv-accent:" in text
         assert "Gemeente Utrecht. All rights reserved" not in text

@@ -155,3 +155,10 @@ def test_without_the_gemeente_code_hand_made_wijken_are_not_guessed(app, login_a
                      content_type="multipart/form-data")
     assert bad.status_code == 400
     assert "Een CBS-gemeentecode is GM en vier cijfers" in bad.get_data(as_text=True)
+
+
+def test_a_huge_field_is_a_dutch_error_not_a_crash(login_as):
+    admin = login_as(Role.ADMIN)
+    response = _post(admin, 'wijkcode;wijknaam\nWK040201;"' + "x" * 200_000 + '"\n')
+    assert response.status_code == 400
+    assert "geen leesbare CSV" in response.get_data(as_text=True)

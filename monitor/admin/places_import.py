@@ -42,6 +42,20 @@ COLUMNS = {
 }
 
 
+def _describe(existing, name: str, code: str, moved_from: str | None = None) -> str:
+    """What importing a line does to ``existing`` (a Wijk or Buurt, or None)."""
+    if existing is None:
+        return "nieuw"
+    changed = []
+    if existing.name != name:
+        changed.append(f"naam was {existing.name}")
+    if moved_from:
+        changed.append(f"was in wijk {moved_from}")
+    if (existing.code or "") != code:
+        changed.append("krijgt de CBS-code")
+    return "; ".join(changed) or "ongewijzigd"
+
+
 @dataclass
 class WijkChange:
     code: str
@@ -52,14 +66,7 @@ class WijkChange:
 
     @property
     def action(self) -> str:
-        if self.existing is None:
-            return "nieuw"
-        changed = []
-        if self.existing.name != self.name:
-            changed.append(f"naam was {self.existing.name}")
-        if (self.existing.code or "") != self.code:
-            changed.append("krijgt de CBS-code")
-        return "; ".join(changed) or "ongewijzigd"
+        return _describe(self.existing, self.name, self.code)
 
 
 @dataclass
@@ -72,16 +79,10 @@ class BuurtChange:
 
     @property
     def action(self) -> str:
-        if self.existing is None:
-            return "nieuw"
-        changed = []
-        if self.existing.name != self.name:
-            changed.append(f"naam was {self.existing.name}")
-        if self.wijk.existing is None or self.existing.wijk_id != self.wijk.existing.id:
-            changed.append(f"was in wijk {self.existing.wijk.name}")
-        if (self.existing.code or "") != self.code:
-            changed.append("krijgt de CBS-code")
-        return "; ".join(changed) or "ongewijzigd"
+        moved = self.existing is not None and (
+            self.wijk.existing is None or self.existing.wijk_id != self.wijk.existing.id)
+        return _describe(self.existing, self.name, self.code,
+                         self.existing.wijk.name if moved else None)
 
 
 @dataclass
@@ -154,7 +155,13 @@ def plan(text: str) -> Plan:
     wijk_names: dict[tuple[str, str], WijkChange] = {}
     buurten: dict[str, BuurtChange] = {}
     buurt_names: dict[tuple[str, str], BuurtChange] = {}
-    for number, row in _rows(text, result):
+    try:
+        rows = _rows(text, result)
+    except csv.Error:
+        result.errors.append("Dit bestand is geen leesbare CSV (een veld is te lang of de "
+                             "aanhalingstekens kloppen niet).")
+        rows = []
+    for number, row in rows:
         problems = []
         wk, wname = row.get("wijkcode", "").upper(), " ".join(row.get("wijknaam", "").split())
         bu, bname = row.get("buurtcode", "").upper(), " ".join(row.get("buurtnaam", "").split())

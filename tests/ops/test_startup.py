@@ -63,8 +63,12 @@ def test_a_web_worker_runs_no_start_up_task_and_starts_no_thread(tmp_path, datab
     threads = set(threading.enumerate())
     web = create_app(base_config(tmp_path / "web", database_uri))
     client = web.test_client()
-    for path in ("/", "/gezondheid", "/verhalen/", "/account/inloggen"):
-        assert client.get(path).status_code < 500
+    try:
+        for path in ("/", "/gezondheid", "/verhalen/", "/account/inloggen"):
+            assert client.get(path).status_code < 500
+    finally:
+        with web.app_context():
+            db.engine.dispose()
     assert called == []
     assert set(threading.enumerate()) - threads == set()
     assert web not in importlib.import_module("monitor.jobs.queue")._QUEUES  # the queue is only made when a task is asked for
