@@ -25,7 +25,7 @@ def sqlalchemy_url(url: str) -> str:
 
 def build_app(url: str | None, instance: str):
     """The real app, on ``url`` (or a SQLite file in ``instance``), with its own folders."""
-    config = {"TESTING": False, "SECRET_KEY": "bench-secret-key", "INSTANCE_PATH": instance,
+    config = {"TESTING": False, "SECRET_KEY": "bench-secret-key-not-for-production-use", "INSTANCE_PATH": instance,
               "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url) if url else f"sqlite:///{instance}/bench.sqlite",
               "UPLOAD_FOLDER": f"{instance}/uploads", "SEARCH_INDEX_DIR": f"{instance}/index"}
     return create_app(config)

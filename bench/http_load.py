@@ -92,7 +92,7 @@ def free_port() -> int:
 def start_gunicorn(url: str, instance: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "MONITOR_INSTANCE_PATH": instance,
            "MONITOR_UPLOAD_FOLDER": f"{instance}/uploads", "MONITOR_SEARCH_INDEX": f"{instance}/index",
-           "SECRET_KEY": "bench-secret-key", "MONITOR_ENV": "development", "MONITOR_ACCESS_LOG": "",
+           "SECRET_KEY": "bench-secret-key-not-for-production-use", "MONITOR_ENV": "development", "MONITOR_ACCESS_LOG": "",
            "MONITOR_STARTUP_TASKS": "0", "WEB_CONCURRENCY": "2"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}",

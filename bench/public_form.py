@@ -72,7 +72,7 @@ def worker(photo_paths: list[str], work: str) -> dict:
     from monitor.seed import seed_places
 
     app = create_app({
-        "TESTING": False, "SECRET_KEY": "bench-secret-key", "INSTANCE_PATH": work,
+        "TESTING": False, "SECRET_KEY": "bench-secret-key-not-for-production-use", "INSTANCE_PATH": work,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/bench.sqlite", "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": f"{work}/uploads", "SEARCH_INDEX_DIR": f"{work}/index",
         "NARRATIVES_MIN_FILL_SECONDS": 0, "SESSION_COOKIE_SECURE": False})

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from . import storage
-from .config import DEFAULTS, config_from_env, load_or_create_secret_key
+from . import logs, storage
+from .config import DEFAULTS, config_from_env, secret_key
 
 # Feature packages, each with ``init_app(app)`` registering its blueprint, commands,
 # home-page tasks and demo data. Order is the order of the navigation; "monitor.meetings"
@@ -51,12 +51,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_from_env(app.instance_path))
     if config:
         app.config.update(config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    app.config["SECRET_KEY"] = secret_key(app)
     for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
 
     configure_logging(app)
+    logs.init_app(app)  # before the policy: a refused or redirected request has its id too
     register_extensions(app)
     storage.init_app(app)
     register_core(app)
@@ -66,17 +66,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
-    """Log to stderr at INFO; gunicorn and the CLI pick this up."""
+    """Log to stderr at INFO, as JSON lines or text (``MONITOR_LOG_FORMAT``, :mod:`monitor.logs`).
+
+    Gunicorn, the CLI and the job worker pick this up. Tests keep pytest's own capture.
+    """
+    app.config["LOG_FORMAT"] = logs.log_format(app.config["MONITOR_ENV"] == "development")
     if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logs.configure(app.config["LOG_FORMAT"], os.environ.get("MONITOR_PROCESS_TYPE", "app"))
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`monitor.extensions` to this app."""
-    from . import models, once  # noqa: F401  (models must be known before Migrate)
+    from . import installation, models, once  # noqa: F401  (models must be known before Migrate)
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)

@@ -44,6 +44,34 @@ def load_or_create_secret_key(instance_path: str) -> str:
     return key
 
 
+class MissingSecretKey(SystemExit):
+    """Production start-up without ``SECRET_KEY``: one line on stderr, exit status 1."""
+
+
+MIN_SECRET_KEY_CHARS = 32
+
+
+def secret_key(app) -> str:
+    """The signing key: ``SECRET_KEY`` from the environment (required in production).
+
+    In production (``MONITOR_ENV=production``, the default) every server of an installation
+    must sign sessions and forms with the same key, so a missing or short key stops the
+    start with one clear line instead of making a key file per host (sign-in loops and
+    "formulier verlopen" when requests hop between servers). Development and tests keep the
+    generated ``instance/secret_key``.
+    """
+    key = app.config.get("SECRET_KEY")
+    production = app.config.get("MONITOR_ENV") == "production" and not app.testing
+    if production and (not key or len(key) < MIN_SECRET_KEY_CHARS):
+        problem = "ontbreekt" if not key else f"is korter dan {MIN_SECRET_KEY_CHARS} tekens"
+        raise MissingSecretKey(
+            f"Tellen & Vertellen start niet: SECRET_KEY {problem}. Zet in productie dezelfde "
+            "geheime sleutel op elke server, bijvoorbeeld uit: python3 -c \"import secrets; "
+            "print(secrets.token_urlsafe(48))\" (of MONITOR_ENV=development voor een "
+            "ontwikkelmachine).")
+    return key or load_or_create_secret_key(app.instance_path)
+
+
 def config_from_env(instance_path: str) -> dict:
     """Build the configuration mapping from the environment.
 
@@ -89,6 +117,11 @@ def config_from_env(instance_path: str) -> dict:
         # The job worker's queue: empty = instance/queue.sqlite; redis://host:6379/0 (monitor/jobs/queue.py).
         "QUEUE_URL": env.get("MONITOR_QUEUE_URL", "").strip(),
         "QUEUE_NAME": env.get("MONITOR_QUEUE_NAME", "tellen-vertellen").strip() or "tellen-vertellen",
+        # The gemeente and the theme when the beheerder has not set them (monitor/installation.py).
+        "MUNICIPALITY_NAME": env.get("MONITOR_MUNICIPALITY_NAME", "").strip(),
+        "MUNICIPALITY_SHORT_NAME": env.get("MONITOR_MUNICIPALITY_SHORT_NAME", "").strip(),
+        "MUNICIPALITY_CODE": env.get("MONITOR_MUNICIPALITY_CODE", "").strip().upper(),
+        "THEME": env.get("MONITOR_THEME", "").strip(),
         # The installation's public address, for links in messages made without a request.
         "BASE_URL": env.get("MONITOR_BASE_URL", "http://127.0.0.1:5000"),
         # Roles that must sign in with a second factor (TOTP); others may choose to.
@@ -108,7 +141,6 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=1),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "MUNICIPALITY_NAME": "Hilversum",
     "TIMEZONE": "Europe/Amsterdam",
     "PASSWORD_MIN_LENGTH": 12,
     # Bounds on one archive search (issue 12): characters and words (after stop words).

@@ -63,13 +63,16 @@ user_wijken = sa.Table(
 
 
 class Wijk(db.Model):
-    """A district of the municipality (Hilversum has eight)."""
+    """A district of a gemeente; its name is unique within the gemeente (issue 15)."""
 
     __tablename__ = "wijken"
+    __table_args__ = (sa.UniqueConstraint("gemeente_code", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
-    code: Mapped[str | None] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    code: Mapped[str | None] = mapped_column(sa.String(20))  # CBS wijkcode, WK040201
+    # The CBS gemeentecode (GM0402); empty for a wijk entered by hand without a code.
+    gemeente_code: Mapped[str] = mapped_column(sa.String(6), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     buurten: Mapped[list[Buurt]] = relationship(
@@ -92,6 +95,7 @@ class Buurt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     wijk_id: Mapped[int] = mapped_column(sa.ForeignKey("wijken.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    code: Mapped[str | None] = mapped_column(sa.String(10), unique=True)  # CBS buurtcode, BU04020101
     verified: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
 

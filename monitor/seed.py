@@ -164,8 +164,21 @@ def seed_reference(first_year: int, last_year: int) -> None:
     ensure_periods(first_year, last_year)
 
 
+def seed_demo_installation() -> None:
+    """The demo is Hilversum's: its name, unless the beheerder already set one."""
+    from .installation import InstallationSettings
+
+    row = db.session.get(InstallationSettings, 1)
+    if row is None:
+        db.session.add(InstallationSettings(id=1, municipality_name="Hilversum", short_name="",
+                                            municipality_code="GM0402", theme=""))
+    elif not row.municipality_name:
+        row.municipality_name, row.municipality_code = "Hilversum", row.municipality_code or "GM0402"
+
+
 def seed_core(echo: Callable[[str], None]) -> None:
     """Reference data, periods five years back and one ahead, and demo users."""
     this_year = date.today().year
     seed_reference(this_year - 5, this_year + 1)
+    seed_demo_installation()
     seed_demo_users(echo)

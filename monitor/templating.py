@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask import Flask, request
 from flask_login import current_user
 
-from . import once, permissions
+from . import installation, once, permissions
 from .registry import registry
 from .timeutil import format_date, format_datetime, format_wall_clock
 
@@ -80,4 +80,5 @@ def register_template_helpers(app: Flask) -> None:
         nav = [item for item in registry(app).nav if can(item.permission)]
         return {"can": can, "main_nav": nav, "current_nav": _current_nav(nav),
                 "secret_flashes": once.secret_flashes,
-                "municipality": app.config["MUNICIPALITY_NAME"]}
+                "installation": installation.current(),
+                "municipality": installation.current().name}

@@ -5,9 +5,10 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const vendor = join(root, "static", "vendor");
+// The look comes from the project's own theme (static/css/theme-*.css) on the Utrecht
+// component CSS (EUPL-1.2); Gemeente Utrecht's design tokens are proprietary and not used.
 const files = {
   "@utrecht/component-library-css/dist/index.css": "utrecht/component-library.css",
-  "@utrecht/design-tokens/dist/index.css": "utrecht/design-tokens.css",
   "chart.js/dist/chart.umd.js": "chart.js/chart.umd.js",
   "axe-core/axe.min.js": "axe-core/axe.min.js",
 };

@@ -123,6 +123,9 @@ def base_config(instance: Path, database_uri: str) -> dict:
         # Production asks admins and accounthouders for a second factor; tests sign them in
         # with the password only, except the MFA tests, which set this themselves.
         "MFA_REQUIRED_ROLES": frozenset(),
+        # The tests' installation is Hilversum's (the environment's default of a real one).
+        "MUNICIPALITY_NAME": "Hilversum",
+        "MUNICIPALITY_CODE": "GM0402",
     }
 
 

@@ -32,11 +32,11 @@ def test_secret_key_is_generated_into_instance_once(tmp_path, monkeypatch):
 def test_environment_configures_paths_and_database(tmp_path, monkeypatch):
     monkeypatch.setenv("MONITOR_INSTANCE_PATH", str(tmp_path / "elders"))
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example:5432/monitor")
-    monkeypatch.setenv("SECRET_KEY", "uit-de-omgeving")
+    monkeypatch.setenv("SECRET_KEY", "uit-de-omgeving-en-lang-genoeg-voor-productie")
     app = create_app()
     assert app.instance_path == str(tmp_path / "elders")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example:5432/monitor"
-    assert app.config["SECRET_KEY"] == "uit-de-omgeving"
+    assert app.config["SECRET_KEY"] == "uit-de-omgeving-en-lang-genoeg-voor-productie"
     assert app.config["UPLOAD_FOLDER"] == str(tmp_path / "elders" / "uploads")
     assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "elders" / "search-index")
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -47,6 +47,7 @@ def test_environment_configures_paths_and_database(tmp_path, monkeypatch):
 def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MONITOR_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("MONITOR_ENV", "development")  # no SECRET_KEY needed
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/monitor.sqlite"
 

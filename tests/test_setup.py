@@ -49,7 +49,7 @@ def test_checklist_names_what_each_module_misses_and_links_to_the_fix(app, login
     assert "Basis: Wijken en buurten" not in home and "Basis: Perioden" not in home
 
     page = _text(admin.get("/inrichting").get_data(as_text=True))
-    checks = 5 + 3 + 1  # Basis, Tellen, Verhalen
+    checks = 6 + 3 + 1  # Basis (installation included), Tellen, Verhalen
     assert f"{checks - 3} van de {checks} onderdelen zijn klaar." in page
     assert "Wijken en buurten Klaar" in page
 
@@ -89,7 +89,7 @@ def test_checklist_is_complete_when_every_module_has_what_it_needs(app, login_as
         user.wijken = list(db.session.scalars(sa.select(Wijk)))
         db.session.commit()
     home = _text(admin.get("/start").get_data(as_text=True))
-    assert "Alle 9 onderdelen van de inrichtingschecklist zijn klaar." in home
+    assert "Alle 10 onderdelen van de inrichtingschecklist zijn klaar." in home
     assert "Let op" not in home.split("Inrichting")[1]
 
 

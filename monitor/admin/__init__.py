@@ -4,7 +4,7 @@ and the audit log."""
 from flask import Flask
 
 from ..registry import add_nav, add_setup_check
-from . import catalogue_views  # noqa: F401  (its routes are on the admin blueprint)
+from . import catalogue_views, installation_views, places_views  # noqa: F401  (routes on the admin blueprint)
 from .setup import setup_checks
 from .views import bp
 

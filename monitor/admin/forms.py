@@ -1,5 +1,6 @@
 """Admin forms: shape only; cross-record rules live in the services."""
 
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -8,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlRadioField, optional_int
 from ..models import ROLE_LABELS, OrganisationKind, Role
@@ -99,3 +100,29 @@ class GoalForm(BaseForm):
     code = StringField("Code", validators=[DataRequired("Vul een code in."), Length(max=10)],
                        description="Kort en blijvend, bijvoorbeeld D6.")
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+
+
+class InstallationForm(BaseForm):
+    municipality_name = StringField(
+        "Naam van de gemeente", validators=[Optional(), Length(max=100)],
+        description="Zoals op de pagina's en in de documenten: 'gemeente Hilversum'. Leeg: de "
+                    "standaard van de installatie (MONITOR_MUNICIPALITY_NAME).")
+    short_name = StringField(
+        "Korte naam", validators=[Optional(), Length(max=40)],
+        description="Voor de authenticator-app en kleine ruimtes. Leeg: de naam van de gemeente.")
+    municipality_code = StringField(
+        "CBS-gemeentecode", validators=[Optional(), Regexp(r"^[Gg][Mm]\d{4}$", message=
+                                                           "Een CBS-gemeentecode is GM en vier cijfers, zoals GM0402.")],
+        description="Zoals GM0402 (Hilversum). Bij het importeren van wijken horen de wijken "
+                    "zonder code bij deze gemeente.")
+    theme = SelectField("Thema (huisstijl)", validators=[Optional()])
+    logo = FileField("Logo (PNG of JPEG, hoogstens 1 MB)", validators=[Optional()],
+                     description="Leeg laten: het huidige logo blijft.")
+    remove_logo = BooleanField("Het huidige logo weghalen")
+
+
+class PlacesImportForm(BaseForm):
+    file = FileField("CSV-bestand", validators=[Optional()],
+                     description="Met de kolommen wijkcode, wijknaam, buurtcode en buurtnaam "
+                                 "(gemeentecode mag); ; of , als scheidingsteken.")
+    text = TextAreaField("Of plak de regels hier", validators=[Optional(), Length(max=2 * 1024 * 1024)])

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import audit
+from .. import audit, installation
 from ..auth.services import check_password_policy, set_password
 from ..errors import DomainError
 from ..extensions import db
@@ -198,7 +198,11 @@ def save_organisation(org: Organisation | None, *, name: str, kind: str,
 
 def save_wijk(wijk: Wijk | None, *, name: str, code: str | None = None) -> Wijk:
     """Create or update a wijk. :raise DomainError: duplicate name."""
-    _unique_name(Wijk, name, wijk.id if wijk else None)
+    # Unique within the gemeente only: another gemeente may have a wijk of the same name.
+    _unique_name(Wijk, name, wijk.id if wijk else None, gemeente_code=wijk.gemeente_code if wijk else "")
+    own = installation.current().code
+    if own and (wijk is None or wijk.gemeente_code in ("", own)):  # hand-made: the own gemeente
+        _unique_name(Wijk, name, wijk.id if wijk else None, gemeente_code=own)
     if wijk is None:
         wijk = Wijk(name=name.strip(), code=code or None)
         db.session.add(wijk)

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import url_for
 
+from .. import installation
 from ..catalogues import city_goals, city_qualities
 from ..extensions import db
 from ..models import Organisation, OrganisationKind, Period, User, Wijk
@@ -83,7 +84,14 @@ def accounts_check() -> SetupCheck:
                       "Elk actief account heeft de organisatie en wijken die zijn rol vraagt.")
 
 
+def installation_check() -> SetupCheck:
+    missing = [] if installation.current().name else [
+        "De naam van de gemeente is nog niet ingesteld (pagina's, documenten, e-mail)."]
+    return SetupCheck("Gemeente, logo en thema", missing, url_for("admin.installation_settings"),
+                      f"Ingesteld voor gemeente {installation.current().name}.")
+
+
 def setup_checks() -> list[SetupCheck]:
     """What the foundation needs before the modules can work."""
-    return [places_check(), organisations_check(), periods_check(), catalogue_check(),
+    return [installation_check(), places_check(), organisations_check(), periods_check(), catalogue_check(),
             accounts_check()]

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-from .. import audit, ratelimit
+from .. import audit, installation, ratelimit
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Role, User
@@ -146,7 +146,7 @@ def pending_secret(user: User) -> str | None:
 
 def provisioning(user: User, secret: str) -> tuple[str, str]:
     """The ``otpauth://`` address and its QR code (an SVG ``data:`` URI) for an authenticator app."""
-    issuer = f"Tellen & Vertellen {current_app.config['MUNICIPALITY_NAME']}".strip()
+    issuer = f"Tellen & Vertellen {installation.current().short_name}".strip()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
     return uri, segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
 

@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, ratelimit
+from .. import audit, installation, ratelimit
 from ..errors import DomainError
 from ..extensions import db
 from ..models import LoginAttempt, User
@@ -50,7 +50,7 @@ def check_password_policy(password: str, user_email: str = "", *, name: str = ""
     """
     passwords.check(password, min_length=current_app.config["PASSWORD_MIN_LENGTH"],
                     email=user_email, name=name, organisation=organisation,
-                    municipality=current_app.config["MUNICIPALITY_NAME"])
+                    municipality=installation.current().name)
     for stored in previous_hashes:
         if stored and check_password_hash(stored, password):
             raise DomainError("U heeft dit wachtwoord al eerder gebruikt. Kies een nieuw wachtwoord.",

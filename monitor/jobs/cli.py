@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .. import logs
 from ..timeutil import format_datetime
 from . import runner
 from .queue import queue
@@ -108,6 +109,8 @@ def list_command() -> None:
 def worker_command(threads: int) -> None:
     """Run the job worker: the queued tasks and, every minute, the due periodic jobs."""
     app = current_app._get_current_object()
+    if not app.testing:  # the worker's lines say "process": "worker" (monitor/logs.py)
+        logs.configure(app.config["LOG_FORMAT"], "worker")
     logging.getLogger("huey").setLevel(logging.INFO)
     huey = queue(app)
     # The start-up tasks (index repair, clean-up) first, in a worker thread; then every hour

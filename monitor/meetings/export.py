@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, render_template
 
+from .. import installation
 from ..registry import registry
 from .models import AnnualReport, Dossier
 from .stories import redact_compiled, redact_snapshot
@@ -66,7 +67,7 @@ def dossier_context(dossier: Dossier, reader: Any = None, *,
                     document: bool = True) -> dict[str, Any]:
     """The template context of ``meetings/dossier.html`` for ``dossier`` as ``reader`` may read it."""
     session = dossier.session
-    municipality = current_app.config["MUNICIPALITY_NAME"]
+    municipality = installation.current().name
     return {
         "meeting": session, "dossier": dossier, "data": _dossier_data(dossier, reader),
         "document": document, "layout": "meetings/document.html" if document else "base.html",
@@ -84,7 +85,7 @@ def report_context(report: AnnualReport, reader: Any = None, *,
     from .annual import report_data_for
     from .permissions import reads_exact_report
 
-    municipality = current_app.config["MUNICIPALITY_NAME"]
+    municipality = installation.current().name
     if reader is not None:
         data, insider = report_data_for(reader, report), reads_exact_report(reader, report)
     else:
@@ -167,7 +168,7 @@ def render_report_docx(report: AnnualReport, reader: Any = None) -> bytes:
     """The compiled jaarrapportage as a Word document in the house style, for further editing."""
     from .wordfile import html_to_docx
 
-    municipality = current_app.config["MUNICIPALITY_NAME"]
+    municipality = installation.current().name
     return html_to_docx(render_report_html(report, reader), title=report.title,
                         running_header=f"Gemeente {municipality} · {report.subject} · "
                                        f"jaarrapportage {report.year}")

@@ -13,8 +13,10 @@ def init_app(app: Flask) -> None:
     from .. import ratelimit
     from .cli import backup_command, maintenance_command, restore_command
     from .hardening import register as register_hardening
+    from .readiness import register as register_readiness
 
     register_hardening(app)
+    register_readiness(app)
 
     for command in (backup_command, restore_command, maintenance_command):
         app.cli.add_command(command)

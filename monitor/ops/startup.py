@@ -1,10 +1,12 @@
 """Start-up reconciliation: runs the tasks modules register to retry or repair pending work.
 
 A module registers ``monitor.registry.add_startup_task(app, "naam", func)``; ``func()`` runs inside an
-app context when ``flask --app wsgi maintenance`` runs and, in a background thread, when
-a gunicorn worker has loaded the app (``gunicorn.conf.py``). Tasks must be idempotent and safe to run in
-several workers at once: they repair (re-index what is missing, remove orphans),
-they never assume they are alone.
+app context when ``flask --app wsgi maintenance`` runs, when the job worker
+(``flask --app wsgi worker``) starts and every hour as its job ``onderhoud``. Web workers
+(gunicorn) never run them: with several app servers every web worker would otherwise repeat
+the same repair at each start. Tasks must be idempotent and safe to run beside another run
+of themselves: they repair (re-index what is missing, remove orphans), they never assume
+they are alone.
 """
 
 from __future__ import annotations

@@ -63,7 +63,8 @@ def sign_in(page, live_server, role):
 
 def test_admin_screens_are_accessible_including_errors(live_server, page):
     sign_in(page, live_server, Role.ADMIN)
-    for path in ("/beheer/", "/beheer/gebruikers", "/beheer/wijken", "/beheer/perioden", "/beheer/audit"):
+    for path in ("/beheer/", "/beheer/gebruikers", "/beheer/wijken", "/beheer/perioden", "/beheer/audit",
+                 "/beheer/installatie", "/beheer/wijken/importeren"):
         page.goto(live_server["url"] + path)
         assert run_axe(page) == [], path
     page.goto(live_server["url"] + "/beheer/gebruikers/nieuw")

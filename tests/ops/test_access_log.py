@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -20,7 +21,12 @@ from .test_gunicorn import GUNICORN, ROOT, _free_port, _wait_for
 
 
 @pytest.fixture
-def gunicorn_with_access_log(tmp_path, database_uri, app):
+def log_format():
+    return "text"
+
+
+@pytest.fixture
+def gunicorn_with_access_log(tmp_path, database_uri, app, log_format):
     if BACKEND == "sqlite":
         db_file = tmp_path / "gunicorn.sqlite"
         shutil.copyfile(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), db_file)
@@ -30,8 +36,8 @@ def gunicorn_with_access_log(tmp_path, database_uri, app):
     port = _free_port()
     access = tmp_path / "access.log"
     env = dict(os.environ, DATABASE_URL=url, MONITOR_INSTANCE_PATH=str(tmp_path / "inst"),
-               SECRET_KEY="gunicorn-test-key", MONITOR_ACCESS_LOG=str(access),
-               MONITOR_STARTUP_TASKS="0")
+               SECRET_KEY="gunicorn-test-key-not-for-production-use", MONITOR_ACCESS_LOG=str(access),
+               MONITOR_STARTUP_TASKS="0", MONITOR_LOG_FORMAT=log_format)
     with open(tmp_path / "gunicorn.log", "wb") as out:
         process = subprocess.Popen(
             [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
@@ -106,3 +112,23 @@ def test_a_private_page_sends_no_referrer(app, client):
     assert client.get("/verhalen/mijn/onbekend").headers["Referrer-Policy"] == "no-referrer"
     assert client.get("/qim/oordeel/onbekend").headers["Referrer-Policy"] == "no-referrer"
     assert client.get("/verhalen/").headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.slow
+@pytest.mark.real_db
+@pytest.mark.parametrize("log_format", ["json"])
+def test_gunicorn_writes_json_access_lines_with_the_request_id(gunicorn_with_access_log):
+    port, access = gunicorn_with_access_log
+    _wait_for(lambda: _get(port, "/account/inloggen") == 200, "gunicorn answering")
+    token = secrets.token_urlsafe(32)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/verhalen/mijn/{token}")
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as err:
+        request_id = err.headers["X-Request-ID"]
+    text = _wait_for(lambda: request_id in (t := access.read_text(errors="replace")) and t,
+                     "the access line of the private link")
+    lines = [json.loads(line) for line in text.splitlines()]  # every line is JSON
+    line = next(x for x in lines if x.get("request_id") == request_id)
+    assert line["path"] == "/verhalen/mijn/…" and line["status"] == 404 and line["method"] == "GET"
+    assert line["process"] == "web" and token not in text

@@ -56,7 +56,7 @@ def server(tmp_path, database_uri, app):
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     env = dict(os.environ, DATABASE_URL=url, MONITOR_INSTANCE_PATH=str(tmp_path / "inst"),
-               SECRET_KEY="gunicorn-test-key", MONITOR_ACCESS_LOG="")
+               SECRET_KEY="gunicorn-test-key-not-for-production-use", MONITOR_ACCESS_LOG="")
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],

@@ -178,6 +178,7 @@ def test_production_defaults(tmp_path, monkeypatch):
     for name in ("MONITOR_ENV", "MONITOR_SECURE_COOKIES", "FLASK_DEBUG", "MONITOR_TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MONITOR_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "a-production-key-from-the-secret-store-0123456789")  # required
     app = create_app()
     assert app.debug is False and app.testing is False
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]

@@ -43,3 +43,34 @@ def test_builtin_task_prunes_expired_rate_limit_counters(app, runner):
     assert "1 verlopen teller(s) verwijderd" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitCounter)) == 0
+
+
+def test_a_web_worker_runs_no_start_up_task_and_starts_no_thread(tmp_path, database_uri, monkeypatch):
+    """Issue 15: what gunicorn loads (create_app, then requests) does no background work."""
+    import importlib
+    import threading
+
+    from monitor import create_app
+    from monitor import registry as registry_module
+
+    from ..conftest import base_config
+
+    called = []
+    real = registry_module.startup_tasks
+    monkeypatch.setattr(registry_module, "startup_tasks", lambda app: called.append(app) or real(app))
+    monkeypatch.setattr("monitor.ops.startup.startup_tasks",
+                        lambda app: called.append(app) or real(app))
+    threads = set(threading.enumerate())
+    web = create_app(base_config(tmp_path / "web", database_uri))
+    client = web.test_client()
+    try:
+        for path in ("/", "/gezondheid", "/verhalen/", "/account/inloggen"):
+            assert client.get(path).status_code < 500
+    finally:
+        with web.app_context():
+            db.engine.dispose()
+    assert called == []
+    assert set(threading.enumerate()) - threads == set()
+    assert web not in importlib.import_module("monitor.jobs.queue")._QUEUES  # the queue is only made when a task is asked for
+    # The worker and `flask maintenance` still run them.
+    assert [t.name for t in real(web)][:1] == ["rate-limits opruimen"]
