@@ -20,6 +20,7 @@ SECRET_PATH_PREFIXES = (
     "/verhalen/vertel/koppel/",  # a trusted location's pairing link (issue 19)
     "/qim/oordeel/",
     "/tellen/import/",
+    "/tellen/registratie/",
     "/account/wachtwoord-instellen/",
 )
 SECRET_PARAMS = ("token", "sleutel", "key", "password", "wachtwoord", "secret")

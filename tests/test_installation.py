@@ -34,7 +34,7 @@ def test_the_beheerder_names_the_gemeente_and_every_page_follows(app, login_as):
     assert response.status_code == 302
     page = admin.get("/start").get_data(as_text=True)
     assert "gemeente Gooise Meren" in page and "gemeente Hilversum" not in page
-    assert '<html lang="nl" class="tellen-groen-theme">' in page
+    assert '<html lang="nl" dir="ltr" class="tellen-groen-theme">' in page
     assert "css/theme-tellen-groen.css" in page and "design-tokens" not in page
     assert "<title>" in page and "Tellen &amp; Vertellen GM</title>" in page
     # Residents' pages too, without signing in.

@@ -36,7 +36,7 @@ def _selected_language(html: str) -> str:
 def test_form_in_each_language_with_lang_and_dir(client, lang):
     heading, legend, direction = FORM_PAGE[lang]
     html = client.get(f"/verhalen/vertel?lang={lang}").get_data(as_text=True)
-    assert _html_tag(html) == f'<html lang="{lang}" dir="{direction}" class="utrecht-theme">'
+    assert _html_tag(html) == f'<html lang="{lang}" dir="{direction}" class="tellen-theme">'
     assert f'<h1 class="utrecht-heading-1">{heading}</h1>' in html
     assert legend in html
     assert lang in [v for v in _selected_language(html) if v]  # the story's language defaults to the page's
@@ -69,7 +69,7 @@ def test_staff_pages_stay_dutch_whatever_was_chosen(login_as):
     coordinator.set_cookie("taal", "ar")
     for path in ("/start", "/verhalen/moderatie", "/verhalen/nieuw"):
         html = coordinator.get(path, headers={"Accept-Language": "ar"}).get_data(as_text=True)
-        assert _html_tag(html) == '<html lang="nl" dir="ltr" class="utrecht-theme">', path
+        assert _html_tag(html) == '<html lang="nl" dir="ltr" class="tellen-theme">', path
         assert "Ga direct naar de inhoud" in html and "class=\"language-switch\"" not in html
 
 
