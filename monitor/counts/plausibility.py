@@ -22,7 +22,7 @@ PLANNED_FACTOR = Decimal(2)
 
 
 def first_return_warnings(organisation_id: int, period: Period, values: dict[str, Any],
-                          errors: dict[str, str]) -> dict[str, str]:
+                          errors: dict[str, str], wijk_id: int | None = None) -> dict[str, str]:
     """Warnings by field for a return that has no earlier periods to compare with."""
     warnings: dict[str, str] = {}
     weeks = weeks_in(period)
@@ -42,16 +42,27 @@ def first_return_warnings(organisation_id: int, period: Period, values: dict[str
     plans = db.session.execute(sa.select(Specialism.code, PlannedHours.hours_per_week).join(
         Specialism, Specialism.id == PlannedHours.specialism_id).where(
         PlannedHours.organisation_id == organisation_id, PlannedHours.year == period.year)).all()
+    split = {}
+    if wijk_id is not None:
+        from .planned_wijk import for_wijk
+
+        split = {spec: v for (_, spec, _), v in for_wijk(wijk_id, {period.year}, [organisation_id], None).items()}
+    spec_ids = dict(db.session.execute(sa.select(Specialism.code, Specialism.id)).all())
     for code, per_week in plans:
         key = hours_key(code)
         hours = values.get(key)
         if key in errors or hours is None or not per_week:
             continue
-        share = Decimal(per_week) * weeks / areas  # the planned hours spread evenly over the werkgebied
+        in_wijk = split.get(spec_ids.get(code))
+        if in_wijk:  # the organisation's own split of its budget over the wijken
+            share = Decimal(in_wijk) * weeks
+            how = "volgens de verdeling van de begroting per wijk"
+        else:
+            share = Decimal(per_week) * weeks / areas  # the planned hours spread evenly over the werkgebied
+            how = f"de begrote uren van de organisatie verdeeld over {areas} gebied{'en' if areas > 1 else ''}"
         if Decimal(hours) > share * PLANNED_FACTOR or Decimal(hours) < share / PLANNED_FACTOR:
             warnings[key] = (f"Begroot is ongeveer {format_decimal(share.quantize(Decimal('1')))} uur voor deze "
-                             f"wijk in deze periode (de begrote uren van de organisatie verdeeld over "
-                             f"{areas} gebied{'en' if areas > 1 else ''}). Klopt dit?")
+                             f"wijk in deze periode ({how}). Klopt dit?")
     return warnings
 
 

@@ -116,7 +116,8 @@ def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[s
     if not previous:  # a first return: compare with what else is known
         from .plausibility import first_return_warnings, peer_warnings
 
-        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors))
+        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors,
+                                                       wijk_id=wijk_id))
         for key, message in peer_warnings(organisation_id, wijk_id, period, checked.values, checked.errors).items():
             checked.warnings.setdefault(key, message)
     if submit and checked.warnings and not (explanation or "").strip():
