@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, optional_int
+from .media_forms import attach_media_slot
 from .models import ConsentMethod, StoryForm, Teller, Visibility
 
 PHOTO_SLOTS = 3
@@ -32,7 +33,7 @@ PHOTO_SLOTS = 3
 class PhotoSubForm(Form):
     """One photo slot: the file, its alt text and the portrait-right consent."""
 
-    file = FileField("Foto", description="JPEG, PNG of WebP; maximaal 10 MB.")
+    file = FileField("Foto", description="JPEG, PNG, WebP of HEIC (iPhone); maximaal 10 MB.")
     alt_text = StringField("Wat is er op de foto te zien? (alt-tekst)",
                            validators=[Optional(), Length(max=300)],
                            description="Verplicht bij een foto: voor wie de foto niet kan zien.")
@@ -108,6 +109,9 @@ class StaffNewForm(StaffStoryForm):
 for _i in range(1, PHOTO_SLOTS + 1):
     setattr(PublicStoryForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
     setattr(StaffNewForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
+
+
+attach_media_slot(PublicStoryForm, StaffNewForm)  # the recording slot (media_forms.py)
 
 
 class AddPhotoForm(BaseForm):

@@ -36,6 +36,7 @@ from .forms import (
     StaffNewForm,
     StaffStoryForm,
 )
+from .media_forms import slot_inputs
 from .models import StoryStatus, Visibility
 
 bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
@@ -178,7 +179,7 @@ def contribute():
             story, token = services.contribute_public(
                 _story_data(form), _photo_inputs(form, _photo_slots()),
                 address=request.remote_addr or "", honeypot=form.website.data or "",
-                stamp=form.started.data or "")
+                stamp=form.started.data or "", media_inputs=slot_inputs(form))
         except services.RateLimited as err:
             show_error(form, err)
             return render_template("narratives/contribute.html", form=form,
@@ -276,7 +277,8 @@ def new():
         token = services.new_teller_token()
         try:
             item = services.create_story(current_user, _story_data(form),
-                                         _photo_inputs(form, _photo_slots()), teller_token=token)
+                                         _photo_inputs(form, _photo_slots()), teller_token=token,
+                                         media_inputs=slot_inputs(form))
         except DomainError as err:
             show_error(form, err)
         else:
@@ -488,4 +490,7 @@ def delete(story_id: int):
     return redirect(url_for("narratives.queue"))
 
 
-from . import teller_views  # noqa: E402,F401  (the teller's slip and confirmation, on this blueprint)
+from . import (
+    media_views,  # noqa: E402,F401  (recordings: upload, players, files)
+    teller_views,  # noqa: E402,F401  (the teller's slip and confirmation, on this blueprint)
+)

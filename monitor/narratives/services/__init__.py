@@ -27,6 +27,15 @@ from ..indexing import (
 from ..text import plain_text, render_markdown, safe_highlight
 from ._shared import REFERENCE_ALPHABET, STORY_FIELDS, StoryData
 from .archive import ArchivePage, related_stories, search_archive
+from .media_files import (
+    MediaInput,
+    add_media,
+    convert_pending,
+    get_media_or_abort,
+    media_blockers,
+    remove_media,
+    update_media_text,
+)
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_path
 from .public import (
     STAMP_MAX_AGE,
@@ -91,6 +100,9 @@ __all__ = [
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_path",
+    # recordings (sound, film)
+    "MediaInput", "add_media", "convert_pending", "get_media_or_abort", "media_blockers",
+    "remove_media", "update_media_text",
     # the resident's side
     "STAMP_MAX_AGE", "RateLimited", "check_spam", "contribute_public", "count_submission",
     "form_stamp", "renewed_stamp", "resident_revise", "story_for_token", "use_stamp", "withdraw",

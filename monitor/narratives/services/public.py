@@ -21,11 +21,19 @@ from ...tokens import hash_token
 from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryStatus, Teller, Visibility
 from ._shared import StoryData, _apply_data, _new_reference, _resident_event, _sync_index
+from .media_files import (
+    MediaInput,
+    attach_media,
+    check_media_inputs,
+    commit_with_stored,
+    drop_media,
+    prepare_media,
+    remove_stored,
+)
 from .photo_files import (
     PhotoInput,
     _attach_photos,
     _check_photo_inputs,
-    _commit_with_files,
     _erase_photo_keys,
     _prepare_photos,
     _remove_files,
@@ -125,7 +133,7 @@ def count_submission(address: str) -> None:
 
 
 def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, address: str,
-                      honeypot: str, stamp: str) -> tuple[Story, str]:
+                      honeypot: str, stamp: str, media_inputs: list[MediaInput] = ()) -> tuple[Story, str]:
     """A resident contributes a story without an account.
 
     Cheap checks first (spam stamp, consent, what was said about the photos); then the
@@ -140,6 +148,7 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         raise DomainError("Zonder uw toestemming kunnen we het verhaal niet publiceren.",
                           "consent_given")
     _check_photo_inputs(photo_inputs)
+    check_media_inputs(list(media_inputs))
     count_submission(address)
     use_stamp(nonce)
     token = secrets.token_urlsafe(32)
@@ -152,10 +161,13 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     data.teller = Teller.INWONER.value
     _apply_data(story, data)
     prepared = _prepare_photos(photo_inputs)
+    recordings = prepare_media(list(media_inputs))
     db.session.add(story)
     written: list[str] = []
+    stored: list[str] = []
     try:
         _attach_photos(story, prepared, written)
+        attach_media(story, recordings, stored)
         _resident_event(audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
                           "photos": len(prepared)},
@@ -165,8 +177,9 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     except BaseException:
         db.session.rollback()
         _remove_files(written)
+        remove_stored(stored)
         raise
-    _commit_with_files(written)
+    commit_with_stored(written, stored)
     return story, token
 
 
@@ -227,15 +240,18 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
     if story.status == StoryStatus.INGETROKKEN:
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
+    stored = drop_media(story)
     keys = _scrub_withdrawn(story)
     erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,
                          actor_label="inwoner (privélink)" if via_token else None,
                          old={"status": old},
-                         new={"status": story.status, "photos_removed": len(keys)})
+                         new={"status": story.status, "photos_removed": len(keys),
+                              "media_removed": len(stored) // 2})
     if via_token:
         _resident_event(event)
     db.session.commit()
     _remove_files(keys)
+    remove_stored(stored)
     _sync_index()
     return story
