@@ -140,6 +140,8 @@ DEFAULTS = {
     # Stories: recordings (sound, film; monitor.media). The request may then be as large as
     # one recording and the photos together (MAX_CONTENT_LENGTH is raised for those forms).
     "NARRATIVES_MAX_MEDIA": 1,  # per upload form
+    # The whole request of a story form with uploads (0: one recording + the photos + 1 MB).
+    "NARRATIVES_UPLOAD_MAX_BYTES": 0,
     "NARRATIVES_MEDIA_MAX_BYTES": 60 * 1024 * 1024,
     "NARRATIVES_MEDIA_MAX_AUDIO_SECONDS": 15 * 60,
     "NARRATIVES_MEDIA_MAX_VIDEO_SECONDS": 3 * 60,

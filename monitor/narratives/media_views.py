@@ -44,10 +44,10 @@ def _room_for_recordings() -> None:
     """
     if request.endpoint in UPLOAD_ENDPOINTS:
         config = current_app.config
-        room = (config["NARRATIVES_MEDIA_MAX_BYTES"] * config["NARRATIVES_MAX_MEDIA"]
-                + config["NARRATIVES_PHOTO_MAX_BYTES"] * config["NARRATIVES_MAX_PHOTOS"]
-                + 1024 * 1024)
-        request.max_content_length = max(room, config.get("MAX_CONTENT_LENGTH") or 0)
+        room = config["NARRATIVES_UPLOAD_MAX_BYTES"] or (
+            config["NARRATIVES_MEDIA_MAX_BYTES"] * config["NARRATIVES_MAX_MEDIA"]
+            + config["NARRATIVES_PHOTO_MAX_BYTES"] * config["NARRATIVES_MAX_PHOTOS"] + 1024 * 1024)
+        request.max_content_length = room
 
 
 def _served(record, response: Response, name: str) -> Response:
