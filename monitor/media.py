@@ -23,6 +23,7 @@ import logging
 import os
 import secrets
 import tempfile
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -105,7 +106,7 @@ def read_upload(stream, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 def _minutes(seconds: float) -> str:
     if seconds < 60:
-        return f"{int(seconds)} seconden"
+        return "1 seconde" if int(seconds) == 1 else f"{int(seconds)} seconden"
     minutes = int(seconds // 60)
     return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
@@ -145,14 +146,26 @@ def _declared_duration(container, video, audio) -> float:
     return 0.0
 
 
+@contextmanager
+def _decoding(container):
+    """Close ``container`` afterwards; whatever FFmpeg raises becomes a Dutch :class:`MediaError`."""
+    try:
+        yield container
+    except MediaError:
+        raise
+    except (FFmpegError, ValueError, OSError, MemoryError, EOFError) as err:
+        raise MediaError(DAMAGED) from err
+    finally:
+        container.close()
+
+
 def probe(data: bytes, *, max_audio_seconds: float = DEFAULT_MAX_AUDIO_SECONDS,
           max_video_seconds: float = DEFAULT_MAX_VIDEO_SECONDS) -> Probe:
     """Check what the file is without decoding all of it.
 
     :raise MediaError: not an accepted container, no sound or picture, too long, damaged.
     """
-    container = _open(data)
-    try:
+    with _decoding(_open(data)) as container:
         video, audio = _streams(container)
         if video is None and audio is None:
             raise MediaError(NOT_MEDIA)
@@ -175,12 +188,6 @@ def probe(data: bytes, *, max_audio_seconds: float = DEFAULT_MAX_AUDIO_SECONDS,
         if not decoded:
             raise MediaError(DAMAGED)
         return Probe(kind, duration, width, height)
-    except MediaError:
-        raise
-    except (FFmpegError, ValueError, OSError, MemoryError, EOFError) as err:
-        raise MediaError(DAMAGED) from err
-    finally:
-        container.close()
 
 
 def _even(value: float) -> int:
@@ -288,50 +295,53 @@ def convert(data: bytes, *, max_audio_seconds: float = DEFAULT_MAX_AUDIO_SECONDS
     """
     checked = probe(data, max_audio_seconds=max_audio_seconds, max_video_seconds=max_video_seconds)
     limit = max_video_seconds if checked.kind == VIDEO else max_audio_seconds
-    container = _open(data)
     # A temporary file, not memory: "faststart" (the index first, so a browser can play
     # before the whole file arrived) rewrites the file after it was written.
     handle, out_name = tempfile.mkstemp(suffix=".mp4", prefix="media-")
     os.close(handle)
     try:
-        video, audio = _streams(container)
-        output = av.open(out_name, mode="w", format="mp4",
-                         options={"movflags": "+faststart"})
-        try:
-            output.metadata.clear()
-            audio_out = _AudioOut(output, audio.codec_context.channels) if audio is not None else None
-            video_out = None
-            played = 0.0
-            wanted = [s for s in (video, audio) if s is not None]
-            for frame in container.decode(*wanted):
-                time = frame.time or 0.0
-                played = max(played, time)
-                if played > limit + 1:
-                    raise _too_long(checked.kind, limit)
-                if video is not None and frame.__class__.__name__ == "VideoFrame":
-                    if video_out is None:
-                        video_out = _VideoOut(output, video, _frame_rotation(frame))
-                    video_out.add(frame)
-                elif audio_out is not None:
-                    audio_out.add(frame)
-            if video is not None and video_out is None:
-                raise MediaError(DAMAGED)
-            if video_out is not None:
-                video_out.close()
-            if audio_out is not None:
-                audio_out.close()
-        finally:
-            output.close()
-        width = video_out.width if video_out else 0
-        height = video_out.height if video_out else 0
-        with open(out_name, "rb") as fh:
-            converted = fh.read()
-        return Converted(converted, checked.kind, max(played, 0.0) or checked.duration,
-                         width, height)
-    except MediaError:
-        raise
-    except (FFmpegError, ValueError, OSError, MemoryError, EOFError) as err:
-        raise MediaError(DAMAGED) from err
+        with _decoding(_open(data)) as container:
+            return _encode(container, out_name, checked, limit)
     finally:
-        container.close()
         os.unlink(out_name)
+
+
+def _encode(container, out_name: str, checked: Probe, limit: float) -> Converted:
+    """Decode ``container`` into a new MP4 at ``out_name``; return its bytes."""
+    video, audio = _streams(container)
+    output = av.open(out_name, mode="w", format="mp4",
+                     options={"movflags": "+faststart"})
+    try:
+        output.metadata.clear()
+        audio_out = _AudioOut(output, audio.codec_context.channels) if audio is not None else None
+        video_out = None
+        played = 0.0
+        wanted = [s for s in (video, audio) if s is not None]
+        for frame in container.decode(*wanted):
+            time = frame.time or 0.0
+            played = max(played, time)
+            if played > limit + 1:
+                raise _too_long(checked.kind, limit)
+            if video is not None and isinstance(frame, av.VideoFrame):
+                if video_out is None:
+                    video_out = _VideoOut(output, video, _frame_rotation(frame))
+                video_out.add(frame)
+            elif audio_out is not None:
+                audio_out.add(frame)
+        if video is not None and video_out is None:
+            raise MediaError(DAMAGED)
+        if video_out is not None:
+            video_out.close()
+        if audio_out is not None:
+            audio_out.close()
+    except BaseException:
+        with suppress(FFmpegError, OSError, ValueError):  # the first error is the one to tell
+            output.close()
+        raise
+    output.close()
+    width = video_out.width if video_out else 0
+    height = video_out.height if video_out else 0
+    with open(out_name, "rb") as fh:
+        converted = fh.read()
+    return Converted(converted, checked.kind, max(played, 0.0) or checked.duration,
+                     width, height)

@@ -91,6 +91,14 @@ def test_a_damaged_recording_is_refused():
         media.convert(mediakit.film("mp4")[:600])  # cut off
 
 
+def test_the_decoded_length_is_checked_too_not_only_what_the_file_declares(tmp_path):
+    data = mediakit.sound("wav", seconds=3.0)
+    declared = media.probe(data)  # as if the header had said it was short enough
+    with pytest.raises(media.MediaError, match="te lang \\(maximaal 1 seconde\\)"):
+        with media._decoding(media._open(data)) as container:
+            media._encode(container, str(tmp_path / "uit.mp4"), declared, limit=1)
+
+
 # --- captions -------------------------------------------------------------------------------
 
 def test_webvtt_captions_are_checked_and_named_by_line():
