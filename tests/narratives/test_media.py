@@ -270,6 +270,9 @@ def test_media_routes_check_who_may_read_and_support_range(narr_app, login_as, c
     assert outsider.post(f"{url}/verwijderen").status_code == 403
     assert worker.get(url, buffered=True).status_code == 200  # the author hears it before publication
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    assert coordinator.get(f"/verhalen/verhaal/{story_id}/opname").status_code == 200
+    edit = coordinator.get(f"/verhalen/verhaal/{story_id}/bewerken").get_data(as_text=True)
+    assert "Geluid: Het hoorspel (0:02) · Klaar" in edit and f"/verhalen/opname/{key}/tekst" in edit
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren",
                             data={"pub-visibility": "raad"}).status_code == 302
     assert client.get(url, buffered=True).status_code == 404  # raad only
