@@ -464,6 +464,7 @@ def import_map(token: str):
 
 
 from . import (
+    breakdown_admin,  # noqa: E402,F401  (the beheerder's catalogue of breakdowns)
     breakdown_views,  # noqa: E402,F401  (breakdowns of the meldingen, on this blueprint)
     planned_views,  # noqa: E402,F401  (planned hours, also per wijk, on this blueprint)
     registration_views,  # noqa: E402,F401  (the registration-export import, on this blueprint)
