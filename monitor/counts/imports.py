@@ -20,6 +20,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Specialism, Wijk
 from .figures import SCALARS, clients_key, hours_key
+from .models import CITYWIDE_NAME
 from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return, saved_mapping
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,8 @@ def _identity(values: dict[str, str], wijken: dict[str, Wijk], allowed: set[int]
         period = db.session.scalar(sa.select(Period).where(Period.year == int(year), Period.tertial == int(tertial)))
         if period is None:
             errors.append(f"Er is geen periode {year} tertiaal {tertial}.")
+    if _norm(values.get("wijk", "")) == _norm(CITYWIDE_NAME):
+        return period, None, errors  # the city-wide return (werkgebied "stedelijk")
     wijk = wijken.get(_norm(values.get("wijk", "")))
     if wijk is None:
         errors.append(f"Onbekende wijk: '{values.get('wijk', '')}'.")
@@ -267,10 +270,11 @@ def run_import(organisation: Organisation, header: list[str], rows: list[list[st
         results.append(result)
         if errors:
             continue
-        if (wijk.id, period.id) in seen:
-            result.errors.append(f"Dezelfde wijk en periode staan ook op regel {seen[(wijk.id, period.id)]}.")
+        wijk_id = wijk.id if wijk is not None else None
+        if (wijk_id, period.id) in seen:
+            result.errors.append(f"Dezelfde wijk en periode staan ook op regel {seen[(wijk_id, period.id)]}.")
             continue
-        seen[(wijk.id, period.id)] = n
+        seen[(wijk_id, period.id)] = n
         cat = catalogue_for(period)
         keys = set(cat.keys(period))
         raw = {k: v for k, v in values.items() if k not in ("jaar", "tertiaal", "wijk", "toelichting")
@@ -281,7 +285,7 @@ def run_import(organisation: Organisation, header: list[str], rows: list[list[st
         except DomainError as err:
             result.errors.append(err.message)
             continue
-        checked = check_return(organisation.id, wijk.id, period, raw, submit=submit, explanation=explanation)
+        checked = check_return(organisation.id, wijk_id, period, raw, submit=submit, explanation=explanation)
         result.errors = [f"{cat.label(k) if k != 'explanation' else 'Toelichting'}: {m}"
                          for k, m in checked.errors.items()]
         result.warnings = [f"{cat.label(k)}: {m}" for k, m in checked.warnings.items()]

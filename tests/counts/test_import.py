@@ -167,3 +167,18 @@ def test_unreadable_uploads_and_missing_mapping(app, login_as):
     assert response.status_code == 302 and response.headers["Location"].endswith("/tellen/import")
     other = login_as(Role.SOCIAAL_WERKER, organisation="MEE")
     assert other.get(url).status_code == 302
+
+
+def test_an_upload_may_carry_the_citywide_return(app, login_as):
+    from .test_werkgebied import set_werkgebied
+
+    set_werkgebied(login_as(Role.ADMIN), "Humanitas", {"Stedelijk": ("", "")})
+    sw = login_as(Role.SOCIAAL_WERKER, organisation="Humanitas", wijken=[])
+    rows = [["2025", "1", "stedelijk", "10", "20", "5", "9", "7", "80", "55", "1,5", "400", "30"]]
+    url = upload(sw, csv_bytes(rows))
+    data, labels, _ = mapping_form(sw, url)
+    response = sw.post(url, data=dict(choose(data, labels, LABELS), action="commit"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        ret = db.session.scalar(sa.select(CountReturn))
+        assert ret.wijk_id is None and ret.meldingen == 20
