@@ -238,7 +238,7 @@ def test_from_init_db_to_a_working_installation_in_the_browser(empty_installatio
     # A resident tells a story on the public form.
     resident = new_page(browser)
     resident.goto(url + "/verhalen/vertel")
-    resident.get_by_label("Titel").fill("Koffie in de Oude Haven")
+    resident.get_by_label("Titel", exact=True).fill("Koffie in de Oude Haven")
     resident.get_by_label("Waar gaat het over? In het kort").fill("Buren vinden elkaar bij de koffie.")
     resident.get_by_label("Uw verhaal", exact=True).fill("Elke dinsdag drinken we koffie in het buurthuis.")
     resident.get_by_label("In welke wijk gebeurde het?").select_option(label="Centrum")
