@@ -34,14 +34,14 @@ from .models import SearchWord, StorySearchDoc
 CONFIG = "tv_dutch"
 START, STOP = "\ue000", "\ue001"
 HEADLINE_TITLE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
-HEADLINE_TEXT = (f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=35, MinWords=15, "
-                 'FragmentDelimiter=" … "')
+# One passage of 15 to 35 words around the best match (a short text: from its start).
+HEADLINE_TEXT = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
 FACET_COLUMNS = {"wijk": "f_wijk", "jaar": "f_year", "vorm": "f_form"}
 T = StorySearchDoc
 
 
 def _config():
-    return sa.cast(sa.literal(CONFIG), postgresql.REGCONFIG)
+    return sa.literal_column(f"'{CONFIG}'::regconfig", postgresql.REGCONFIG)
 
 
 def _clean(value: str) -> str:
@@ -49,8 +49,10 @@ def _clean(value: str) -> str:
 
 
 def _unit(unit: Unit):
+    # Words of one sign are not searched (as the Whoosh analyser's minimum length).
+    words = " ".join(w for w in WORD.findall(unit.raw) if len(w) > 1)
     fn = sa.func.phraseto_tsquery if unit.phrase and len(unit.tokens) > 1 else sa.func.plainto_tsquery
-    return fn(_config(), unit.raw)
+    return fn(_config(), words)
 
 
 def _join(fn, parts):
@@ -125,7 +127,8 @@ class PostgresEngine:
     @staticmethod
     def _vector():
         def weighted(text, weight):
-            return sa.func.setweight(sa.func.to_tsvector(_config(), text), weight)
+            return sa.func.setweight(sa.func.to_tsvector(_config(), text),
+                                     sa.literal_column(f"'{weight}'::\"char\""))
 
         return (weighted(T.title, "A").op("||")(weighted(T.summary + " " + T.tags, "B"))
                 .op("||")(weighted(T.body, "C")).op("||")(weighted(T.places, "D")))
@@ -209,7 +212,7 @@ class PostgresEngine:
         for facet, values in filters.items():
             if facet == "kwaliteit":
                 where.append(sa.func.string_to_array(T.f_quality, ",").op("&&")(
-                    sa.cast(postgresql.array(values), postgresql.ARRAY(sa.String))))
+                    sa.cast(postgresql.array(values), postgresql.ARRAY(sa.Text))))
             else:
                 where.append(getattr(T, FACET_COLUMNS[facet]).in_(values))
         try:
