@@ -18,6 +18,7 @@ from monitor import create_app
 from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.engines import BackendError
+from monitor.narratives.engines.models import SearchWord
 from monitor.narratives.models import Story, StoryForm, StoryStatus, Visibility
 from monitor.registry import registry
 
@@ -208,14 +209,18 @@ def test_consistent_after_publish_edit_withdrawal_and_restore(
         engine, narr_app, client, public_form, login_as):
     with narr_app.app_context():
         story_id, private = contribute(client, public_form, title="Soep in de Meent",
-                                       summary="Samen eten.", body="We koken pompoensoep voor de buren.")
+                                       summary="Samen eten.",
+                                       body="We koken pompoensoep voor de buren met Gerritsma.")
     assert _total(_get(client, q="pompoensoep")) == 0  # sent in, not published
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Hilversumse Meent"])
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren",
                             data={"pub-visibility": "openbaar"}).status_code == 302
     assert _titles(_get(client, q="pompoensoep")) == ["Soep in de Meent"]  # at once
 
-    data = _publish_edit_form(narr_app, story_id, "Stamppot in de Meent", "We koken boerenkool.")
+    staff = login_as(Role.SOCIAAL_WERKER)
+    assert "Bedoelde u: <a" in _get(staff, q="Gerritsme")
+    data = _publish_edit_form(narr_app, story_id, "Stamppot in de Meent",
+                              "We koken boerenkool met Gerritsma.")
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/bewerken", data=data).status_code == 302
     assert _total(_get(client, q="pompoensoep")) == 0
     assert _titles(_get(client, q="boerenkool")) == ["Stamppot in de Meent"]
@@ -224,7 +229,7 @@ def test_consistent_after_publish_edit_withdrawal_and_restore(
     # services); the hook `flask restore` runs makes the archive show the database again.
     with narr_app.app_context():
         db.session.execute(sa.update(Story).where(Story.id == story_id).values(
-            title="Hutspot in de Meent", body="We koken hutspot.", revision=Story.revision + 1))
+            title="Hutspot in de Meent", body="We koken hutspot met Gerritsma.", revision=Story.revision + 1))
         db.session.commit()
         hooks = {hook.name: hook.func for hook in registry(narr_app).after_restore}
         assert hooks["zoekindex"]() == "1 gepubliceerde verhalen"
@@ -234,6 +239,11 @@ def test_consistent_after_publish_edit_withdrawal_and_restore(
     assert client.post(private + "/intrekken", data={}).status_code == 302
     assert _total(_get(client, q="hutspot")) == 0
     assert _total(_get(client, q="meent")) == 0
+    # A withdrawn story's words are suggested to nobody (a name, for instance).
+    assert "Bedoelde u" not in _get(staff, q="Gerritsme")
+    if engine == "postgresql":  # and leave the vocabulary in the same transaction
+        with narr_app.app_context():
+            assert db.session.get(SearchWord, "gerritsma") is None
     with narr_app.app_context():  # no repair pass needed: nothing drifted
         summary = registry(narr_app).jobs["zoekindex controleren"].func(None)
         assert summary.startswith("0 openstaande update(s) toegepast, 0 afwijking(en) hersteld")
@@ -260,3 +270,12 @@ def test_postgresql_engine_needs_postgresql(tmp_path):
         create_app({**config, "SEARCH_BACKEND": "postgresql"})
     with pytest.raises(BackendError, match="kies 'whoosh' of 'postgresql'"):
         create_app({**config, "SEARCH_BACKEND": "elastic"})
+
+
+def test_a_search_past_its_time_limit_answers_a_dutch_message(engine, narr_app, make_story, client):
+    make_story(title="De tuin", body="Een bank in de tuin.", qualities=("K7",))
+    narr_app.config["SEARCH_TIME_LIMIT"] = 1e-9  # any real search exceeds this
+    html = _get(client, q="tuin OR bank")
+    assert "De zoekopdracht duurde te lang" in html and _total(html) == 0
+    narr_app.config["SEARCH_TIME_LIMIT"] = 3.0
+    assert _titles(_get(client, q="tuin OR bank")) == ["De tuin"]

@@ -96,6 +96,8 @@ class PostgresEngine:
         story_ids = sorted(set(story_ids))
         if not story_ids:
             return
+        before = _words(*[t for row in db.session.execute(
+            sa.select(T.title, T.summary, T.body).where(T.story_id.in_(story_ids))) for t in row])
         stories = load_stories(story_ids)
         rows, words = [], set()
         for story in stories.values():
@@ -123,6 +125,16 @@ class PostgresEngine:
         if words:
             db.session.execute(postgresql.insert(SearchWord).on_conflict_do_nothing(),
                                [{"word": w} for w in sorted(words)])
+        if before - words:
+            self._forget(sorted(before - words))
+
+    @staticmethod
+    def _forget(words: list[str]) -> None:
+        """Drop words no indexed story has any more, in the same transaction: a withdrawn
+        or edited story's words (a name) leave the vocabulary with it."""
+        elsewhere = sa.select(T.story_id).where(
+            T.document.op("@@")(sa.func.plainto_tsquery(_config(), SearchWord.word))).exists()
+        db.session.execute(sa.delete(SearchWord).where(SearchWord.word.in_(words), ~elsewhere))
 
     @staticmethod
     def _vector():
@@ -169,13 +181,7 @@ class PostgresEngine:
         return False
 
     def maintain(self) -> str:
-        """Forget words no indexed story has any more (suggestions are checked by a search
-        anyway, so a stale word is never shown; this keeps the vocabulary small)."""
-        text = sa.func.lower(T.title + " " + T.summary + " " + T.body)
-        present = sa.select(sa.func.regexp_split_to_table(text, r"[^[:alnum:]]+")).scalar_subquery()
-        removed = db.session.execute(sa.delete(SearchWord).where(SearchWord.word.not_in(present))).rowcount
-        db.session.commit()
-        return f"{removed or 0} woord(en) uit de woordenlijst verwijderd"
+        return ""  # the vocabulary is kept in each story's transaction (:meth:`_forget`)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -217,12 +223,15 @@ class PostgresEngine:
                 where.append(getattr(T, FACET_COLUMNS[facet]).in_(values))
         try:
             with db.session.begin_nested():
+                # The limit for these statements only (then the transaction's own again).
+                previous = db.session.scalar(sa.select(sa.func.current_setting("statement_timeout")))
                 db.session.execute(sa.select(sa.func.set_config(
                     "statement_timeout", str(max(1, int(time_limit * 1000))), True)))
                 result = self._run(where, wanted, plan, sort, page, per_page, deadline)
-                db.session.execute(sa.select(sa.func.set_config("statement_timeout", "0", True)))
+                db.session.execute(sa.select(sa.func.set_config("statement_timeout", previous, True)))
         except DBAPIError as err:
-            if getattr(err.orig, "pgcode", "") == "57014":  # query_canceled
+            code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+            if code == "57014":  # query_canceled: the statement_timeout
                 raise SearchTimeout from None
             raise
         result.notice = plan.notice if plan else ""
