@@ -279,3 +279,18 @@ def test_a_search_past_its_time_limit_answers_a_dutch_message(engine, narr_app, 
     assert "De zoekopdracht duurde te lang" in html and _total(html) == 0
     narr_app.config["SEARCH_TIME_LIMIT"] = 3.0
     assert _titles(_get(client, q="tuin OR bank")) == ["De tuin"]
+
+
+@pytest.mark.slow
+def test_demo_stories_are_searchable_with_every_engine(engine, narr_app, client):
+    from monitor.narratives.seed import seed_demo_stories
+    from monitor.seed import seed_demo_users
+
+    with narr_app.app_context():
+        seed_demo_users(lambda m: None)
+        seed_demo_stories(lambda m: None)
+        db.session.commit()
+        published = db.session.scalar(sa.select(sa.func.count(Story.id)).where(
+            Story.status == StoryStatus.GEPUBLICEERD, Story.visibility == Visibility.OPENBAAR))
+    assert published and _total(_get(client)) == published
+    assert _total(_get(client, q="Meent")) > 0
