@@ -74,6 +74,48 @@ def test_phrases_need_the_words_together_or_and_not(engine, make_story, client):
     assert _titles(_get(client, q="koffie NOT water")) == ["Samen"]
 
 
+@pytest.fixture
+def languages(engine, make_story):
+    make_story(title="Samen wandelen", body="De buurten wandelen samen door het park.")
+    make_story(title="Walking together", body="The neighbours walk together. Gardening makes "
+               "people happy.", language="en")
+    make_story(title="Birlikte yürümek", body="Komşular parkta birlikte yürüyor.", language="tr")
+    make_story(title="نمشي معًا", body="الجيران يمشون معًا في الحديقة.", language="ar")
+
+
+def test_stories_in_other_languages_are_found_as_written_not_as_dutch(languages, client):
+    # Dutch is stemmed: "parken" finds "park".
+    assert _titles(_get(client, q="parken")) == ["Samen wandelen"]
+    # Other languages keep their words as written (never through the Dutch stemmer) ...
+    assert _titles(_get(client, q="gardening")) == ["Walking together"]
+    assert _titles(_get(client, q="neighbours")) == ["Walking together"]
+    assert _titles(_get(client, q="garden")) == []  # the Dutch stemmer would have found it
+    assert _titles(_get(client, q="الحديقة")) == ["نمشي معًا"]
+    assert _titles(_get(client, q="Komşular")) == ["Birlikte yürümek"]
+    assert _titles(_get(client, q="komsular")) == ["Birlikte yürümek"]  # accents folded
+    assert _titles(_get(client, q='"walk together"')) == ["Walking together"]
+    # ... with their words highlighted, and the wijk's name (Dutch) still found.
+    assert "<mark>Gardening</mark>" in _get(client, q="gardening")
+    assert sorted(_titles(_get(client, q="Oost"))) == sorted(
+        ["Samen wandelen", "Walking together", "Birlikte yürümek", "نمشي معًا"])
+    assert _titles(_get(client, q="Oost -gardening -Komşular -الحديقة")) == ["Samen wandelen"]
+
+
+def test_the_language_facet_counts_and_filters(languages, client):
+    html = _get(client)
+    assert _facet(html, "taal") == {"Nederlands": 1, "English": 1, "Türkçe": 1, "العربية": 1}
+    html = _get(client, q="together OR parkta OR park", taal="en")
+    assert _titles(html) == ["Walking together"] and _total(html) == 1
+    assert _facet(html, "taal") == {"English": 1}
+    html = client.get("/verhalen/?taal=en&taal=tr").get_data(as_text=True)
+    assert sorted(_titles(html)) == ["Birlikte yürümek", "Walking together"]
+
+
+def test_did_you_mean_knows_the_words_of_other_languages(languages, client):
+    html = _get(client, q="gardenig")
+    assert re.search(r'Bedoelde u: <a[^>]*>gardening</a>\?', html)
+
+
 STORIES = [  # title, wijk, qualities, visibility, form, date
     ("Tuin in Oost", "Oost", ("K1", "K2"), Visibility.OPENBAAR, StoryForm.FOTOSERIE, date(2024, 6, 1)),
     ("Tuin voor de raad", "Oost", ("K1",), Visibility.RAAD, StoryForm.TEKST, date(2025, 3, 1)),

@@ -20,7 +20,7 @@ TSVECTOR = sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql")
 class StorySearchDoc(db.Model):
     """One published story as the PostgreSQL engine searches it: its words as a weighted
     ``tsvector`` (title A, summary and tags B, text C, places and qualities D), the texts
-    its highlights are made from, and its facet and visibility values."""
+    its highlights are made from, and its facet, language and visibility values."""
 
     __tablename__ = "story_search"
     __table_args__ = (
@@ -35,6 +35,8 @@ class StorySearchDoc(db.Model):
     f_quality: Mapped[str] = mapped_column(sa.String(200), default="")  # codes, comma-separated
     f_year: Mapped[str] = mapped_column(sa.String(4))
     f_form: Mapped[str] = mapped_column(sa.String(30))
+    # The story's language: "nl" is searched with tv_dutch, any other with tv_simple.
+    lang: Mapped[str] = mapped_column(sa.String(8), default="nl", server_default="nl")
     date: Mapped[datetime] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(sa.Text, default="")
     summary: Mapped[str] = mapped_column(sa.Text, default="")

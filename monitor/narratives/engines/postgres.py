@@ -4,7 +4,11 @@ Written in the same transaction as the story change (:func:`write_in_transaction
 before every commit that queued a story), so every host sees a change the moment it is
 committed and no host needs a repair pass. The text search configuration ``tv_dutch``
 (migration ``s15_search_postgresql``) is PostgreSQL's ``dutch`` (Snowball stemmer and stop
-words) with ``unaccent`` before it: "buurten" finds "buurt", "cafe" finds "café".
+words) with ``unaccent`` before it: "buurten" finds "buurt", "cafe" finds "café". A story
+in another language (column ``lang``) has its title, summary and text in ``tv_simple``
+(migration ``s15b_search_language``: ``simple`` with ``unaccent``, nothing stemmed, no stop
+words), its tags and places still in ``tv_dutch``; a query unit searches such a story with
+both configurations' words (as the Whoosh engine's plain fields).
 
 What the reader typed is read by :func:`monitor.search_query.read_query` (the same rules
 and limits as the Whoosh engine) and each word or phrase becomes ``plainto_tsquery`` /
@@ -32,26 +36,36 @@ from ..models import Story, StoryIndexOp, StoryStatus
 from .models import SearchWord, StorySearchDoc
 
 CONFIG = "tv_dutch"
+PLAIN_CONFIG = "tv_simple"  # stories not in Dutch
 START, STOP = "\ue000", "\ue001"
 HEADLINE_TITLE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 # One passage of 15 to 35 words around the best match (a short text: from its start).
 HEADLINE_TEXT = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
-FACET_COLUMNS = {"wijk": "f_wijk", "jaar": "f_year", "vorm": "f_form"}
+FACET_COLUMNS = {"wijk": "f_wijk", "jaar": "f_year", "vorm": "f_form", "taal": "lang"}
 T = StorySearchDoc
 
 
-def _config():
-    return sa.literal_column(f"'{CONFIG}'::regconfig", postgresql.REGCONFIG)
+def _config(name: str = CONFIG):
+    return sa.literal_column(f"'{name}'::regconfig", postgresql.REGCONFIG)
+
+
+def _row_config():
+    """The configuration of each row's own title, summary and text."""
+    return sa.case((T.lang == "nl", _config()), else_=_config(PLAIN_CONFIG))
 
 
 def _clean(value: str) -> str:
     return (value or "").replace(START, "").replace(STOP, "")
 
 
-def _unit(unit: Unit):
+def _unit(unit: Unit, plain: bool = False):
+    """The unit as a tsquery for Dutch stories, or (``plain``) for the others: their
+    words as written, or the Dutch words (their tags and places are Dutch)."""
     # Words of one sign are not searched (as the Whoosh analyser's minimum length).
     words = " ".join(w for w in WORD.findall(unit.raw) if len(w) > 1)
     fn = sa.func.phraseto_tsquery if unit.phrase and len(unit.tokens) > 1 else sa.func.plainto_tsquery
+    if plain:
+        return sa.func.tsquery_or(fn(_config(PLAIN_CONFIG), words), fn(_config(), words))
     return fn(_config(), words)
 
 
@@ -62,14 +76,27 @@ def _join(fn, parts):
     return query
 
 
-def _tsquery(plan: QueryPlan):
+def _tsquery(plan: QueryPlan, plain: bool = False):
     """(wanted, excluded) tsquery expressions; ``wanted`` None: every story."""
     wanted = None
     if plan.clauses:
-        wanted = _join(sa.func.tsquery_and,
-                       [_join(sa.func.tsquery_or, [_unit(u) for u in c]) for c in plan.clauses])
-    excluded = _join(sa.func.tsquery_or, [_unit(u) for u in plan.excluded]) if plan.excluded else None
+        wanted = _join(sa.func.tsquery_and, [_join(sa.func.tsquery_or, [_unit(u, plain) for u in c])
+                                             for c in plan.clauses])
+    excluded = (_join(sa.func.tsquery_or, [_unit(u, plain) for u in plan.excluded])
+                if plan.excluded else None)
     return wanted, excluded
+
+
+def _matches(dutch, plain):
+    """The row's document matches: the Dutch query for a Dutch story, the plain one else
+    (two conditions, each able to use the GIN index)."""
+    return sa.or_(sa.and_(T.lang == "nl", T.document.op("@@")(dutch)),
+                  sa.and_(T.lang != "nl", T.document.op("@@")(plain)))
+
+
+def _per_row(dutch, plain):
+    """The tsquery for each row (ranking and highlights)."""
+    return sa.case((T.lang == "nl", dutch), else_=plain)
 
 
 def _marked(value: str | None) -> str:
@@ -104,14 +131,17 @@ class PostgresEngine:
             if not indexable(story):
                 continue
             doc = document(story)
+            lang = doc["f_lang"]
+            sx = "" if lang == "nl" else "_plain"
+            title, summary, text = doc[f"title{sx}"], doc[f"summary{sx}"], doc[f"text{sx}"]
             rows.append({
                 "story_id": doc["id"], "revision": doc["revision"] or 0,
                 "visibility": doc["visibility"], "f_wijk": doc["f_wijk"],
                 "f_quality": doc["f_quality"], "f_year": doc["f_year"], "f_form": doc["f_form"],
-                "date": doc["date"], "title": _clean(doc["title"]), "summary": _clean(doc["summary"]),
-                "body": _clean(doc["text"]), "tags": doc["tags"],
+                "lang": lang, "date": doc["date"], "title": _clean(title),
+                "summary": _clean(summary), "body": _clean(text), "tags": doc["tags"],
                 "places": f"{doc['wijk']} {doc['buurt']} {doc['qualities']}".strip()})
-            words |= _words(doc["title"], doc["summary"], doc["text"])
+            words |= _words(title, summary, text)
         gone = [i for i in story_ids if not indexable(stories.get(i))]
         if gone:
             db.session.execute(sa.delete(T).where(T.story_id.in_(gone)))
@@ -132,18 +162,21 @@ class PostgresEngine:
     def _forget(words: list[str]) -> None:
         """Drop words no indexed story has any more, in the same transaction: a withdrawn
         or edited story's words (a name) leave the vocabulary with it."""
-        elsewhere = sa.select(T.story_id).where(
-            T.document.op("@@")(sa.func.plainto_tsquery(_config(), SearchWord.word))).exists()
+        elsewhere = sa.select(T.story_id).where(_matches(
+            sa.func.plainto_tsquery(_config(), SearchWord.word),
+            sa.func.plainto_tsquery(_config(PLAIN_CONFIG), SearchWord.word))).exists()
         db.session.execute(sa.delete(SearchWord).where(SearchWord.word.in_(words), ~elsewhere))
 
     @staticmethod
     def _vector():
-        def weighted(text, weight):
-            return sa.func.setweight(sa.func.to_tsvector(_config(), text),
+        def weighted(text, weight, config):
+            return sa.func.setweight(sa.func.to_tsvector(config, text),
                                      sa.literal_column(f"'{weight}'::\"char\""))
 
-        return (weighted(T.title, "A").op("||")(weighted(T.summary + " " + T.tags, "B"))
-                .op("||")(weighted(T.body, "C")).op("||")(weighted(T.places, "D")))
+        own = _row_config()  # the story's language for its own words; tags and places Dutch
+        return (weighted(T.title, "A", own).op("||")(weighted(T.summary, "B", own))
+                .op("||")(weighted(T.tags, "B", _config()))
+                .op("||")(weighted(T.body, "C", own)).op("||")(weighted(T.places, "D", _config())))
 
     def apply_pending(self, timeout: float, batch: int) -> int:
         """Operations left from the Whoosh engine (or made outside a session commit)."""
@@ -210,11 +243,13 @@ class PostgresEngine:
                           max_terms=max_terms) if text else None
         page = max(1, page)
         wanted, excluded = _tsquery(plan) if plan else (None, None)
+        wanted_plain, excluded_plain = _tsquery(plan, plain=True) if plan else (None, None)
         where = [T.visibility.in_(list(visibilities))]
         if wanted is not None:
-            where.append(T.document.op("@@")(wanted))
+            where.append(_matches(wanted, wanted_plain))
+            wanted = _per_row(wanted, wanted_plain)
         if excluded is not None:
-            where.append(sa.not_(sa.func.coalesce(T.document.op("@@")(excluded), False)))
+            where.append(sa.not_(sa.func.coalesce(_matches(excluded, excluded_plain), False)))
         for facet, values in filters.items():
             if facet == "kwaliteit":
                 where.append(sa.func.string_to_array(T.f_quality, ",").op("&&")(
@@ -254,7 +289,7 @@ class PostgresEngine:
         counts["kwaliteit"] = {c: n for c, n in db.session.execute(
             sa.select(inner.c.code, sa.func.count()).group_by(inner.c.code)).all() if c}
         counts = {"wijk": counts["wijk"], "kwaliteit": counts["kwaliteit"],
-                  "jaar": counts["jaar"], "vorm": counts["vorm"]}
+                  "jaar": counts["jaar"], "vorm": counts["vorm"], "taal": counts["taal"]}
         check()
         hits: list[Hit] = []
         if total and (page - 1) * per_page < total:
@@ -263,9 +298,10 @@ class PostgresEngine:
                      [sa.func.ts_rank_cd(T.document, wanted).desc(), T.date.desc(), T.story_id.desc()])
             columns = [T.story_id]
             if wanted is not None:
-                columns += [sa.func.ts_headline(_config(), T.title, wanted, HEADLINE_TITLE),
-                            sa.func.ts_headline(_config(), T.body, wanted, HEADLINE_TEXT),
-                            sa.func.ts_headline(_config(), T.summary, wanted, HEADLINE_TITLE)]
+                own = _row_config()
+                columns += [sa.func.ts_headline(own, T.title, wanted, HEADLINE_TITLE),
+                            sa.func.ts_headline(own, T.body, wanted, HEADLINE_TEXT),
+                            sa.func.ts_headline(own, T.summary, wanted, HEADLINE_TITLE)]
             rows = db.session.execute(sa.select(*columns).where(*where).order_by(*order)
                                       .limit(per_page).offset((page - 1) * per_page)).all()
             for row in rows:
@@ -284,11 +320,15 @@ class PostgresEngine:
         words = sorted(_words(own.title, own.summary, own.tags))[:12]
         if not words:
             return []
-        query = _join(sa.func.tsquery_or, [sa.func.plainto_tsquery(_config(), w) for w in words])
+        dutch = _join(sa.func.tsquery_or, [sa.func.plainto_tsquery(_config(), w) for w in words])
+        plain = _join(sa.func.tsquery_or, [sa.func.plainto_tsquery(_config(PLAIN_CONFIG), w)
+                                           for w in words])
+        plain = sa.func.tsquery_or(plain, dutch)
         return list(db.session.scalars(
             sa.select(T.story_id).where(T.visibility.in_(list(visibilities)),
-                                        T.story_id != story_id, T.document.op("@@")(query))
-            .order_by(sa.func.ts_rank_cd(T.document, query).desc(), T.story_id.desc())
+                                        T.story_id != story_id, _matches(dutch, plain))
+            .order_by(sa.func.ts_rank_cd(T.document, _per_row(dutch, plain)).desc(),
+                      T.story_id.desc())
             .limit(limit)))
 
 
