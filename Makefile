@@ -29,9 +29,14 @@ test-sqlite:
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 
-## test-fast: the inner loop on SQLite (no slow, browser or soak tests)
+## test-fast: the inner loop on SQLite (no slow, browser or soak tests), in two processes
+# (pytest-xdist; TEST_WORKERS=1 for one). Python's bytecode caches are written even where
+# the environment sets PYTHONDONTWRITEBYTECODE: every worker would otherwise compile the
+# app and rewrite the tests' assertions again on every run (~6 s of CPU per process).
+TEST_WORKERS ?= 2
 test-fast:
-	$(BIN)/pytest -m "not slow and not browser"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -m "not slow and not browser" \
+	  $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist worksteal)
 
 test-postgresql:
 	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="

@@ -174,6 +174,16 @@ DEFAULTS = {
     "NARRATIVES_PHOTO_MAX_PIXELS": 40_000_000,  # declared in the file's header
     "NARRATIVES_PHOTO_MAX_DECODED_PIXELS": 16_000_000,
     "NARRATIVES_REQUEST_MAX_DECODED_PIXELS": 40_000_000,
+    # Stories: recordings (sound, film; monitor.media). The request may then be as large as
+    # one recording and the photos together (MAX_CONTENT_LENGTH is raised for those forms).
+    "NARRATIVES_MAX_MEDIA": 1,  # per upload form
+    # The whole request of a story form with uploads (0: one recording + the photos + 1 MB).
+    "NARRATIVES_UPLOAD_MAX_BYTES": 0,
+    "NARRATIVES_MEDIA_MAX_BYTES": 60 * 1024 * 1024,
+    "NARRATIVES_MEDIA_MAX_AUDIO_SECONDS": 15 * 60,
+    "NARRATIVES_MEDIA_MAX_VIDEO_SECONDS": 3 * 60,
+    # Recordings up to this long are converted in the request; longer ones by the job worker.
+    "NARRATIVES_MEDIA_INLINE_SECONDS": 20,
     # The public story form: minimum fill time and stories per address.
     "NARRATIVES_MIN_FILL_SECONDS": 5,
     "NARRATIVES_MAX_PER_HOUR": 3,

@@ -33,8 +33,15 @@ from .storage import LocalStorage, Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
+try:  # HEIC/HEIF, as iPhones and many Android phones take them (libheif in the wheel)
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pinned in requirements.txt
+    pillow_heif = None
+
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-FORMAT_LABELS = "JPEG, PNG of WebP"
+FORMAT_LABELS = "JPEG, PNG, WebP of HEIC"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000  # as declared in the file's header
 # As decoded (after a JPEG's reduced-scale decoding): Pillow keeps RGB(A) at 4 bytes a

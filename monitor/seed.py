@@ -161,6 +161,9 @@ def seed_reference(first_year: int, last_year: int) -> None:
     seed_organisations()
     seed_catalogue()
     seed_catalogues()
+    from .counts.breakdowns import seed_defaults as seed_breakdowns
+
+    seed_breakdowns()
     ensure_periods(first_year, last_year)
 
 

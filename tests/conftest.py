@@ -151,6 +151,26 @@ def _sqlite_file(uri: str) -> Path:
     return Path(re.sub(r"^sqlite:///", "", uri))
 
 
+def _worker_database(uri: str) -> str:
+    """PostgreSQL under pytest-xdist (``-n 2``): each worker process gets a database of its
+    own, the test database's name plus the worker's (``test_gw0``), created when missing;
+    without xdist the test database itself. (On SQLite every worker has its own files
+    already: ``tmp_path_factory`` gives each worker a folder of its own.)"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return uri
+    url = sa.make_url(uri)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(uri, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the schema once by migrating from empty; yield the URI tests use.
@@ -160,7 +180,7 @@ def database_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """
     instance = tmp_path_factory.mktemp("migrate-instance")
     if BACKEND == "postgresql":
-        uri = normalise_database_url(TEST_DATABASE_URL)
+        uri = _worker_database(normalise_database_url(TEST_DATABASE_URL))
         engine = sa.create_engine(uri)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))

@@ -20,7 +20,7 @@ from .. import disclosure
 from ..disclosure import TOTAL, Dim, Shown
 from ..extensions import db
 from ..models import Period, Wijk
-from .breakdowns import BY_KEY, ReturnBreakdown
+from .breakdowns import ReturnBreakdown, by_key
 from .models import CountReturn
 from .publication import APPROVED
 
@@ -38,7 +38,7 @@ def _rows(dimension: str, year: int, organisation_id: int | None = None) -> list
 
 def city_table(dimension: str, year: int) -> disclosure.Table:
     """The protected city table of ``dimension`` in ``year`` (organisation × category)."""
-    dim = BY_KEY[dimension]
+    dim = by_key(dimension)
     atoms: dict[tuple, int] = defaultdict(int)
     for org, _wijk, category, count in _rows(dimension, year):
         atoms[(org, category)] += count
@@ -65,7 +65,7 @@ class View:
 
 
 def view(dimension: str, year: int, *, protected: bool, organisation_id: int | None) -> View:
-    dim = BY_KEY[dimension]
+    dim = by_key(dimension)
     codes = [c for c, _ in dim.categories]
     if protected:
         table = city_table(dimension, year)

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -34,15 +34,19 @@ def breakdown(period_id: int, wijk_id: int):
         flash("Sla eerst de opgave op; daarna kunt u de meldingen uitsplitsen.", "error")
         return redirect(url_for("counts.edit", period_id=period.id, wijk_id=wijk.id))
     stored = breakdowns.of_return(ret.id)
+    dims = breakdowns.dimensions(org.id)
+    if not dims:
+        flash("Voor uw organisatie zijn geen uitsplitsingen ingesteld.", "ok")
+        return redirect(url_for("counts.edit", period_id=period.id, wijk_id=wijk.id))
     typed = {_field(d.key, c): ("" if stored.get(d.key, {}).get(c) is None else str(stored[d.key][c]))
-             for d in breakdowns.DIMENSIONS for c, _ in d.categories}
+             for d in dims for c, _ in d.categories}
     field_errors: dict[str, str] = {}
     errors: dict[str, str] = {}
     status = 200
     editable = ret.status.editable
     if request.method == "POST" and editable:
         values: dict[str, dict[str, int | None]] = {}
-        for d in breakdowns.DIMENSIONS:
+        for d in dims:
             for code, _ in d.categories:
                 name = _field(d.key, code)
                 typed[name] = request.form.get(name, "")[:20]
@@ -51,14 +55,14 @@ def breakdown(period_id: int, wijk_id: int):
                 except ValueError as err:
                     field_errors[name] = str(err)
         if not field_errors:
-            errors = breakdowns.check(values, ret.meldingen, ret.meldingen_sociaal_plein)
+            errors = breakdowns.check(values, ret.meldingen, ret.meldingen_sociaal_plein, dims)
         if field_errors or errors:
             status = 400
             flash("De uitsplitsing is niet opgeslagen: controleer de gemarkeerde vragen.", "error")
         else:
-            old, new = breakdowns.replace(ret.id, values)
+            old, new = breakdowns.replace(ret.id, values, dims)
             if old != new:
-                labels = {d.key: d.label for d in breakdowns.DIMENSIONS}
+                labels = {d.key: d.label for d in breakdowns.dimensions(active_only=False)}
                 audit.record("count_return.breakdown", ret, old={labels[k]: v for k, v in old.items()},
                              new={labels[k]: v for k, v in new.items()},
                              summary=f"Uitsplitsing opgave {org.name}, {wijk.name}, {period.label} gewijzigd")
@@ -66,7 +70,7 @@ def breakdown(period_id: int, wijk_id: int):
             flash("Uitsplitsing opgeslagen.", "ok")
             return redirect(url_for("counts.edit", period_id=period.id, wijk_id=wijk.id))
     return render_template("counts/breakdown.html", ret=ret, org=org, period=period, wijk=wijk,
-                           dimensions=breakdowns.DIMENSIONS, typed=typed, field_errors=field_errors,
+                           dimensions=dims, typed=typed, field_errors=field_errors,
                            errors=errors, editable=editable, field=_field), status
 
 
@@ -81,9 +85,12 @@ def _reader_view(dimension: str, year: int):
 
 
 def _choice() -> tuple[str, int]:
-    dimension = request.args.get("dimensie", "doelgroep")
-    if dimension not in breakdowns.BY_KEY:
-        dimension = "doelgroep"
+    keys = [d.key for d in breakdowns.dimensions(active_only=False)]
+    if not keys:
+        abort(404)
+    dimension = request.args.get("dimensie", keys[0])
+    if dimension not in keys:
+        dimension = keys[0]
     year = arg_int("jaar", date.today().year, minimum=2000, maximum=2100)
     return dimension, year
 
@@ -94,7 +101,7 @@ def breakdown_overview():
     """Meldingen per doelgroep, leefgebied, leeftijdsgroep or verwijzer in one year."""
     dimension, year = _choice()
     return render_template("counts/breakdown_overview.html", v=_reader_view(dimension, year),
-                           dim=breakdowns.BY_KEY[dimension], dimensions=breakdowns.DIMENSIONS,
+                           dim=breakdowns.by_key(dimension), dimensions=breakdowns.dimensions(active_only=False),
                            years=list(range(date.today().year, date.today().year - 6, -1)))
 
 
@@ -103,7 +110,7 @@ def breakdown_overview():
 def breakdown_csv():
     """The same figures as the page, as they are shown (``<5`` and ``×`` included)."""
     dimension, year = _choice()
-    v, dim = _reader_view(dimension, year), breakdowns.BY_KEY[dimension]
+    v, dim = _reader_view(dimension, year), breakdowns.by_key(dimension)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([dim.label, "Hele gemeente" if v.protected else "Totaal", *[w.name for w in v.wijken]])
@@ -121,5 +128,11 @@ def breakdown_problems(ret) -> list[str]:
     stored = breakdowns.of_return(ret.id)
     if not stored:
         return []
-    errors = breakdowns.check(stored, ret.meldingen, ret.meldingen_sociaal_plein)
-    return [f"{breakdowns.BY_KEY[k].label}: {m}" for k, m in errors.items()]
+    known = {d.key: d for d in breakdowns.dimensions(active_only=False, all_categories=True)}
+    # Check what was stored against its own categories (the catalogue may have changed since).
+    dims = tuple(breakdowns.Dimension(k, known[k].label if k in known else k, "", tuple((c, c) for c in cells),
+                                      known[k].multi if k in known else False)
+                 for k, cells in stored.items())
+    errors = breakdowns.check(stored, ret.meldingen, ret.meldingen_sociaal_plein, dims)
+    labels = {k: d.label for k, d in known.items()}
+    return [f"{labels.get(k, k)}: {m}" for k, m in errors.items()]

@@ -232,9 +232,22 @@ def build_scoped(filters: Filters, scope: set[int] | None, suppress: bool) -> Da
     planned_period, planned_org, planned_spec = planned_for(periods, orgs, filters.specialism_id,
                                                             reported_periods(cond))
     planned_ok = not filters.wijk_id and scope is None
+    if filters.wijk_id and (scope is None or filters.wijk_id in scope):
+        from .planned_wijk import planned_in_wijk
+
+        *in_wijk, with_split = planned_in_wijk(filters.wijk_id, periods, orgs, filters.specialism_id,
+                                               reported_periods(cond))
+        if with_split:
+            planned_period, planned_org, planned_spec = in_wijk
+            planned_ok = True
+            names = sorted(o.name for o in db.session.scalars(sa.select(Organisation).where(
+                Organisation.id.in_(with_split))))
+            dash.planned_note = ("Begrote uren in deze wijk: de verdeling per wijk van " + ", ".join(names) +
+                                 ". Organisaties zonder begroting per wijk tellen in de begrote uren niet mee.")
     if not planned_ok:
         dash.planned_note = ("Begrote uren gelden voor een hele organisatie, niet per wijk: "
-                             "bij een keuze voor één wijk (of als u alleen eigen wijken ziet) tonen wij ze niet.")
+                             "bij een keuze voor één wijk (of als u alleen eigen wijken ziet) tonen wij ze niet, "
+                             "tenzij de organisatie haar begroting per wijk heeft verdeeld.")
 
     counts = Counts(protected=suppress, scope=scope if filters.wijk_id is None else None)
     selection = {"organisation": filters.organisation_id, "wijk": filters.wijk_id}

@@ -8,7 +8,9 @@ For one chosen period the app counts, per wijk:
 - ``meldingen``: rows whose melddatum falls in the period; ``meldingen_sociaal_plein`` those
   among them referred by the Sociaal Plein;
 - ``closed_total``: rows whose afsluitdatum falls in the period; ``closed_within_six_months``
-  those closed at most six months after their melddatum; ``closed_hours`` and
+  those closed at most six months after their melddatum, ``closed_six_to_twelve_months`` and
+  ``closed_over_a_year`` the others; ``running_at_end`` rows begun and not closed by the
+  period's end (the waiting list is not in such an export and keeps what was entered); ``closed_hours`` and
   ``closed_contact_moments`` the sums of hours and contact moments of those closed rows;
 - ``clienten:<dienst>``: clients with a running trajectory of that service type during the
   period (distinct by the client column when mapped, otherwise one per row).
@@ -87,10 +89,10 @@ def _number(text: str) -> Decimal | None:
     return value if value.is_finite() and 0 <= value <= 100_000 else None
 
 
-def _plus_six_months(day: date) -> date:
+def _plus_months(day: date, months: int) -> date:
     import calendar
 
-    index = day.year * 12 + day.month - 1 + 6
+    index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
@@ -191,10 +193,16 @@ def aggregate(organisation: Organisation, period: Period, header: list[str], row
         if closed and period.start <= closed <= period.end:
             touched = True
             c["closed_total"] += 1
-            if closed <= _plus_six_months(start):
+            if closed <= _plus_months(start, 6):
                 c["closed_within_six_months"] += 1
+            elif closed <= _plus_months(start, 12):
+                c["closed_six_to_twelve_months"] += 1
+            else:
+                c["closed_over_a_year"] += 1
             c["closed_hours"] += hours
             c["closed_contact_moments"] += contacts
+        if start <= period.end and (closed is None or closed > period.end):
+            c["running_at_end"] += 1
         if service and start <= period.end and (closed is None or closed >= period.start):
             touched = True
             clients[(wijk.id, service.code)].add(value("client") or f"regel {n}")
@@ -202,7 +210,8 @@ def aggregate(organisation: Organisation, period: Period, header: list[str], row
     result = []
     for wijk_id, wijk in sorted(seen_wijken.items(), key=lambda kv: kv[1].name):
         figures = {k: int(v.quantize(Decimal(1), ROUND_HALF_UP)) for k, v in counts[wijk_id].items()}
-        for key in ("meldingen", "meldingen_sociaal_plein", "closed_total", "closed_within_six_months"):
+        for key in ("meldingen", "meldingen_sociaal_plein", "closed_total", "closed_within_six_months",
+                    "closed_six_to_twelve_months", "closed_over_a_year", "running_at_end"):
             figures.setdefault(key, 0)
         if mapping.get("uren"):
             figures.setdefault("closed_hours", 0)

@@ -114,9 +114,12 @@ def check_return(organisation_id: int, wijk_id: int, period: Period, raw: dict[s
     checked = validate(raw, period, catalogue_for(period), submit=submit, previous=previous,
                        year_done=year_complete(period, date.today()))
     if not previous:  # a first return: compare with what else is known
-        from .plausibility import first_return_warnings
+        from .plausibility import first_return_warnings, peer_warnings
 
-        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors))
+        checked.warnings.update(first_return_warnings(organisation_id, period, checked.values, checked.errors,
+                                                       wijk_id=wijk_id))
+        for key, message in peer_warnings(organisation_id, wijk_id, period, checked.values, checked.errors).items():
+            checked.warnings.setdefault(key, message)
     if submit and checked.warnings and not (explanation or "").strip():
         checked.errors["explanation"] = ("Er zijn waarschuwingen: licht ze toe voordat u indient.")
     return checked

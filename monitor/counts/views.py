@@ -21,7 +21,6 @@ from .figures import clients_key, hours_key, scalars_for, year_complete
 from .forms import (
     CatalogueForm,
     ImportOptionsForm,
-    PlanYearForm,
     ReasonForm,
     TokenForm,
     UploadForm,
@@ -29,7 +28,6 @@ from .forms import (
     field_name,
     initial_data,
     nr_name,
-    planned_form,
     raw_figures,
     return_form,
 )
@@ -376,37 +374,6 @@ def catalogue_edit(kind: str, entry_id: int | None):
                            back=url_for("counts.catalogues")), form_status()
 
 
-@bp.route("/begroting", methods=["GET", "POST"])
-@requires("counts.plan")
-def planned():
-    """Planned hours per week per specialism of an organisation for a year (from its budget)."""
-    orgs = services.welfare_organisations()
-    if not orgs:
-        abort(404)
-    chooser = PlanYearForm(request.args)
-    chooser.organisatie.choices = [(o.id, o.name) for o in orgs]
-    if not request.args or not chooser.validate():
-        chooser = PlanYearForm(data={"organisatie": orgs[0].id, "jaar": date.today().year})
-        chooser.organisatie.choices = [(o.id, o.name) for o in orgs]
-    org = get_or_404(Organisation, chooser.organisatie.data)
-    year = chooser.jaar.data
-    specs = services.catalogue_entries(services.Specialism)
-    current = services.planned_hours(org.id, year)
-    form = planned_form(specs, data={f"spec_{s.id}": as_text(current.get(s.id)) for s in specs})
-    if form.validate_on_submit():
-        try:
-            services.save_planned_hours(org, year, {s.id: form[f"spec_{s.id}"].data for s in specs})
-        except services.PlannedHoursInvalid as err:
-            for spec_id, message in err.errors.items():
-                form[f"spec_{spec_id}"].errors = [message]
-            flash(err.message, "error")
-        else:
-            flash(f"Begrote uren van {org.name} voor {year} opgeslagen.", "ok")
-            return redirect(url_for("counts.planned", organisatie=org.id, jaar=year))
-    return render_template("counts/planned.html", chooser=chooser, org=org, year=year, specs=specs,
-                           form=form), form_status()
-
-
 @bp.route("/api-sleutels", methods=["GET", "POST"])
 @requires("counts.tokens")
 def tokens():
@@ -497,6 +464,8 @@ def import_map(token: str):
 
 
 from . import (
+    breakdown_admin,  # noqa: E402,F401  (the beheerder's catalogue of breakdowns)
     breakdown_views,  # noqa: E402,F401  (breakdowns of the meldingen, on this blueprint)
+    planned_views,  # noqa: E402,F401  (planned hours, also per wijk, on this blueprint)
     registration_views,  # noqa: E402,F401  (the registration-export import, on this blueprint)
 )

@@ -104,9 +104,10 @@ def shared_photos(keys: Iterable[str]) -> set[str]:
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, home tasks, demo data and CLI of the archive."""
-    from .models import StoryStatus, Visibility
+    from .models import MediaStatus, StoryStatus, Visibility
 
     # Templates compare statuses through the enum, never a raw string.
+    app.add_template_global(MediaStatus, "MediaStatus")
     app.add_template_global(StoryStatus, "StoryStatus")
     app.add_template_global(Visibility, "Visibility")
     from ..registry import (
@@ -120,6 +121,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (tables and policy known)
         council_views,  # noqa: F401  (routes for featuring stories)
         engines,
+        media_views,
         models,
         notices,
         permissions,
@@ -145,6 +147,7 @@ def init_app(app: Flask) -> None:
     engines.init_app(app)  # the search engine; a clear error when it cannot run here
     register_operations(app)
     notices.register(app)
+    media_views.register(app)
 
 
 def register_operations(app: Flask) -> None:

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from ..forms import BaseForm, MultiCheckboxField, NlIntegerField, NlSelectField, optional_int
 from ..i18n import LANGUAGES
+from .media_forms import attach_media_slot
 from .models import ConsentMethod, ReportReason, StoryForm, Teller, TellingWay, Visibility
 
 PHOTO_SLOTS = 3
@@ -31,7 +32,7 @@ PHOTO_SLOTS = 3
 class PhotoSubForm(Form):
     """One photo slot: the file, its alt text and the portrait-right consent."""
 
-    file = FileField("Foto", description="JPEG, PNG of WebP; maximaal 10 MB.")
+    file = FileField("Foto", description="JPEG, PNG, WebP of HEIC (iPhone); maximaal 10 MB.")
     alt_text = StringField("Wat is er op de foto te zien? (alt-tekst)",
                            validators=[Optional(), Length(max=300)],
                            description="Verplicht bij een foto: voor wie de foto niet kan zien.")
@@ -192,6 +193,9 @@ for _i in range(1, PHOTO_SLOTS + 1):
     setattr(PublicStoryForm, f"photo_{_i}",
             FormField(PublicPhotoSubForm, label=_l("Foto %(number)s", number=_i)))
     setattr(StaffNewForm, f"photo_{_i}", FormField(PhotoSubForm, label=f"Foto {_i}"))
+
+
+attach_media_slot(PublicStoryForm, StaffNewForm)  # the recording slot (media_forms.py)
 
 
 class AddPhotoForm(BaseForm):

@@ -47,10 +47,15 @@ def indexable(story: Story | None) -> bool:
 
 def document(story: Story) -> dict[str, Any]:
     """The search-index document of a published story."""
+    from .services.media_files import media_text
+
     captions = " ".join(f"{p.alt_text} {p.caption}" for p in story.photos)
     # Only a Dutch story goes through the Dutch stemmer; any other language keeps its
     # words as written (lower case, accents folded) in the plain fields.
     suffix = "" if (story.language or "nl") == "nl" else "_plain"
+    # What the recordings say (titles, transcripts, captions) is story text too: every
+    # search engine built from this document finds it.
+    captions = f"{captions} {media_text(story)}".strip()
     return {
         "id": story.id,
         "revision": story.revision,
@@ -77,6 +82,7 @@ def load_stories(ids: Iterable[int]) -> dict[int, Story]:
     # query each.
     query = (sa.select(Story).where(Story.id.in_(list(ids)))
              .options(selectinload(Story.qualities), selectinload(Story.photos),
+                      selectinload(Story.media),
                       joinedload(Story.wijk), joinedload(Story.buurt)))
     return {s.id: s for s in db.session.scalars(query)}
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..timeutil import format_date
-from .models import Story, StoryPhoto, StoryStatus, Visibility
+from .models import MediaStatus, Story, StoryPhoto, StoryStatus, Visibility
 from .services.photo_files import photo_bytes as stored_photo
 from .text import render_markdown
 
@@ -47,7 +47,32 @@ def dossier_story(story_id: int) -> dict[str, Any] | None:
         "photos": [{"key": p.file_key, "alt": p.alt_text, "caption": p.caption,
                     "width": p.width, "height": p.height}
                    for p in story.photos if photo_consent_covers_everyone(p)],
+        "media": shared_media(story),
     }
+
+
+def shared_media(story: Story) -> list[dict[str, Any]]:
+    """The story's recordings for the dossier: named (kind, title, length) and linked.
+
+    Documents cannot play them, so the page, the PDF and the Word file name each one with
+    the address where it plays (the story's page shows it with its transcript/captions).
+    Only recordings whose consent covers everyone, as for photos.
+    """
+    from flask import url_for
+
+    def link(endpoint: str, **values) -> str:
+        try:
+            return url_for(endpoint, _external=True, **values)
+        except RuntimeError:  # outside a request (a job): the path is still a working link
+            return url_for(endpoint, **values)
+
+    return [{"kind": "Film" if m.is_video else "Geluid", "title": m.title,
+             "duration": m.duration_label, "url": link("narratives.media_file", key=m.file_key),
+             "page": link("narratives.story", story_id=story.id),
+             "text": ("met ondertitels" if m.captions else "zonder spraak") if m.is_video else
+                     "met transcript"}
+            for m in story.media
+            if m.status == MediaStatus.KLAAR and (not m.recognisable_people or m.people_consent)]
 
 
 def _shared_photo(key: str) -> StoryPhoto | None:

@@ -159,3 +159,49 @@ def test_odd_choices_fall_back_and_outsiders_cannot_enter(app, login_as):
     raad = login_as(Role.RAADSLID)
     assert raad.get("/tellen/uitsplitsing?dimensie=<script>&jaar=99999999999").status_code == 200
     assert raad.get("/tellen/opgave/1/1/uitsplitsing").status_code == 403
+
+
+def test_the_beheerder_defines_a_breakdown_and_who_is_asked(app, make_return, login_as):
+    admin = login_as(Role.ADMIN)
+    with app.app_context():
+        from .conftest import org_id
+        mee = org_id("MEE")
+    page = admin.get("/tellen/uitsplitsingen").get_data(as_text=True)
+    assert "Doelgroep" in page and "Licht verstandelijke beperking (LVB)" in page  # the seeds' four
+    # A new breakdown asked of MEE only; "Onbekend" is added by itself.
+    response = admin.post("/tellen/uitsplitsingen/nieuw", data={
+        "label": "Woonsituatie", "question": "Hoe woonden de nieuwe meldingen?",
+        "categories": "Alleen\nMet partner\nMet kinderen\n", "asked": "gekozen", "organisation_ids": [str(mee)],
+        "active": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    # Versa is not asked; MEE is, and its cells must add up like any other.
+    versa_worker = login_as(Role.SOCIAAL_WERKER)
+    make_return("Versa Welzijn", "Oost", YEAR, 1, status=ReturnStatus.CONCEPT, meldingen=20, meldingen_sociaal_plein=6)
+    pid, wid = _ids(app)
+    assert "Woonsituatie" not in versa_worker.get(f"/tellen/opgave/{pid}/{wid}/uitsplitsing").get_data(as_text=True)
+    mee_worker = login_as(Role.SOCIAAL_WERKER, organisation="MEE", wijken=["Zuid"])
+    make_return("MEE", "Zuid", YEAR, 1, status=ReturnStatus.CONCEPT, meldingen=10)
+    _, zuid = _ids(app, "Zuid")
+    url = f"/tellen/opgave/{pid}/{zuid}/uitsplitsing"
+    assert "Woonsituatie: Hoe woonden de nieuwe meldingen?" in mee_worker.get(url).get_data(as_text=True)
+    refused = mee_worker.post(url, data=_form(woonsituatie={"alleen": "5", "met_partner": "1", "met_kinderen": "1",
+                                                            "onbekend": "2"}))
+    assert refused.status_code == 400 and "tellen op tot 9" in refused.get_data(as_text=True)
+    assert mee_worker.post(url, data=_form(woonsituatie={"alleen": "5", "met_partner": "2", "met_kinderen": "1",
+                                                         "onbekend": "2"})).status_code == 302
+    # Removing a category deactivates it; what was entered stays stored.
+    with app.app_context():
+        from monitor.counts.breakdowns import BreakdownDimension
+        dim_id = db.session.scalar(sa.select(BreakdownDimension.id).where(BreakdownDimension.key == "woonsituatie"))
+    assert admin.post(f"/tellen/uitsplitsingen/{dim_id}", data={
+        "label": "Woonsituatie", "question": "Hoe woonden de nieuwe meldingen?", "categories": "Alleen\nMet partner",
+        "asked": "gekozen", "organisation_ids": [str(mee)], "active": "y"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(ReturnBreakdown.count).where(
+            ReturnBreakdown.dimension == "woonsituatie", ReturnBreakdown.category == "met_kinderen")) == 1
+    assert 'name="woonsituatie__met_kinderen"' not in mee_worker.get(url).get_data(as_text=True)
+    # Bad definitions get a Dutch message and keep what was typed.
+    bad = admin.post("/tellen/uitsplitsingen/nieuw", data={"label": "Leeg", "question": "?", "categories": "Onbekend",
+                                                           "asked": "gekozen"})
+    assert bad.status_code == 400 and "minstens één categorie naast" in bad.get_data(as_text=True)
+    assert login_as(Role.ACCOUNTHOUDER).get("/tellen/uitsplitsingen").status_code == 403

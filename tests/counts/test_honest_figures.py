@@ -183,3 +183,23 @@ def test_year_figures_are_asked_only_when_the_year_is_complete(app, login_as, ma
     # Another organisation's worker cannot.
     other = login_as(Role.SOCIAAL_WERKER, organisation="MEE", wijken=["Zuid"])
     assert other.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "1"}).status_code == 403
+
+
+def test_a_first_return_is_compared_with_the_other_organisations_in_the_wijk(app, login_as, make_return):
+    """Hours per closed trajectory ten times what two other organisations in the wijk report:
+    a warning that names no figure of theirs; with only one other organisation, none."""
+    make_return("MEE", "Oost", 2025, 1, meldingen=30, closed_total=10, closed_hours=60)
+    sw = login_as(Role.SOCIAAL_WERKER)
+    with app.app_context():
+        pid, oost = period(2025, 1).id, wijk_id("Oost")
+    url = f"/tellen/opgave/{pid}/{oost}"
+    odd = dict(GOOD_FORM, closed_hours="600", action="save")  # 60 hours per trajectory
+    assert sw.post(url, data=odd).status_code == 302
+    assert "wijkt sterk af van wat de andere organisaties" not in sw.get(url).get_data(as_text=True)
+    make_return("Kwintes", "Oost", 2025, 1, meldingen=20, closed_total=8, closed_hours=56)
+    page = sw.get(url).get_data(as_text=True)
+    assert "Het aantal uren per afgesloten traject (60) wijkt sterk af" in page
+    assert "(6)" not in page and "(7)" not in page  # no figure of the others
+    calm = dict(GOOD_FORM, action="save")  # 6 hours per trajectory, like the others
+    assert sw.post(url, data=calm).status_code == 302
+    assert "wijkt sterk af" not in sw.get(url).get_data(as_text=True)

@@ -70,6 +70,8 @@ def test_rows_are_counted_per_wijk_and_merged_into_concept_returns(app, login_as
     # M1 and M2 started in January–April; M1 and M3 closed in it, only M1 within six months.
     assert (oost.meldingen, oost.meldingen_sociaal_plein, oost.closed_total, oost.closed_within_six_months) == (2, 1, 2, 1)
     assert (oost.closed_hours, oost.closed_contact_moments) == (17, 21)  # 6,5 + 10 rounded; 9 + 12
+    # M3 took seven months; M2 still runs at the end of April (M4 begins later).
+    assert (oost.closed_six_to_twelve_months, oost.closed_over_a_year, oost.running_at_end) == (1, 0, 1)
     with app.app_context():
         ret = db.session.get(CountReturn, oost.id)
         assert {c.service_type.code: c.clients for c in ret.clients} == {"individuele_ondersteuning": 2}  # C1 once

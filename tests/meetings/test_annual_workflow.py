@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -45,6 +46,9 @@ def _year_returns(make_return) -> dict:
     return figures
 
 
+# slow: ~3.2 s on a quiet machine (PDF and Word of the report); the fast loop keeps the
+# drafting right and the settling of a wijk report below.
+@pytest.mark.slow
 def test_the_organisation_drafts_submits_is_returned_and_the_accounthouder_settles(
         app, login_as, make_return, plan):  # noqa: F811  (pytest fixture)
     figures = _year_returns(make_return)

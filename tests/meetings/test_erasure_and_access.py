@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from monitor.extensions import db
@@ -45,6 +46,9 @@ def _compile_report(app, login_as) -> tuple:
     return accounthouder, report_url
 
 
+# slow: four PDFs rendered and read (~2.5 s quiet, 3-4 s under load); the fast loop keeps
+# the withdrawal and anonymisation of quoted stories below.
+@pytest.mark.slow
 def test_a_story_narrowed_below_the_dossier_audience_is_blanked_like_a_withdrawn_one(
         narr_app, make_story, login_as):  # noqa: F811  (pytest fixture)
     app = narr_app

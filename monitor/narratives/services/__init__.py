@@ -38,6 +38,15 @@ from .locations import (
     register_location,
     revoke_location,
 )
+from .media_files import (
+    MediaInput,
+    add_media,
+    convert_pending,
+    get_media_or_abort,
+    media_blockers,
+    remove_media,
+    update_media_text,
+)
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
 from .public import (
     STAMP_MAX_AGE,
@@ -110,6 +119,9 @@ __all__ = [
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_bytes", "photo_path",
+    # recordings (sound, film)
+    "MediaInput", "add_media", "convert_pending", "get_media_or_abort", "media_blockers",
+    "remove_media", "update_media_text",
     # the resident's side
     "STAMP_MAX_AGE", "RateLimited", "check_spam", "contribute_public", "count_submission",
     "form_stamp", "renewed_stamp", "resident_revise", "story_for_token", "use_stamp", "withdraw",

@@ -24,11 +24,19 @@ from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryStatus, Teller, Visibility
 from ._shared import StoryData, _apply_data, _new_reference, _resident_event, _sync_index
 from .locations import count_location_submission, location_for_device
+from .media_files import (
+    MediaInput,
+    attach_media,
+    check_media_inputs,
+    commit_with_stored,
+    drop_media,
+    prepare_media,
+    remove_stored,
+)
 from .photo_files import (
     PhotoInput,
     _attach_photos,
     _check_photo_inputs,
-    _commit_with_files,
     _erase_photo_keys,
     _prepare_photos,
     _remove_files,
@@ -141,7 +149,8 @@ def _count(address: str, device_token: str | None):
 
 
 def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, address: str,
-                      honeypot: str, stamp: str, device_token: str | None = None) -> tuple[Story, str]:
+                      honeypot: str, stamp: str, device_token: str | None = None,
+                      media_inputs: list[MediaInput] = ()) -> tuple[Story, str]:
     """A resident contributes a story without an account.
 
     Cheap checks first (spam stamp, consent, what was said about the photos); then the
@@ -162,6 +171,7 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
         raise DomainError(N_("Zonder uw toestemming kunnen we het verhaal niet publiceren."),
                           "consent_given")
     _check_photo_inputs(photo_inputs)
+    check_media_inputs(list(media_inputs))
     location = _count(address, device_token)
     use_stamp(nonce)
     token = secrets.token_urlsafe(32)
@@ -176,10 +186,13 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     data.qualities_optional = True  # the moderator assigns them when the resident did not
     _apply_data(story, data)
     prepared = _prepare_photos(photo_inputs)
+    recordings = prepare_media(list(media_inputs))
     db.session.add(story)
     written: list[str] = []
+    stored: list[str] = []
     try:
         _attach_photos(story, prepared, written)
+        attach_media(story, recordings, stored)
         _resident_event(audit.record("story.contribute", story, actor_label="inwoner (zonder account)",
                      new={"reference": story.reference, "wijk_id": story.wijk_id,
                           "photos": len(prepared), "consented_visibility": audience.value,
@@ -191,8 +204,9 @@ def contribute_public(data: StoryData, photo_inputs: list[PhotoInput], *, addres
     except BaseException:
         db.session.rollback()
         _remove_files(written)
+        remove_stored(stored)
         raise
-    _commit_with_files(written)
+    commit_with_stored(written, stored)
     return story, token
 
 
@@ -253,15 +267,18 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
     if story.status == StoryStatus.INGETROKKEN:
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
+    stored = drop_media(story)
     keys = _scrub_withdrawn(story)
     erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,
                          actor_label="inwoner (privélink)" if via_token else None,
                          old={"status": old},
-                         new={"status": story.status, "photos_removed": len(keys)})
+                         new={"status": story.status, "photos_removed": len(keys),
+                              "media_removed": len(stored) // 2})
     if via_token:
         _resident_event(event)
     db.session.commit()
     _remove_files(keys)
+    remove_stored(stored)
     _sync_index()
     return story

@@ -17,6 +17,15 @@ from ...tokens import hash_token
 from .. import indexing, notices
 from ..models import ConsentMethod, Story, StoryFeedback, StoryPhoto, StoryStatus, Visibility
 from ._shared import STORY_FIELDS, StoryData, _apply_data, _new_reference, _sync_index
+from .media_files import (
+    MediaInput,
+    attach_media,
+    commit_with_stored,
+    drop_media,
+    media_blockers,
+    prepare_media,
+    remove_stored,
+)
 from .photo_files import (
     PhotoInput,
     _attach_photos,
@@ -29,7 +38,7 @@ from .teller import apply_telling, require_teller_confirmation
 
 
 def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
-                 teller_token: str | None = None) -> Story:
+                 teller_token: str | None = None, media_inputs: list[MediaInput] = ()) -> Story:
     """A social worker or coordinator writes a story (status *concept*).
 
     :param teller_token: the teller's private link (:mod:`.teller`); only its hash is stored.
@@ -42,6 +51,7 @@ def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
         raise DomainError("Leg de toestemming van de verteller vast; zonder toestemming geen verhaal.",
                           "consent_given")
     prepared = _prepare_photos(photo_inputs)
+    recordings = prepare_media(list(media_inputs))
     story = Story(reference=_new_reference(), status=StoryStatus.CONCEPT, author_id=author.id,
                   visibility=Visibility.INTERN, consent_given=True,
                   consent_method=ConsentMethod(data.consent_method),
@@ -52,15 +62,18 @@ def create_story(author: User, data: StoryData, photo_inputs: list[PhotoInput],
     apply_telling(story, data)
     db.session.add(story)
     written: list[str] = []
+    stored: list[str] = []
     try:
         _attach_photos(story, prepared, written)
+        attach_media(story, recordings, stored)
         audit.record("story.create", story, actor=author,
                      new=audit.snapshot(story, STORY_FIELDS + ("told_how", "told_in")))
     except BaseException:
         db.session.rollback()
         _remove_files(written)
+        remove_stored(stored)
         raise
-    _commit_with_files(written)
+    commit_with_stored(written, stored)
     return story
 
 
@@ -167,6 +180,8 @@ def publish(story: Story, by: User, visibility: str) -> Story:
         raise DomainError("Er is geen toestemming van de verteller vastgelegd.")
     if any(p.recognisable_people and not p.portrait_consent for p in story.photos):
         raise DomainError("Een foto met herkenbare mensen heeft geen toestemming (portretrecht).")
+    for problem in media_blockers(story):
+        raise DomainError(problem)
     if not story.qualities:
         raise DomainError("Koppel het verhaal eerst aan minstens één kwaliteit: kies ze via "
                           "'Tekst bewerken'.")
@@ -262,6 +277,9 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     for photo in story.photos:
         photo.alt_text = scrub(photo.alt_text)
         photo.caption = scrub(photo.caption)
+    for item in story.media:  # the recording itself still speaks the names: said in the docs
+        item.title, item.transcript, item.captions = (scrub(item.title), scrub(item.transcript),
+                                                      scrub(item.captions))
     if story.teller_name:
         replaced += 1
     story.teller_name = ""
@@ -278,8 +296,9 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
 
 
 def delete_story(story: Story, by: User) -> None:
-    """Delete a story and its photos for good (coordinator of the wijk)."""
+    """Delete a story, its photos and recordings for good (coordinator of the wijk)."""
     keys = [p.file_key for p in story.photos]
+    stored = drop_media(story)
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
     audit.record("story.delete", story, actor=by, old={"reference": reference, "status": story.status})
@@ -290,6 +309,7 @@ def delete_story(story: Story, by: User) -> None:
     indexing.queue_index(story_id)
     db.session.commit()
     _remove_files(keys)
+    remove_stored(stored)
     _sync_index()
 
 
