@@ -90,6 +90,9 @@ def config_from_env(instance_path: str) -> dict:
         or os.path.join(instance_path, "uploads"),
         # Where files live: empty = local UPLOAD_FOLDER; see monitor/storage.py.
         "STORAGE_URL": env.get("MONITOR_STORAGE_URL") or "",
+        # The archive's search engine: whoosh (embedded, one host) or postgresql (full-text
+        # search in the database every host shares; only on PostgreSQL). monitor/narratives/engines.
+        "SEARCH_BACKEND": (env.get("MONITOR_SEARCH_BACKEND") or "whoosh").strip().lower(),
         "SEARCH_INDEX_DIR": env.get("MONITOR_SEARCH_INDEX")
         or os.path.join(instance_path, "search-index"),
         "MAX_CONTENT_LENGTH": int(env.get("MONITOR_MAX_UPLOAD_MB", "25")) * 1024 * 1024,

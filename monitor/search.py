@@ -20,17 +20,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import collectors
 from whoosh import query as Q
-from whoosh.highlight import HtmlFormatter
+from whoosh.highlight import HtmlFormatter, WholeFragmenter
 
 from .search_collect import TopAndAll, WordFragmenter, match_terms
 from .search_index import (  # noqa: F401  (the index's part of this module's interface)
@@ -41,9 +40,25 @@ from .search_index import (  # noqa: F401  (the index's part of this module's in
     open_index,
     plain_analyzer,
     rebuild,
+    schema_current,
     story_schema,
     write,
     writer_lock,
+)
+from .search_query import (  # noqa: F401  (the engines' shared names, as before)
+    IGNORED_NOTICE,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    SYNTAX,
+    TIME_LIMIT,
+    TIMEOUT_MESSAGE,
+    Hit,
+    QueryPlan,
+    QueryRefused,
+    SearchResult,
+    SearchTimeout,
+    Unit,
+    read_query,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,27 +70,6 @@ PLAIN_FIELDS = ("title_plain", "summary_plain", "text_plain")
 HIGHLIGHTED = ("title", "summary", "text") + PLAIN_FIELDS  # stored, with their words' characters
 FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": "f_form",
           "taal": "f_lang"}
-# Bounds on one search (the archive page passes its configuration; these are defaults).
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 10  # words (after stop words), each searched in every field of TEXT_FIELDS
-TIME_LIMIT = 3.0  # seconds of matching and collecting before SearchTimeout
-
-
-class QueryRefused(ValueError):
-    """The reader's query is not searched; the message is Dutch and meant for the reader."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class SearchTimeout(RuntimeError):
-    """A search ran past its time limit (its work is abandoned, nothing is returned)."""
-
-
-TIMEOUT_MESSAGE = ("De zoekopdracht duurde te lang en is afgebroken. Zoek met minder of met "
-                   "specifiekere woorden, of kies een filter.")
-
 
 _local = threading.local()
 
@@ -104,6 +98,7 @@ def _searcher(dirname: str) -> Iterator[Any]:
         cached = None  # inherited through fork: its file handles belong to the parent
     signature = _toc_signature(dirname) if os.path.isdir(dirname) else ()
     if cached is not None and (cached[0] != dirname or cached[2] != signature):
+        _local.searcher = None  # closed: never offered again, even if the reopen fails
         cached[1].close()
         cached = None
     if cached is None:
@@ -180,42 +175,7 @@ def indexed_revisions(dirname: str) -> dict[int, Any]:
         return {fields["id"]: fields.get("revision") for fields in searcher.all_stored_fields()}
 
 
-@dataclass
-class Hit:
-    """One search hit: the story id and highlighted fragments (HTML with ``<mark>``)."""
-
-    id: int
-    title_html: str
-    fragment_html: str
-
-
-@dataclass
-class SearchResult:
-    """A page of hits plus totals and facet counts over everything the reader may see."""
-
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    notice: str = ""  # what the reader should know about how the query was read
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 # --- what the reader typed ----------------------------------------------------------------
-
-# A "phrase" (an unclosed quote runs to the end), optionally negated; else a chunk
-# without spaces or quotes.
-_CHUNK = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
-# Signs Whoosh's parser would have read as syntax; here they only separate words, and the
-# reader is told so. (Ordinary punctuation such as , . ; ! is not worth a remark.)
-_SYNTAX = re.compile(r"[*?~^:\[\]{}()<>/\\+=|&]")
-IGNORED_NOTICE = ('Alleen woorden, "zinnen tussen aanhalingstekens", OR en NOT (of -woord) '
-                  "worden gebruikt; tekens zoals * ? ~ : [ ] ( ) ^ worden genegeerd.")
-
 
 @functools.cache
 def _query_field():
@@ -223,9 +183,19 @@ def _query_field():
     return story_schema()["text"]
 
 
-def _analyse(text: str, name: str = "text") -> list[str]:
-    field = _query_field() if name == "text" else story_schema()[name]
-    return list(field.process_text(_SYNTAX.sub(" ", text), mode="query"))
+def analyse(text: str) -> list[str]:
+    """The words the index would search for ``text`` (stemmed, accents folded, no stop words)."""
+    return list(_query_field().process_text(SYNTAX.sub(" ", text), mode="query"))
+
+
+@functools.cache
+def _plain_field():
+    return story_schema()["text_plain"]
+
+
+def analyse_plain(text: str) -> list[str]:
+    """The words of ``text`` as the plain fields hold them (lower case, accents folded)."""
+    return list(_plain_field().process_text(SYNTAX.sub(" ", text), mode="query"))
 
 
 def _fields_unit(fields: tuple[str, ...], tokens: list[str], phrase: bool) -> Q.Query:
@@ -235,13 +205,14 @@ def _fields_unit(fields: tuple[str, ...], tokens: list[str], phrase: bool) -> Q.
     return per_token[0] if len(per_token) == 1 else Q.And(per_token)
 
 
-def _unit(tokens: list[str], phrase: bool, plain: list[str] | None = None) -> Q.Query:
+def _unit(unit: Unit) -> Q.Query:
     """One word, several words (all required) or a phrase, in any of the text fields:
     the Dutch (stemmed) words in the Dutch fields, the plain words in the plain ones."""
-    dutch = _fields_unit(TEXT_FIELDS, tokens, phrase)
+    dutch = _fields_unit(TEXT_FIELDS, list(unit.tokens), unit.phrase)
+    plain = analyse_plain(unit.raw)
     if not plain:
         return dutch
-    return Q.Or([dutch, _fields_unit(PLAIN_FIELDS, plain, phrase)])
+    return Q.Or([dutch, _fields_unit(PLAIN_FIELDS, plain, unit.phrase)])
 
 
 @dataclass(frozen=True)
@@ -255,59 +226,20 @@ class ParsedQuery:
 
 
 def parse(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_terms: int = MAX_TERMS) -> ParsedQuery:
-    """Read what the reader typed: words (all required), "phrases", ``OR`` between two
-    words or phrases, ``NOT word`` or ``-word`` to leave stories out.
+    """What the reader typed (:func:`monitor.search_query.read_query`) as a Whoosh query
+    of terms and phrases only: no query ever expands beyond its own words, each searched
+    in every text field (Dutch and plain).
 
-    Anything else (fields, ranges, wildcards, fuzzy, boosts, regular expressions, groups)
-    is not syntax here: its signs only separate words. No query ever expands beyond its
-    own words, each searched in every text field.
-
-    :raise QueryRefused: longer than ``max_chars``, more than ``max_terms`` words, or no
-        word to search for.
+    :raise QueryRefused: see :func:`~monitor.search_query.read_query`.
     """
-    text = (text or "").strip()
-    if len(text) > max_chars:
-        raise QueryRefused(f"Uw zoekvraag is te lang. Gebruik hoogstens {max_chars} tekens.")
-    clauses: list[list[Q.Query]] = []  # ANDed; the alternatives in one clause are ORed
-    excluded: list[Q.Query] = []
-    words = 0
-    join_next = negate_next = ignored = False
-    for match in _CHUNK.finditer(text):
-        negated, phrase, chunk = match.group(1) == "-", match.group(2), match.group(3)
-        if chunk in ("OR", "AND", "NOT"):
-            join_next, negate_next = chunk == "OR", chunk == "NOT"
-            continue
-        if chunk is not None and chunk.startswith("-"):
-            negated, chunk = True, chunk.lstrip("-")
-        if chunk is not None and _SYNTAX.search(chunk):
-            ignored = True
-        tokens = _analyse(phrase if chunk is None else chunk)
-        negated = negated or negate_next
-        join = join_next and not negated and bool(clauses)
-        join_next = negate_next = False
-        if not tokens:
-            continue  # only stop words or signs
-        words += len(tokens)
-        if words > max_terms:
-            raise QueryRefused(f"Uw zoekvraag heeft te veel woorden. Gebruik er hoogstens "
-                               f"{max_terms}.")
-        unit = _unit(tokens, phrase is not None,
-                     _analyse(phrase if chunk is None else chunk, "text_plain"))
-        if negated:
-            excluded.append(unit)
-        elif join:
-            clauses[-1].append(unit)
-        else:
-            clauses.append([unit])
-    if not clauses and not excluded:
-        raise QueryRefused('Zoek op minstens één woord (woorden als "de" en "het" tellen niet '
-                           "mee).")
+    plan = read_query(text, analyse, max_chars=max_chars, max_terms=max_terms)
     wanted: Q.Query = Q.Every()
-    if clauses:
-        parts = [c[0] if len(c) == 1 else Q.Or(c) for c in clauses]
+    if plan.clauses:
+        parts = [_unit(c[0]) if len(c) == 1 else Q.Or([_unit(u) for u in c]) for c in plan.clauses]
         wanted = parts[0] if len(parts) == 1 else Q.And(parts)
+    excluded = [_unit(u) for u in plan.excluded]
     query = Q.AndNot(wanted, Q.Or(excluded)) if excluded else wanted
-    return ParsedQuery(query, words, bool(clauses), IGNORED_NOTICE if ignored else "")
+    return ParsedQuery(query, plan.words, plan.scored, plan.notice)
 
 
 class _Deadline(collectors.WrappingCollector):
@@ -374,14 +306,17 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
         if results is not None and matched and (page - 1) * per_page < total:
             page_hits = results[(page - 1) * per_page: page * per_page]
             match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits], HIGHLIGHTED)
-            results.fragmenter = WordFragmenter()
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
             for hit in page_hits:
                 # A story not in Dutch has its words in the plain fields instead.
                 plain = "" if "title" in hit.fields() else "_plain"
+                # A title whole, with its punctuation ("Samen in de tuin (2025)"); the text
+                # in fragments around the matched words.
+                results.fragmenter = WholeFragmenter()
+                title = hit.highlights(f"title{plain}") or ""
+                results.fragmenter = WordFragmenter()
                 fragment = (hit.highlights(f"text{plain}", top=2)
                             or hit.highlights(f"summary{plain}") or "")
-                title = hit.highlights(f"title{plain}") or ""
                 hits.append(Hit(hit["id"], title, fragment))
         counts = {}
         for name in FACETS:
@@ -402,3 +337,22 @@ def related(dirname: str, story_id: int, *, visibilities: Iterable[str], limit: 
         results = searcher.more_like(docnum, text_field, top=limit * 4, numterms=12)
         ids = [hit["id"] for hit in results if hit.docnum in allowed_docs]
     return ids[:limit]
+
+
+def vocabulary(dirname: str) -> tuple[Callable[[str], bool], Callable[[str], list[str]]]:
+    """The index's own words, for "Bedoelde u …?" (:func:`monitor.search_query.corrected`):
+    whether a word is in it, and the words within two edits of one, most used first."""
+    with _searcher(dirname) as searcher:
+        reader = searcher.reader()
+    if "spell" not in searcher.schema.names():
+        return (lambda word: True), (lambda word: [])
+
+    def known(word: str) -> bool:
+        return ("spell", word) in reader
+
+    def candidates(word: str) -> list[str]:
+        found = list(reader.terms_within("spell", word, 2))
+        found.sort(key=lambda t: -reader.doc_frequency("spell", t))
+        return found[:20]
+
+    return known, candidates

@@ -15,7 +15,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StemmingAnalyzer,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
@@ -68,7 +74,23 @@ def story_schema() -> Schema:
         f_form=ID(stored=True),
         visibility=ID(stored=True),
         date=DATETIME(sortable=True, stored=True),
+        # The words as written (lower case, accents kept): the vocabulary of "Bedoelde u …?".
+        spell=TEXT(analyzer=RegexTokenizer() | LowercaseFilter()),
     )
+
+
+SPELLED = ("title", "summary", "text", "title_plain", "summary_plain", "text_plain")
+
+
+def _with_spelling(doc: dict[str, Any], names) -> dict[str, Any]:
+    """``doc`` with its spelling field, and only the fields this index's schema has."""
+    doc = {**doc, "spell": " ".join(str(doc.get(k) or "") for k in SPELLED)}
+    return {k: v for k, v in doc.items() if k in names}
+
+
+def schema_current(dirname: str) -> bool:
+    """Whether the index has every field of :func:`story_schema` (else: rebuild it)."""
+    return set(story_schema().names()) <= set(open_index(dirname).schema.names())
 
 
 def open_index(dirname: str, locked: bool = False):
@@ -142,8 +164,9 @@ def write(dirname: str, upserts: Iterable[dict[str, Any]], deletes: Iterable[int
     try:
         for story_id in deletes:
             writer.delete_by_term("id", story_id)
+        names = set(ix.schema.names())
         for doc in upserts:
-            writer.update_document(**doc)
+            writer.update_document(**_with_spelling(doc, names))
     except BaseException:
         writer.cancel()
         raise
@@ -156,9 +179,10 @@ def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
     ix = whoosh_index.create_in(dirname, story_schema())
     writer = ix.writer(timeout=5.0, limitmb=128)
     count = 0
+    names = set(ix.schema.names())
     try:
         for doc in docs:
-            writer.add_document(**doc)
+            writer.add_document(**_with_spelling(doc, names))
             count += 1
             if progress:
                 progress(1)

@@ -120,6 +120,7 @@ def init_app(app: Flask) -> None:
     )
     from . import (  # noqa: F401  (tables and policy known)
         council_views,  # noqa: F401  (routes for featuring stories)
+        engines,
         media_views,
         models,
         notices,
@@ -128,7 +129,6 @@ def init_app(app: Flask) -> None:
     from .cli import search_cli
     from .home import featured_section, moderation_section, returned_section
     from .seed import seed_demo_stories
-    from .services import register_index_hooks
     from .setup import setup_checks
     from .views import bp
 
@@ -144,16 +144,21 @@ def init_app(app: Flask) -> None:
                                       published=still_public, withdrawn=withdrawn, title=kept_title,
                                       text=public_text, dossier_story=shared_story, photo=shared_photo,
                                       photos_present=shared_photos))
-    register_index_hooks(app)
+    engines.init_app(app)  # the search engine; a clear error when it cannot run here
     register_operations(app)
     notices.register(app)
     media_views.register(app)
 
 
 def register_operations(app: Flask) -> None:
-    """Hooks for operations: index rebuild after a restore, reconciliation at start-up."""
-    from ..registry import add_after_restore, add_startup_task
-    from .indexing import reconcile, reindex_all
+    """Hooks for operations: index rebuild after a restore; index upkeep as worker jobs
+    (never in a web worker at start-up: issue 15)."""
+    from datetime import timedelta
+
+    from ..registry import add_after_restore, add_job
+    from .indexing import apply_job, reindex_all, repair_job
 
     add_after_restore(app, "zoekindex", lambda: f"{reindex_all()} gepubliceerde verhalen")
-    add_startup_task(app, "zoekindex verhalen", reconcile, order=50)
+    add_job(app, "zoekindex bijwerken", apply_job, every=timedelta(minutes=1), order=40)
+    add_job(app, "zoekindex controleren", repair_job, every=timedelta(hours=1),
+            offset=timedelta(minutes=20), order=50)

@@ -1,5 +1,6 @@
-"""The search-index queue: every story change is queued in its own transaction and
-applied after the commit under the index's file lock; reindex and drift checks.
+"""The search-index queue: every story change is queued in its own transaction; the
+engine (:mod:`.engines`) applies it: PostgreSQL in that same transaction, Whoosh after the
+commit under the index's file lock. Reindex, drift checks and the worker's index jobs.
 
 An operation only says "look at story X again": the database decides whether X is
 (re)indexed or removed, so applying late or twice is harmless and nothing is lost when
@@ -15,12 +16,13 @@ from datetime import datetime, time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import photos, search, storage
+from .. import photos, storage
 from ..extensions import db
 from ..timeutil import utcnow
+from . import engines
 from .models import Story, StoryIndexOp, StoryPhoto, StoryStatus
 from .text import plain_text
 
@@ -86,38 +88,16 @@ def load_stories(ids: Iterable[int]) -> dict[int, Story]:
 
 
 def apply_pending(timeout: float | None = None, batch: int = 500) -> int:
-    """Apply queued index operations (any worker may; serialised by the file lock).
+    """Apply queued index operations (any worker may; the Whoosh engine serialises them by
+    its file lock; the PostgreSQL engine has none left after a commit).
 
     Each operation means "look at story X again": the current database state decides
     whether X is (re)indexed or removed, so applying late or twice is harmless.
     :return: the number of operations applied; 0 when the lock was busy (left queued).
     """
-    dirname = current_app.config["SEARCH_INDEX_DIR"]
     if timeout is None:
         timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
-    applied = 0
-    try:
-        with search.writer_lock(dirname, timeout):
-            while True:
-                ops = db.session.execute(
-                    sa.select(StoryIndexOp.id, StoryIndexOp.story_id)
-                    .order_by(StoryIndexOp.id).limit(batch)).all()
-                if not ops:
-                    break
-                story_ids = {story_id for _, story_id in ops}
-                stories = load_stories(story_ids)
-                upserts = [document(s) for s in stories.values() if indexable(s)]
-                deletes = [i for i in story_ids if not indexable(stories.get(i))]
-                search.write(dirname, upserts, deletes)
-                # Delete exactly the ops read: one committed later with a lower id stays.
-                db.session.execute(sa.delete(StoryIndexOp).where(
-                    StoryIndexOp.id.in_([op_id for op_id, _ in ops])))
-                db.session.commit()
-                applied += len(ops)
-    except search.IndexBusy:
-        db.session.rollback()
-        logger.warning("Search index busy; the queued operations stay for the next worker")
-    return applied
+    return engines.current().apply_pending(timeout, batch)
 
 
 def sync_index() -> None:
@@ -134,58 +114,36 @@ def pending_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(StoryIndexOp.id))) or 0
 
 
-def register_index_hooks(app: Flask) -> None:
-    """Each worker process applies what is still queued on its first request (start-up)."""
-    state = {"done": False}
-
-    @app.before_request
-    def _reconcile_once() -> None:
-        if state["done"]:
-            return
-        state["done"] = True
-        try:
-            if pending_count():
-                apply_pending(timeout=1.0)
-        except Exception:
-            db.session.rollback()
-            logger.exception("Start-up reconciliation of the search index failed")
+def apply_job(now=None) -> str:
+    """Job ``zoekindex bijwerken`` (every minute, and asked for after a commit): apply what
+    a request left queued (its own apply failed or it was killed). Cheap when nothing is."""
+    if not pending_count():
+        return "niets openstaand"
+    return f"{apply_pending(timeout=30)} update(s) toegepast"
 
 
-def reconcile() -> str:
-    """Start-up task: apply what a crashed worker left queued, repair drift, remove orphans.
+def repair_job(now=None) -> str:
+    """Job ``zoekindex controleren`` (hourly, in the worker; web workers never run it):
+    apply what is queued, repair drift, upkeep of the engine, remove orphans.
 
-    Safe in several workers at once: applying an operation twice is harmless, and
+    Safe in several workers at once: applying an operation twice is harmless, and Whoosh's
     writers are serialised by the index's file lock.
     """
+    engine = engines.current()
+    rebuilt = ""
+    if engine.outdated():
+        rebuilt = f"index opnieuw opgebouwd ({reindex_all()} verhalen), "
     report = check_index(repair=True)
     drift = len(report.missing) + len(report.stale) + len(report.extra)
-    return (f"{report.pending} openstaande update(s) toegepast, {drift} afwijking(en) hersteld, "
-            f"{report.orphan_files} los(se) fotobestand(en) verwijderd")
+    upkeep = engine.maintain()
+    return (f"{rebuilt}{report.pending} openstaande update(s) toegepast, {drift} afwijking(en) "
+            f"hersteld, {report.orphan_files} los(se) fotobestand(en) verwijderd"
+            + (f", {upkeep}" if upkeep else ""))
 
 
 def reindex_all(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the index from the database (published stories only)."""
-    dirname = current_app.config["SEARCH_INDEX_DIR"]
-    with search.writer_lock(dirname, timeout=60):
-        # Only ops already committed now are covered by the rebuild (it reads after
-        # this); one committed meanwhile, even with a lower id, stays queued.
-        seen = list(db.session.scalars(sa.select(StoryIndexOp.id)))
-        db.session.commit()  # end the snapshot so the rebuild reads the newest state
-        ids = list(db.session.scalars(
-            sa.select(Story.id).where(Story.status == StoryStatus.GEPUBLICEERD).order_by(Story.id)))
-
-        def docs():
-            for start in range(0, len(ids), 500):
-                for story in load_stories(ids[start:start + 500]).values():
-                    if indexable(story):
-                        yield document(story)
-
-        count = search.rebuild(dirname, docs(), progress)
-        for start in range(0, len(seen), 500):
-            db.session.execute(sa.delete(StoryIndexOp).where(
-                StoryIndexOp.id.in_(seen[start:start + 500])))
-        db.session.commit()
-    return count
+    return engines.current().rebuild(progress)
 
 
 @dataclass
@@ -215,7 +173,7 @@ def check_index(repair: bool = True) -> IndexReport:
         apply_pending(timeout=30)
     expected = dict(db.session.execute(
         sa.select(Story.id, Story.revision).where(Story.status == StoryStatus.GEPUBLICEERD)).all())
-    indexed = search.indexed_revisions(current_app.config["SEARCH_INDEX_DIR"])
+    indexed = engines.current().indexed_revisions()
     missing = sorted(set(expected) - set(indexed))
     extra = sorted(set(indexed) - set(expected))
     stale = sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])

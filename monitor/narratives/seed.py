@@ -15,7 +15,7 @@ from ..catalogues import Quality
 from ..extensions import db
 from ..models import Buurt, User, Wijk
 from ..timeutil import utcnow
-from . import services
+from . import engines, services
 from .models import ConsentMethod, Story, StoryForm, StoryStatus, Teller, Visibility
 from .services import photo_files
 
@@ -213,7 +213,9 @@ def seed_demo_stories(echo: Callable[[str], None]) -> None:
             created.append(story)
     db.session.flush()
     published = [s for s in created if s.status == StoryStatus.GEPUBLICEERD]
-    if published:
+    if published and engines.current().same_transaction:
+        engines.current().write([s.id for s in published])  # committed with the stories
+    elif published:
         dirname = current_app.config["SEARCH_INDEX_DIR"]
         with search.writer_lock(dirname, timeout=60):
             search.write(dirname, [services.document(s) for s in published], [])

@@ -118,3 +118,26 @@ def test_coordinator_pages_pass_axe(live, page):
         page.goto(live["url"] + path)
         assert run_axe(page) == [], path
         assert page.csp_errors == [], path
+
+
+def test_on_a_phone_the_results_come_before_the_filters(live, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live["url"] + "/verhalen/?q=tuin")
+    results = page.locator("section.results").bounding_box()
+    facets = page.locator("aside.facets").bounding_box()
+    assert results["y"] + results["height"] <= facets["y"]  # one column, the results above
+    assert page.locator(".story-card__title").first.inner_text() == "Samen in de tuin"
+    # Keyboard order follows what is seen: the first story before the first filter, and
+    # the link to the filters goes there.
+    order = page.evaluate("""() => [...document.querySelectorAll('a[href]')].map(a => a.href)""")
+    first_story = next(i for i, h in enumerate(order) if "/verhalen/verhaal/" in h)
+    first_filter = next(i for i, h in enumerate(order) if "wijk=" in h)
+    assert first_story < first_filter
+    page.click("text=Naar de filters")
+    assert page.url.endswith("#filters-kop")
+    assert run_axe(page) == [] and page.csp_errors == []
+    # On a wide screen the filters stand in a column on the left of the results.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    results = page.locator("section.results").bounding_box()
+    facets = page.locator("aside.facets").bounding_box()
+    assert facets["x"] + facets["width"] <= results["x"] and abs(facets["y"] - results["y"]) < 5

@@ -2,8 +2,9 @@
 
 Each crash happens in a real separate Python process (its own app, engine and index
 handle) that kills itself with ``SIGKILL`` at the worst moment; afterwards a fresh
-process runs the start-up tasks (``flask --app wsgi maintenance``, which every gunicorn
-worker also runs when it starts) and the result is checked from the outside.
+process runs the job worker's index upkeep (``flask --app wsgi jobs run "zoekindex
+controleren"``, which the worker runs hourly; web workers never repair) and the result is
+checked from the outside.
 """
 
 from __future__ import annotations
@@ -90,12 +91,12 @@ def _run_child(app, scenario: str, payload: dict) -> subprocess.CompletedProcess
 
 
 def _maintenance(app) -> str:
-    """A fresh process, as a restarted worker: runs every start-up task."""
+    """A fresh process, as the job worker: runs the index upkeep job."""
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                MONITOR_INSTANCE_PATH=app.config["INSTANCE_PATH"], SECRET_KEY=app.config["SECRET_KEY"],
                MONITOR_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
                MONITOR_SEARCH_INDEX=app.config["SEARCH_INDEX_DIR"])
-    result = subprocess.run([str(FLASK), "--app", "wsgi", "maintenance"], cwd=ROOT, env=env,
+    result = subprocess.run([str(FLASK), "--app", "wsgi", "jobs", "run", "zoekindex controleren"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -121,7 +122,7 @@ def test_story_published_by_a_worker_killed_before_the_index_update_is_found_aft
     assert story_id not in search.indexed_revisions(dirname)  # … but the index never saw it
 
     output = _maintenance(narr_app)
-    assert "ok  zoekindex verhalen: 1 openstaande update(s) toegepast" in output, output
+    assert "ok  zoekindex controleren: 1 openstaande update(s) toegepast" in output, output
     assert "FOUT" not in output, output
 
     assert story_id in search.indexed_revisions(dirname)

@@ -16,6 +16,7 @@ from monitor.extensions import db
 from monitor.models import Role, User
 from monitor.narratives import services
 from monitor.narratives.models import Story, StoryIndexOp, StoryStatus
+from monitor.registry import registry
 
 WORKERS = 3
 PER_WORKER = 6
@@ -110,14 +111,21 @@ def test_busy_index_never_fails_a_user_and_loses_no_update(narr_app, make_story,
         assert services.pending_count() == 0
 
 
-def test_start_up_reconciliation_applies_queued_operations(narr_app, make_story, tmp_path):
+def test_a_new_web_worker_does_no_index_work_the_job_worker_applies_the_queue(
+        narr_app, make_story, tmp_path):
+    make_story(title="Al in de index")
     story_id = make_story(title="Uit de wachtrij", index=False)
     fresh = create_app({**narr_app.config, "INSTANCE_PATH": str(tmp_path / "worker2")})
-    fresh.test_client().get("/verhalen/vertel")  # any first request of a new worker
-    assert story_id in _index_state(narr_app)
+    fresh.test_client().get("/verhalen/vertel")  # any first request of a new web worker
+    assert story_id not in _index_state(narr_app)  # issue 15: no repair at start-up
     with fresh.app_context():
+        jobs = registry(fresh).jobs
+        assert "zoekindex verhalen" not in [t.name for t in registry(fresh).startup_tasks]
+        assert jobs["zoekindex bijwerken"].func(None) == "1 update(s) toegepast"
+        assert jobs["zoekindex bijwerken"].func(None) == "niets openstaand"
         db.session.remove()
         db.engine.dispose()
+    assert story_id in _index_state(narr_app)
 
 
 def test_cli_reindex_and_check_repair_drift(narr_app, make_story, runner):

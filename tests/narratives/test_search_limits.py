@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from whoosh import query as Q
 from whoosh.searching import Searcher
 
@@ -168,4 +169,96 @@ def test_a_search_over_its_time_limit_answers_a_dutch_message(big_app):
     assert "De zoekopdracht duurde te lang" in html and 'id="facet-wijk"' in html
     assert _total(html) == 0
     # With the normal limit the same search answers.
+    assert _total(client.get("/verhalen/?q=buurt+OR+koffie+OR+ouderen").get_data(as_text=True)) > 0
+
+
+# --- the same limits for PostgreSQL's full-text engine (issue 15: one contract) ------------
+
+_PG_BUILT: set[int] = set()
+
+
+@pytest.fixture
+def pg_search(big_app):
+    """``big_app`` searched by the PostgreSQL engine (its index built once from the same
+    10,000 stories), with every SQL statement and its parameters recorded."""
+    if BACKEND != "postgresql":
+        pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (set TEST_DATABASE_URL)")
+    from monitor.narratives import engines
+
+    big_app.config["SEARCH_BACKEND"] = "postgresql"
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with big_app.app_context():
+        if id(big_app) not in _PG_BUILT:
+            assert engines.current(big_app).rebuild(None) >= ARCHIVE.stories
+            _PG_BUILT.add(id(big_app))
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+        big_app.config["SEARCH_BACKEND"] = "whoosh"
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_postgresql_engine_refuses_or_reads_hostile_queries_as_plain_words(big_app, pg_search, name):
+    response = big_app.test_client().get("/verhalen/", query_string={"q": HOSTILE[name]})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="nl"' in html and 'id="facet-wijk"' in html
+    if name in REFUSED:
+        assert 'class="utrecht-alert utrecht-alert--error search-refused"' in html
+        assert _total(html) == 0
+    else:
+        assert "search-refused" not in html
+        assert ("worden genegeerd" in html) == (name not in WITHOUT_NOTICE)
+    searches = [s for s, _ in pg_search if "story_search" in s and "@@" in s]
+    assert searches or name in REFUSED
+    for statement in searches:
+        # Only plain words and phrases reach PostgreSQL, as bound parameters: never its
+        # own query syntax (to_tsquery, websearch_to_tsquery) nor the reader's text.
+        assert not re.search(r"(?<![a-z])(to_tsquery|websearch_to_tsquery)\(", statement), statement
+        assert HOSTILE[name][:20] not in statement
+
+
+def test_both_engines_count_words_phrases_or_and_not_alike(big_app, pg_search):
+    client = big_app.test_client()
+    queries = ["buurt", "koffie", "buurt koffie", "buurt OR koffie", "buurt -koffie",
+               "buurt NOT koffie", '"koffie ouderen"', "koffie ouderen"]
+
+    def totals() -> dict[str, int]:
+        return {q: _total(client.get("/verhalen/", query_string={"q": q}).get_data(as_text=True))
+                for q in queries}
+
+    postgres = totals()
+    big_app.config["SEARCH_BACKEND"] = "whoosh"
+    whoosh = totals()
+    big_app.config["SEARCH_BACKEND"] = "postgresql"
+    # Words, OR and NOT: the same stories. A phrase: Whoosh skips stop words between its
+    # words ("koffie ouderen" also finds "koffie voor ouderen"), PostgreSQL keeps them as
+    # gaps (type "koffie voor ouderen"), so it finds no more than Whoosh.
+    phrase = '"koffie ouderen"'
+    assert {q: n for q, n in postgres.items() if q != phrase} == {
+        q: n for q, n in whoosh.items() if q != phrase}
+    for totals_of in (postgres, whoosh):
+        buurt, koffie, both = totals_of["buurt"], totals_of["koffie"], totals_of["buurt koffie"]
+        assert 0 < both < min(buurt, koffie) and totals_of["buurt OR koffie"] == buurt + koffie - both
+        assert totals_of["buurt -koffie"] == totals_of["buurt NOT koffie"] == buurt - both
+        assert 0 < totals_of[phrase] <= totals_of["koffie ouderen"]
+    assert postgres[phrase] <= whoosh[phrase]
+
+
+def test_postgresql_search_over_its_time_limit_answers_a_dutch_message(big_app, pg_search):
+    client = big_app.test_client()
+    normal = big_app.config["SEARCH_TIME_LIMIT"]
+    big_app.config["SEARCH_TIME_LIMIT"] = 1e-9  # any real search exceeds this
+    try:
+        html = client.get("/verhalen/?q=buurt+OR+koffie+OR+ouderen").get_data(as_text=True)
+    finally:
+        big_app.config["SEARCH_TIME_LIMIT"] = normal
+    assert "De zoekopdracht duurde te lang" in html and _total(html) == 0
     assert _total(client.get("/verhalen/?q=buurt+OR+koffie+OR+ouderen").get_data(as_text=True)) > 0

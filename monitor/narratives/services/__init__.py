@@ -20,7 +20,6 @@ from ..indexing import (
     document,
     indexable,
     pending_count,
-    register_index_hooks,
     reindex_all,
     sync_index,
 )
@@ -109,7 +108,7 @@ from .teller import (
 __all__ = [
     # search index (monitor.narratives.indexing), for the CLI, the seed and the tests
     "IndexReport", "apply_pending", "check_index", "document", "indexable", "pending_count",
-    "register_index_hooks", "reindex_all", "sync_index",
+    "reindex_all", "sync_index",
     # text (monitor.narratives.text)
     "plain_text", "render_markdown", "safe_highlight",
     # shared

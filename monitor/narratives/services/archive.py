@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
-from ... import search
+from ... import search_query as search
 from ...extensions import db
 from ...i18n import LANGUAGES
 from ...models import Wijk
-from .. import indexing
+from ...search_query import corrected
+from .. import engines, indexing
 from ..indexing import pending_count
 from ..models import Story, StoryForm
 from ..text import safe_highlight
@@ -40,17 +41,18 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
     A query that is refused or runs past ``SEARCH_TIME_LIMIT`` gives an empty page with
     the reason (``refused``), never an error.
     """
-    if pending_count():
+    engine = engines.current()
+    if not engine.same_transaction and pending_count():
         _sync_index()
     config = current_app.config
     refused = ""
+    limits = {"max_chars": config["SEARCH_MAX_QUERY_CHARS"], "max_terms": config["SEARCH_MAX_TERMS"],
+              "time_limit": config["SEARCH_TIME_LIMIT"]}
     try:
-        result = search.search(
-            config["SEARCH_INDEX_DIR"], text, visibilities=visibilities_for(reader),
-            filters=filters, sort=sort, page=page, per_page=per_page,
-            max_chars=config["SEARCH_MAX_QUERY_CHARS"],
-            max_terms=config["SEARCH_MAX_TERMS"],
-            time_limit=config["SEARCH_TIME_LIMIT"])
+        result = engine.search(text, visibilities=visibilities_for(reader), filters=filters,
+                               sort=sort, page=page, per_page=per_page, **limits)
+        if text.strip() and not result.total:
+            result.suggestion = _suggestion(engine, reader, text, filters, limits)
     except search.QueryRefused as err:
         result, refused = search.SearchResult([], 0, 1, per_page), err.message
     except search.SearchTimeout:
@@ -77,13 +79,30 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
     return ArchivePage(result, items, labels, refused)
 
 
+def _suggestion(engine, reader: Any, text: str, filters: dict[str, list[str]],
+                limits: dict[str, Any]) -> str:
+    """"Bedoelde u …?": the query with its unknown words replaced by the index's closest
+    words, offered only when it finds a story this reader may see (so a suggestion never
+    reveals a word of a story hidden from them). Empty when there is none."""
+    try:
+        known, candidates = engine.vocabulary()
+        better = corrected(text, known, candidates)
+        if not better or better == text:
+            return ""
+        found = engine.search(better, visibilities=visibilities_for(reader), filters=filters,
+                              sort="relevance", page=1, per_page=1, **limits)
+    except (search.QueryRefused, search.SearchTimeout):
+        return ""
+    return better if found.total else ""
+
+
 def related_stories(story: Story, reader: Any, limit: int = 3) -> list[Story]:
     """Published stories like this one that the reader may see."""
     if not story.is_published:
         return []
     try:
-        ids = search.related(current_app.config["SEARCH_INDEX_DIR"], story.id,
-                             visibilities=visibilities_for(reader), limit=limit)
+        ids = engines.current().related(story.id, visibilities=visibilities_for(reader),
+                                        limit=limit)
     except Exception:
         logger.exception("Related stories could not be searched")
         ids = []
