@@ -344,6 +344,12 @@ def _restore_postgresql(source: Path) -> None:
         existing = sa.MetaData()
         existing.reflect(conn)
         existing.drop_all(conn)  # empty (checked) or forced: make room for the dump
+        # Objects that are not tables but come back with the dump: the search engine's text
+        # search configurations (migration s15_search_postgresql); extensions are restored
+        # with IF NOT EXISTS and may stay.
+        for (name,) in conn.execute(sa.text(
+                "SELECT cfgname FROM pg_ts_config WHERE cfgnamespace = 'public'::regnamespace")):
+            conn.execute(sa.text(f'DROP TEXT SEARCH CONFIGURATION IF EXISTS public."{name}" CASCADE'))
     db.engine.dispose()
     url, env = libpq_url(db.engine.url)
     _run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction",
