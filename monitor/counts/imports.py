@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Specialism, Wijk
 from .figures import SCALARS, clients_key, hours_key
 from .models import CITYWIDE_NAME
-from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return, saved_mapping
+from .services import _store_mapping, apply_return, catalogue_for, check_return, guard_return
 
 logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -296,9 +296,7 @@ def run_import(organisation: Organisation, header: list[str], rows: list[list[st
     try:
         for wijk, period, raw, explanation in prepared:
             apply_return(organisation, wijk, period, raw, explanation=explanation, submit=submit)
-        # Keep the saved columns of the registration-export import (registration.py) beside these.
-        kept = {k: v for k, v in saved_mapping(organisation.id).items() if k.startswith("registratie:")}
-        _store_mapping(organisation, {**kept, **{k: v for k, v in mapping.items() if v}})
+        _store_mapping(organisation, mapping)
         db.session.commit()
     except DomainError as err:
         # Should not happen after a clean dry run; store nothing all the same.

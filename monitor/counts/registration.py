@@ -36,6 +36,7 @@ from ..models import Organisation, Period, ServiceType, Wijk
 from .figures import clients_key
 from .imports import _norm, match_columns
 from .returns import apply_return, catalogue_for, check_return, figures_of, find_return, guard_return
+from .services import MAPPING_PREFIXES, _store_mapping
 
 TARGETS = (
     ("melddatum", "Datum van de melding (start)"),
@@ -49,7 +50,7 @@ TARGETS = (
     ("client", "Cliënt (nummer in uw systeem; alleen om dubbel tellen te voorkomen)"),
 )
 REQUIRED = ("melddatum", "wijk")
-PREFIX = "registratie:"  # saved mapping keys of this import, beside the return import's
+PREFIX = MAPPING_PREFIXES[0]  # saved mapping keys of this import, beside the return import's
 YES = {"ja", "j", "yes", "y", "1", "x", "waar", "true"}
 NO = {"nee", "n", "no", "0", "", "onwaar", "false"}
 
@@ -248,8 +249,10 @@ def _merged(ret, figures: dict[str, int], keys: set[str]) -> dict:
     return {k: v for k, v in {**(figures_of(ret) if ret else {}), **figures}.items() if k in keys}
 
 
-def commit(organisation: Organisation, result: Aggregate, actor_label: str) -> int:
-    """Merge every wijk's figures into its return (concept); all or nothing. Returns the count."""
+def commit(organisation: Organisation, result: Aggregate, mapping: dict[str, str],
+           actor_label: str | None = None) -> int:
+    """Merge every wijk's figures into its return (concept) and keep the column mapping; all
+    or nothing. Returns the number of returns."""
     if not result.ok:
         raise DomainError("Het bestand of de cijfers bevatten fouten; er is niets opgeslagen.")
     try:
@@ -258,6 +261,7 @@ def commit(organisation: Organisation, result: Aggregate, actor_label: str) -> i
             merged = _merged(ret, item.figures, set(catalogue_for(result.period).keys(result.period)))
             apply_return(organisation, item.wijk, result.period, merged,
                          explanation=ret.explanation if ret else "", actor_label=actor_label)
+        _store_mapping(organisation, mapping, PREFIX)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()

@@ -71,11 +71,7 @@ def registration_map(token: str):
                 raise DomainError("Kies een periode die al begonnen is.", "period")
             result = registration.aggregate(org, period, header, rows, mapping, current_user.wijk_ids)
             if request.form.get("action") == "commit":
-                count = registration.commit(org, result, actor_label=None)
-                services._store_mapping(org, {**{k: v for k, v in saved.items()
-                                                 if not k.startswith(registration.PREFIX)},
-                                              **{registration.PREFIX + k: v for k, v in mapping.items()}})
-                db.session.commit()
+                count = registration.commit(org, result, mapping)
                 imports.discard_upload(org.id, token)
                 flash(f"De cijfers van {count} wijk(en) staan in de opgaven van {period.label} (concept). "
                       "Het bestand is verwijderd; de kolomindeling is bewaard.", "ok")

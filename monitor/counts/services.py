@@ -164,13 +164,23 @@ def catalogue_entries(model) -> list:
 
 # --- import mappings ----------------------------------------------------------------------
 
+# Prefixes of the saved mapping keys of imports other than the return import.
+MAPPING_PREFIXES = ("registratie:",)
+
+
 def saved_mapping(organisation_id: int) -> dict[str, str]:
     row = db.session.scalar(sa.select(ImportMapping).where(ImportMapping.organisation_id == organisation_id))
     return dict(row.mapping) if row else {}
 
 
-def _store_mapping(organisation: Organisation, mapping: dict[str, str]) -> None:
+def _store_mapping(organisation: Organisation, mapping: dict[str, str], prefix: str = "") -> None:
+    """Save the column mapping of one import: the keys starting with ``prefix`` (``""``: the
+    return import's keys, which have no ``name:`` prefix of an import); the other import's
+    saved keys stay as they are."""
     row = db.session.scalar(sa.select(ImportMapping).where(ImportMapping.organisation_id == organisation.id))
+    other = {k: v for k, v in (row.mapping if row else {}).items()
+             if (not k.startswith(prefix) if prefix else k.startswith(MAPPING_PREFIXES))}
+    mapping = {**other, **{prefix + k: v for k, v in mapping.items() if v}}
     if row is None:
         db.session.add(ImportMapping(organisation_id=organisation.id, mapping=mapping))
         audit.record("import_mapping.create", organisation, new={"mapping": mapping},
