@@ -84,14 +84,15 @@ def _reader_view(dimension: str, year: int):
     return view(dimension, year, protected=True, organisation_id=None)
 
 
-def _choice() -> tuple[str, int]:
+def _choice() -> tuple[str | None, int]:
+    """The chosen breakdown (``None`` while the beheerder has defined none) and year."""
     keys = [d.key for d in breakdowns.dimensions(active_only=False)]
+    year = arg_int("jaar", date.today().year, minimum=2000, maximum=2100)
     if not keys:
-        abort(404)
+        return None, year
     dimension = request.args.get("dimensie", keys[0])
     if dimension not in keys:
         dimension = keys[0]
-    year = arg_int("jaar", date.today().year, minimum=2000, maximum=2100)
     return dimension, year
 
 
@@ -100,6 +101,8 @@ def _choice() -> tuple[str, int]:
 def breakdown_overview():
     """Meldingen per doelgroep, leefgebied, leeftijdsgroep or verwijzer in one year."""
     dimension, year = _choice()
+    if dimension is None:
+        return render_template("counts/breakdown_none.html")
     return render_template("counts/breakdown_overview.html", v=_reader_view(dimension, year),
                            dim=breakdowns.by_key(dimension), dimensions=breakdowns.dimensions(active_only=False),
                            years=list(range(date.today().year, date.today().year - 6, -1)))
@@ -110,6 +113,8 @@ def breakdown_overview():
 def breakdown_csv():
     """The same figures as the page, as they are shown (``<5`` and ``×`` included)."""
     dimension, year = _choice()
+    if dimension is None:
+        abort(404)
     v, dim = _reader_view(dimension, year), breakdowns.by_key(dimension)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")

@@ -205,3 +205,15 @@ def test_the_beheerder_defines_a_breakdown_and_who_is_asked(app, make_return, lo
                                                            "asked": "gekozen"})
     assert bad.status_code == 400 and "minstens één categorie naast" in bad.get_data(as_text=True)
     assert login_as(Role.ACCOUNTHOUDER).get("/tellen/uitsplitsingen").status_code == 403
+
+
+def test_an_installation_without_breakdowns_says_so_instead_of_failing(app, login_as):
+    with app.app_context():
+        from monitor.counts.breakdowns import BreakdownDimension
+        db.session.execute(sa.delete(BreakdownDimension))
+        db.session.commit()
+    admin = login_as(Role.ADMIN)
+    page = admin.get("/tellen/uitsplitsing")
+    assert page.status_code == 200 and "Stel de eerste uitsplitsing in" in page.get_data(as_text=True)
+    assert "De beheerder stelt ze in" in login_as(Role.RAADSLID).get("/tellen/uitsplitsing").get_data(as_text=True)
+    assert admin.get("/tellen/uitsplitsing.csv").status_code == 404
