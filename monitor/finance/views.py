@@ -24,6 +24,10 @@ def _organisation_choices(form_field, optional: bool) -> None:
     form_field.choices = first + [(o.id, o.name) for o in services.organisation_choices()]
 
 
+def _chosen_organisation(data: dict) -> Organisation | None:
+    return get_or_404(Organisation, data["organisation_id"]) if data.get("organisation_id") else None
+
+
 @bp.route("/")
 @requires("finance.view")
 def index():
@@ -105,7 +109,7 @@ def add_result(programme_id: int):
 
     def save(programme, form):
         data = dict(form.data)
-        data["organisation"] = get_or_404(Organisation, data["organisation_id"]) if data["organisation_id"] else None
+        data["organisation"] = _chosen_organisation(data)
         data["hours_per_closed"] = services.parse_tenths(form.hours_per_closed.data, "hours_per_closed")
         data["contacts_per_closed"] = services.parse_tenths(form.contacts_per_closed.data, "contacts_per_closed")
         services.add_result(programme, data, current_user)
@@ -121,7 +125,7 @@ def add_money(programme_id: int):
 
     def save(programme, form):
         data = dict(form.data)
-        data["organisation"] = get_or_404(Organisation, data["organisation_id"]) if data["organisation_id"] else None
+        data["organisation"] = _chosen_organisation(data)
         for key in ("budget", "forecast", "substitution", "spent"):
             data[key] = services.parse_amount(form[key].data, key)
         services.add_money(programme, data, current_user)
