@@ -78,7 +78,7 @@ def _dates(start: date | None, end: date | None, field: str = "end_date") -> Non
 
 
 def save_programme(programme: Programme | None, data: dict, by: User) -> Programme:
-    name = data["name"].strip()
+    name = (data.get("name") or "").strip()
     if not name:
         raise DomainError("Geef het programma een naam.", "name")
     _dates(data["start_date"], data.get("end_date"))
@@ -90,7 +90,7 @@ def save_programme(programme: Programme | None, data: dict, by: User) -> Program
         programme = Programme()
         db.session.add(programme)
     old = audit.snapshot(programme, ["name", "start_date", "end_date"]) if not new else None
-    programme.name, programme.description = name, data.get("description", "").strip()
+    programme.name, programme.description = name, (data.get("description") or "").strip()
     programme.start_date, programme.end_date = data["start_date"], data.get("end_date")
     db.session.flush()
     audit.record("programma.aanmaken" if new else "programma.wijzigen", programme, old=old,
@@ -117,7 +117,7 @@ def add_organisation(programme: Programme, organisation: Organisation, data: dic
     _dates(data.get("start_date"), data.get("end_date"))
     programme.organisations.append(ProgrammeOrganisation(
         organisation=organisation, start_date=data.get("start_date"), end_date=data.get("end_date"),
-        role=data.get("role", "").strip()))
+        role=(data.get("role") or "").strip()))
     audit.record("programma.deelnemer_toevoegen", programme, actor=by,
                  summary=f"{organisation.name} in {programme.name}")
     db.session.commit()
@@ -144,7 +144,7 @@ def add_result(programme: Programme, data: dict, by: User) -> ProgrammeResult:
         party=party[:150], organisation=organisation, date_from=data["date_from"], date_to=data["date_to"],
         meldingen=m, via_sociaal_plein=v, closed=c, closed_within_six_months=w,
         hours_per_closed=data.get("hours_per_closed"), contacts_per_closed=data.get("contacts_per_closed"),
-        note=data.get("note", "").strip())
+        note=(data.get("note") or "").strip())
     programme.results.append(result)
     db.session.flush()
     audit.record("programma.resultaat_invoeren", result, actor=by, summary=(
@@ -154,7 +154,7 @@ def add_result(programme: Programme, data: dict, by: User) -> ProgrammeResult:
 
 
 def add_money(programme: Programme, data: dict, by: User) -> MoneyLine:
-    if not data["description"].strip():
+    if not (data.get("description") or "").strip():
         raise DomainError("Geef een omschrijving.", "description")
     amounts = {k: data.get(k) for k in ("budget", "forecast", "substitution", "spent")}
     if all(v is None for v in amounts.values()):

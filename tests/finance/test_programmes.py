@@ -242,3 +242,17 @@ def test_an_empty_installation_starts_from_the_list(login_as, path):
     response = ah.get(path)
     assert response.status_code == 200
     assert "Programma" in _html(response)
+
+
+def test_a_form_sent_with_only_the_required_fields_is_accepted(app, login_as):
+    """A browser (or a script) may leave out optional fields altogether: no 500."""
+    ah = login_as(Role.ACCOUNTHOUDER)
+    assert ah.post("/programmas/nieuw", data={"name": "Pilot", "start_date": "01-01-2026"}).status_code == 302
+    with app.app_context():
+        pid = db.session.scalar(sa.select(Programme.id))
+        versa = get_org("Versa Welzijn").id
+    assert ah.post(f"/programmas/{pid}/deelnemer", data={"organisation_id": versa}).status_code == 302
+    assert ah.post(f"/programmas/{pid}/resultaat", data={
+        "organisation_id": versa, "date_from": "01-01-2026", "date_to": "30-04-2026", "meldingen": "7"}).status_code == 302
+    assert ah.post(f"/programmas/{pid}/geld", data={"year": "2026", "description": "Subsidie",
+                                                    "spent": "1.000"}).status_code == 302
