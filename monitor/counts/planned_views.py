@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..extensions import db
 from ..forms import BaseForm
@@ -22,8 +22,8 @@ from .views import bp
 def planned():
     """Planned hours per week per specialism of an organisation for a year (from its budget)."""
     orgs = services.welfare_organisations()
-    if not orgs:
-        abort(404)
+    if not orgs:  # an installation without welfare organisations yet: say so, do not answer 404
+        return render_template("counts/planned_none.html")
     chooser = PlanYearForm(request.args)
     chooser.organisatie.choices = [(o.id, o.name) for o in orgs]
     if not request.args or not chooser.validate():

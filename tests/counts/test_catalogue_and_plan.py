@@ -113,3 +113,16 @@ def test_demo_data_has_the_2020_figures_of_source_001_and_is_idempotent(app, run
         seed_demo_returns(lines.append)
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(CountReturn.id))) == first
+
+
+def test_planned_hours_without_a_welfare_organisation_says_so_instead_of_404(app, login_as):
+    with app.app_context():
+        from monitor.models import Organisation, OrganisationKind
+        db.session.execute(sa.update(Organisation).values(kind=OrganisationKind.GEMEENTE))
+        db.session.commit()
+    admin = login_as(Role.ADMIN)
+    page = admin.get("/tellen/begroting")
+    assert page.status_code == 200 and "nog geen welzijnsorganisatie" in page.get_data(as_text=True)
+    assert "Voeg de eerste organisatie toe" in page.get_data(as_text=True)
+    page = login_as(Role.ACCOUNTHOUDER).get("/tellen/begroting")
+    assert page.status_code == 200 and "De beheerder voegt de organisaties toe" in page.get_data(as_text=True)
