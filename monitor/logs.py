@@ -9,17 +9,23 @@ Every request gets an id: the ``X-Request-ID`` header when a trusted proxy
 (``MONITOR_TRUSTED_PROXIES`` > 0) sent a well-formed one, else a new random one. It is in
 every log line written during the request and in the response's ``X-Request-ID`` header,
 so one line in the access log leads to the app's lines about the same request.
+Likewise every line written while the worker runs a job carries the job's name and the id of
+that run (``job``, ``job_run``; for a scheduled run the claim in ``job_runs.claimed_by``), so
+the lines of one run — a failing mail, a slow index repair — can be found together.
 Messages go through :func:`monitor.logscrub.scrub` (private links and keys become ``…``).
 No Flask import at module level: gunicorn's logger class uses this module too.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from .logscrub import scrub
@@ -35,6 +41,25 @@ def log_format(development: bool) -> str:
     if value in {"json", "text"}:
         return value
     return "text" if development else "json"
+
+
+_JOB: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("monitor_job", default=None)
+
+
+@contextmanager
+def job_context(name: str, run_id: str | None = None) -> Iterator[str]:
+    """Mark the log lines written inside as belonging to one run of the job ``name``."""
+    run_id = run_id or uuid.uuid4().hex[:12]
+    token = _JOB.set((name, run_id))
+    try:
+        yield run_id
+    finally:
+        _JOB.reset(token)
+
+
+def current_job() -> tuple[str, str] | None:
+    """``(job name, run id)`` of the job being run in this context, if any."""
+    return _JOB.get()
 
 
 def current_request_id() -> str | None:
@@ -67,6 +92,9 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None) or current_request_id()
         if request_id:
             entry["request_id"] = request_id
+        job = current_job()
+        if job:
+            entry["job"], entry["job_run"] = job
         for key, value in vars(record).items():  # extra={...} fields
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
                 entry[key] = scrub(value) if isinstance(value, str) else value
@@ -84,6 +112,9 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = scrub(super().format(record))
         request_id = current_request_id()
+        job = current_job()
+        if job:
+            text = f"{text} [job {job[0]} {job[1]}]"
         return f"{text} [{request_id}]" if request_id else text
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from .. import claims
+from .. import claims, logs
 from ..extensions import db
 from ..registry import Job, registry
 from ..timeutil import AMSTERDAM, utcnow
@@ -141,21 +141,27 @@ def run_job(app: Flask, job: Job, now: datetime, *, force: bool = False) -> JobR
         if me is None:
             db.session.remove()
             return None
-        try:
-            message = job.func(now)
-        except Exception as exc:  # noqa: BLE001 - isolate every job
-            logger.exception("Job %s failed", job.name)
-            db.session.rollback()
-            _finish(job, me, now, None, exc)
-            result = JobResult(job.name, False, f"mislukt: {type(exc).__name__}: {exc}")
-        else:
-            db.session.commit()
-            _finish(job, me, now, message, None)
-            result = JobResult(job.name, True, message or "klaar")
-            logger.info("Job %s: %s", job.name, result.message)
-        finally:
-            db.session.remove()
-        return result
+        with logs.job_context(job.name, me):
+            return _run_claimed(job, me, now)
+
+
+def _run_claimed(job: Job, me: str, now: datetime) -> JobResult:
+    """Run ``job`` under the claim ``me`` and record how it went."""
+    try:
+        message = job.func(now)
+    except Exception as exc:  # noqa: BLE001 - isolate every job
+        logger.exception("Job %s failed", job.name)
+        db.session.rollback()
+        _finish(job, me, now, None, exc)
+        result = JobResult(job.name, False, f"mislukt: {type(exc).__name__}: {exc}")
+    else:
+        db.session.commit()
+        _finish(job, me, now, message, None)
+        result = JobResult(job.name, True, message or "klaar")
+        logger.info("Job %s: %s", job.name, result.message)
+    finally:
+        db.session.remove()
+    return result
 
 
 def run_due(app: Flask | None = None, now: datetime | None = None) -> list[JobResult]:
@@ -187,7 +193,7 @@ def run_unrecorded(app: Flask, name: str) -> str | None:
     job = registry(app).jobs.get(name)
     if job is None:
         return None
-    with app.app_context():
+    with app.app_context(), logs.job_context(name, f"soon:{claims.token()}"):
         try:
             return job.func(utcnow())
         except Exception:  # noqa: BLE001 - the scheduled run tries again

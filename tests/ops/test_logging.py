@@ -111,3 +111,46 @@ def test_the_format_follows_the_environment(monkeypatch):
     monkeypatch.setenv("MONITOR_LOG_FORMAT", "text")
     assert logs.log_format(development=False) == "text"
 
+
+
+def test_the_lines_of_one_job_run_carry_the_job_and_its_run(app, runner):
+    from datetime import timedelta
+
+    from monitor.registry import add_job
+
+    lines: list[dict] = []
+
+    class Collect(logging.Handler):
+        def emit(self, rec):
+            lines.append(json.loads(self.format(rec)))
+
+    def job(now):
+        logging.getLogger("monitor.mail").warning("SMTP-server weigert")
+        raise RuntimeError("kapot")
+
+    add_job(app, "proef met regels", job, every=timedelta(hours=1))
+    handler = Collect()
+    handler.setFormatter(logs.JsonFormatter("worker"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        runner.invoke(args=["jobs", "run-due", "--now", "2027-03-01T10:10"])
+        runner.invoke(args=["jobs", "run-due", "--now", "2027-03-01T11:10"])
+        logging.getLogger("monitor.mail").warning("buiten een taak")
+    finally:
+        root.removeHandler(handler)
+    ours = [line for line in lines if line.get("job") == "proef met regels"]
+    warnings = [line for line in ours if line["message"] == "SMTP-server weigert"]
+    failures = [line for line in ours if line["message"].startswith("Job proef met regels failed")]
+    assert len(warnings) == 2 and len(failures) == 2
+    assert warnings[0]["job_run"] == failures[0]["job_run"] != warnings[1]["job_run"]  # one id per run
+    assert warnings[0]["job_run"].count(":") == 2  # the claim: host:pid:random
+    assert "job" not in [line for line in lines if line["message"] == "buiten een taak"][0]
+
+
+def test_text_lines_name_the_job_run():
+    record = logging.LogRecord("monitor.mail", logging.INFO, __file__, 1, "verzonden", None, None)
+    with logs.job_context("e-mail verzenden", "abc123"):
+        inside = logs.TextFormatter().format(record)
+    assert inside.endswith("verzonden [job e-mail verzenden abc123]")
+    assert "[job" not in logs.TextFormatter().format(record)
