@@ -118,6 +118,27 @@ def current() -> Branding:
     return _read()
 
 
+def logo_png(name: str | None = None) -> bytes | None:
+    """The current logo's PNG (``name``: only when that is the current logo's file name)."""
+    from . import storage
+
+    row = stored()
+    if row is None or not row.logo_key:
+        return None
+    if name is not None and row.logo_key.rsplit("/", 1)[-1] != name:
+        return None
+    try:
+        return storage.current().get(row.logo_key)
+    except (FileNotFoundError, storage.StorageError):
+        return None
+
+
+def document_header(*parts: str) -> str:
+    """A document's running header: "Gemeente <naam> · …", without the gemeente while unnamed."""
+    name = current().name
+    return " · ".join(([f"Gemeente {name}"] if name else []) + [p for p in parts if p])
+
+
 def forget() -> None:
     """After a change: the rest of this request reads the new settings."""
     if has_request_context():

@@ -96,10 +96,4 @@ def update_settings(*, actor: User, municipality_name: str, short_name: str, the
 
 def logo_bytes(name: str) -> bytes | None:
     """The stored logo called ``name`` when it is the current one, else ``None``."""
-    row = installation.stored()
-    if row is None or not row.logo_key or row.logo_key.rsplit("/", 1)[-1] != name:
-        return None
-    try:
-        return storage.current().get(row.logo_key)
-    except (FileNotFoundError, storage.StorageError):
-        return None
+    return installation.logo_png(name)

@@ -54,6 +54,12 @@ def _inline_photo(key: str, size: str = "web") -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _inline_logo() -> str:
+    """The gemeente's logo as a data URI for the top of a document ("" without a logo)."""
+    data = installation.logo_png()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data else ""
+
+
 def _dossier_data(dossier: Dossier, reader: Any) -> dict[str, Any]:
     from .services import dossier_for
 
@@ -67,12 +73,12 @@ def dossier_context(dossier: Dossier, reader: Any = None, *,
                     document: bool = True) -> dict[str, Any]:
     """The template context of ``meetings/dossier.html`` for ``dossier`` as ``reader`` may read it."""
     session = dossier.session
-    municipality = installation.current().name
     return {
         "meeting": session, "dossier": dossier, "data": _dossier_data(dossier, reader),
         "document": document, "layout": "meetings/document.html" if document else "base.html",
         "photo_src": photo_src or _inline_photo,
-        "running_header": f"Gemeente {municipality} · wijk {session.wijk.name} · {session.period.label}",
+        "document_logo": _inline_logo(),
+        "running_header": installation.document_header(f"wijk {session.wijk.name}", session.period.label),
     }
 
 
@@ -85,7 +91,6 @@ def report_context(report: AnnualReport, reader: Any = None, *,
     from .annual import report_data_for
     from .permissions import reads_exact_report
 
-    municipality = installation.current().name
     if reader is not None:
         data, insider = report_data_for(reader, report), reads_exact_report(reader, report)
     else:
@@ -94,7 +99,8 @@ def report_context(report: AnnualReport, reader: Any = None, *,
         "report": report, "data": data, "insider": insider,
         "document": document, "layout": "meetings/document.html" if document else "base.html",
         "photo_src": photo_src or _inline_photo,
-        "running_header": f"Gemeente {municipality} · {report.subject} · jaarrapportage {report.year}",
+        "document_logo": _inline_logo(),
+        "running_header": installation.document_header(report.subject, f"jaarrapportage {report.year}"),
     }
 
 
@@ -168,7 +174,6 @@ def render_report_docx(report: AnnualReport, reader: Any = None) -> bytes:
     """The compiled jaarrapportage as a Word document in the house style, for further editing."""
     from .wordfile import html_to_docx
 
-    municipality = installation.current().name
     return html_to_docx(render_report_html(report, reader), title=report.title,
-                        running_header=f"Gemeente {municipality} · {report.subject} · "
-                                       f"jaarrapportage {report.year}")
+                        running_header=installation.document_header(
+                            report.subject, f"jaarrapportage {report.year}"))

@@ -281,3 +281,26 @@ def test_a_chart_draws_only_what_its_table_shows(app):
     assert svg.count("<rect") == 2 + 1  # the legend of two series, one bar: "<5" is a gap
     assert "&lt;5" in svg and "style=" not in svg and "<script" not in svg
     assert chart_svg(Table("Geen grafiek", ["a", "b"], [["x", "1"]], numeric=[1])) == ""
+
+
+@pytest.mark.slow
+def test_an_unnamed_installation_prints_no_empty_gemeente_and_its_logo_heads_the_document(
+        narr_app, make_story, login_as):  # noqa: F811
+    app = narr_app
+    app.config["MUNICIPALITY_NAME"] = ""
+    admin = login_as(Role.ADMIN)
+    saved = admin.post("/beheer/installatie", data={
+        "municipality_name": "", "short_name": "", "municipality_code": "", "theme": "",
+        "logo": (io.BytesIO(image_bytes("PNG", (200, 80))), "logo.png")},
+        content_type="multipart/form-data")
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    story_id, _ = _story_with_photos(app, make_story, coordinator)
+    session_id = _issue(app, coordinator, story_id)
+    pdf = coordinator.get(f"/monitorgesprekken/{session_id}/dossier.pdf")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data)
+    assert "wijk Oost · mei 2026" in text and "Gemeente" not in text.split("wijk Oost · mei 2026")[0]
+    assert pdf_facts(pdf.data)["images"] == 3  # the two photos and the logo
+    word = coordinator.get(f"/monitorgesprekken/{session_id}/dossier.docx")
+    assert "Gemeente  ·" not in docx_text(word.data) and "Gemeente ·" not in docx_text(word.data)
