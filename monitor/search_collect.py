@@ -13,9 +13,10 @@ from array import array
 
 from whoosh import collectors, scoring
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.highlight import PinpointFragmenter
 from whoosh.util.numeric import byte_to_length
+
+from .search_index import length_bytes
 
 
 class CachedBM25F(scoring.BM25F):
@@ -48,18 +49,6 @@ class _CachedScorer(scoring.BM25FScorer):
         return self.idf * ((tf * self.k1_plus_1) / (tf + self.norms[matcher.id()]))
 
 
-def _length_bytes(reader, fieldname: str) -> bytes | None:
-    """The raw one-byte field lengths of every document of a segment (Whoosh 3 codec)."""
-    perdoc = getattr(reader, "_perdoc", None)
-    try:
-        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    except AttributeError:  # another codec or reader: the stock scorer
-        return None
-    if column is None or getattr(column, "_fixedlen", None) != 1:
-        return None
-    return column._dbfile.get(column._basepos, column._count) if column._count else b""
-
-
 def _norms(searcher, fieldname: str, B: float, K1: float, avgfl: float) -> array | None:
     """``K1 * ((1 - B) + B * fl / avgfl)`` per document of the searcher's segment, cached
     with its reader (None: lengths this code cannot read; then the stock scorer)."""
@@ -67,7 +56,7 @@ def _norms(searcher, fieldname: str, B: float, K1: float, avgfl: float) -> array
     cache = reader.__dict__.setdefault("_tv_norms", {})
     key = (fieldname, B, K1, avgfl)
     if key not in cache:
-        raw = _length_bytes(reader, fieldname)
+        raw = length_bytes(reader, fieldname)
         if raw is None:
             cache[key] = None
         else:

@@ -71,3 +71,75 @@ def test_cached_scorer_equals_whoosh_bm25f(app, archive):
     assert stock[-1] and len({s for _, s in stock[-1]}) > 5  # scores that differ
     for a, b in zip(cached, stock, strict=True):
         assert a == b
+
+
+def _index_content(dirname: str) -> list:
+    """Every term's statistics (with the block bounds the writer computed from the field
+    lengths), every posting and every document's field lengths."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(dirname)
+    with ix.reader() as reader:
+        out = []
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            postings = reader.postings(fieldname, text)
+            blocks = []
+            while postings.is_active():
+                blocks.append((postings.block_min_length(), postings.block_max_weight(),
+                               list(postings.all_ids())))
+                break
+            out.append((fieldname, text, info.weight(), info.doc_frequency(), info.min_length(),
+                        info.max_length(), info.max_weight(), blocks))
+        out.append([[reader.doc_field_length(d, f) for f in ("title", "summary", "text", "spell")]
+                    for d in range(reader.doc_count_all())])
+    ix.close()
+    return out
+
+
+def test_rebuild_with_cached_lengths_writes_the_same_index(app, archive, monkeypatch, tmp_path):
+    from monitor import search_index
+    from monitor.narratives.indexing import document, load_stories
+
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Story.id).order_by(Story.id)))
+        docs = [document(s) for s in load_stories(ids).values()]
+    for name in ("fast", "stock"):
+        (tmp_path / name).mkdir()
+    search_index.rebuild(str(tmp_path / "fast"), docs)
+    monkeypatch.setattr(search_index, "fast_lengths", lambda writer: None)
+    search_index.rebuild(str(tmp_path / "stock"), docs)
+    fast, stock = _index_content(str(tmp_path / "fast")), _index_content(str(tmp_path / "stock"))
+    assert len(fast) > 1000 and fast == stock
+
+
+def _tokens(analyzer, text: str, **kwargs) -> list[tuple]:
+    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
+             t.stopped, t.boost) for t in analyzer(text, **kwargs)]
+
+
+def test_dutch_word_filter_gives_the_tokens_of_whooshs_filter_chain():
+    """One filter (``DutchWordFilter``) instead of lower case | stop words | stemmer | accent
+    folding: the same tokens for the generator's texts (plus accents, capitals, short and
+    stop words), when indexing, querying, keeping stop words and without stemming; and it
+    survives the pickling of the index's schema."""
+    import pickle
+    import random
+
+    from bench.generate import story_text
+    from monitor.search_index import dutch_analyzer, stock_dutch_analyzer
+
+    rng = random.Random(16)
+    texts = ["Één café, ÜBER naïef: ’s-Hertogenbosch a b de DE Buurten buurtjes."]
+    for _ in range(150):
+        texts += story_text(rng)[:3]
+    new, stock = dutch_analyzer(), stock_dutch_analyzer()
+    for kwargs in ({"positions": True, "chars": True, "mode": "index"}, {"mode": "query"},
+                   {"positions": True, "chars": True, "removestops": False}, {"no_morph": True}):
+        for text in texts:
+            assert _tokens(new, text, **kwargs) == _tokens(stock, text, **kwargs), (kwargs, text)
+    # lower case, accents folded, stop and one-letter words dropped, stemmed
+    assert [t[0] for t in _tokens(new, texts[0], mode="query")] == [
+        "een", "caf", "uber", "naief", "hertogenbosch", "buurt", "buurtjes"]
+    again = pickle.loads(pickle.dumps(new))
+    assert _tokens(again, texts[1], positions=True) == _tokens(stock, texts[1], positions=True)
