@@ -274,6 +274,8 @@ class _Lengths:
             lengths = self._fields[fieldname] = _field_lengths(self._reader, fieldname)
         if lengths is False:
             return self._reader.doc_field_length(docnum, fieldname, default)
+        if lengths is _ABSENT:  # a field without lengths (not scored): as Whoosh, the default
+            return default
         # as Whoosh's reader: the length of a non-zero byte, None for an empty field
         return lengths[docnum] if docnum < len(lengths) else None
 
@@ -291,7 +293,12 @@ def length_bytes(reader, fieldname: str) -> bytes | None:
     return column._dbfile.get(column._basepos, column._count) if column._count else b""
 
 
+_ABSENT = ()
+
+
 def _field_lengths(reader, fieldname: str):
+    if hasattr(reader, "has_column") and not reader.has_column(f"_{fieldname}_len"):
+        return _ABSENT
     raw = length_bytes(reader, fieldname)
     if raw is None:
         return False
