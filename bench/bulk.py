@@ -184,6 +184,13 @@ def _story_events(story_id: int, row: dict[str, Any], editor) -> list[dict[str, 
     ]
 
 
+def _chunks(items) -> Iterator[list]:
+    """``items`` in lists of ``CHUNK``."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, CHUNK)):
+        yield batch
+
+
 def insert_stories(draws: Iterator[StoryDraw] | list[StoryDraw], editor,
                    photo_files: list[tuple[str, int, int]] = (), folder: str = "") -> int:
     """Insert the drawn stories as published by ``editor``, ``CHUNK`` at a time; returns how
@@ -197,11 +204,7 @@ def insert_stories(draws: Iterator[StoryDraw] | list[StoryDraw], editor,
     taken = set(db.session.scalars(sa.select(Story.reference)))
     now, today = utcnow(), date.today()
     done = 0
-    draws = iter(draws)
-    while True:
-        batch = list(itertools.islice(draws, CHUNK))
-        if not batch:
-            break
+    for batch in _chunks(draws):
         rows = [story_row(d.data, d.visibility, ref, editor, now, today)
                 for d, ref in zip(batch, new_codes(len(batch), taken, _reference), strict=True)]
         ids = list(db.session.scalars(sa.insert(Story).returning(Story.id, sort_by_parameter_order=True), rows))
@@ -250,11 +253,7 @@ def insert_clients(draws: Iterator[ClientDraw], workers: list) -> int:
     now = utcnow()
     labels = [f"{w.name} ({w.email})" for w in workers]
     done = 0
-    draws = iter(draws)
-    while True:
-        batch = list(itertools.islice(draws, CHUNK))
-        if not batch:
-            break
+    for batch in _chunks(draws):
         codes = new_codes(len(batch), taken, _client_code)
         client_ids = list(db.session.scalars(
             sa.insert(Client).returning(Client.id, sort_by_parameter_order=True),
