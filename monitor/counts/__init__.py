@@ -47,12 +47,26 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import annual, dossier, models, notices, permissions, trail, werkgebied_views, year_views  # noqa: F401
+    from . import (  # noqa: F401  (tables, policy, and the view modules' routes on the blueprint)
+        annual,
+        breakdown_admin,
+        breakdown_views,
+        dossier,
+        models,
+        notices,
+        permissions,
+        planned_views,
+        registration_views,
+        trail,
+        views,
+        werkgebied_views,
+        year_views,
+    )
     from .api import bp as api_bp
+    from .blueprint import bp
     from .home import approval_section, returns_section, trends_section
     from .seed import seed_demo_returns
     from .setup import setup_checks
-    from .views import bp
 
     app.register_blueprint(bp)
     app.add_template_global(year_views.year_figure_open, "year_figure_open")

@@ -12,8 +12,8 @@ from flask import abort, render_template, url_for
 
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .models import StoryStatus
-from .views import bp
 
 
 def _story_for_moderation(story_id: int):

@@ -28,10 +28,10 @@ from ..formerrors import show_error
 from ..http import form_status
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm
 from .media_forms import AddMediaForm, MediaTextForm, captions_text, media_inputs
 from .models import MediaStatus, Visibility
-from .views import bp
 
 UPLOAD_ENDPOINTS = {"narratives.contribute", "narratives.new", "narratives.media_add"}
 

@@ -10,8 +10,8 @@ from ..formerrors import show_error
 from ..http import form_status
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm, ReportForm
-from .views import bp
 
 
 def _readable_published(story_id: int):

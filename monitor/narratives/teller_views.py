@@ -14,8 +14,9 @@ from ..errors import DomainError
 from ..formerrors import show_error
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm, ResidentReviseForm, TellerCorrectionForm
-from .views import SLIP_KEY, bp
+from .views import SLIP_KEY
 
 
 def teller_page(item, token: str, form=None, correction=None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -23,6 +22,7 @@ from ..http import arg_int, form_status
 from ..i18n import page_language, translated
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .council import figures_behind
 from .forms import (
     AUDIENCE_SHORT,
@@ -37,8 +37,6 @@ from .forms import (
 )
 from .media_forms import slot_inputs
 from .models import StoryStatus, Visibility
-
-bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
 
 FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm", "taal")
 RECEIPT_KEY = "narratives_receipt"
@@ -391,13 +389,3 @@ def submit(story_id: int):
     else:
         flash("Verhaal ingediend voor moderatie.", "ok")
     return redirect(url_for("narratives.my_stories"))
-
-
-from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps, recordings, moderation)
-    confirm_views,
-    location_views,
-    media_views,
-    moderation_views,
-    report_views,
-    teller_views,
-)
