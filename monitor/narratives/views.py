@@ -115,6 +115,7 @@ def archive():
 
 @bp.route("/verhaal/<int:story_id>")
 @public
+@translated
 def story(story_id: int):
     """Read one story with its photo gallery and related stories."""
     item = services.get_story_or_404(story_id)
@@ -129,6 +130,7 @@ def story(story_id: int):
 
 @bp.route("/wijk/<int:wijk_id>")
 @public
+@translated
 def wijk(wijk_id: int):
     """Overview of a wijk's published stories."""
     place = services.get_wijk_or_404(wijk_id)
@@ -238,6 +240,7 @@ def received():
 
 @bp.route("/mijn/<string:token>", methods=["GET", "POST"])
 @public
+@translated
 def mine(token: str):
     """The resident's private page: status, remarks, revise when returned, withdraw."""
     item = services.story_for_token(token)
@@ -248,7 +251,7 @@ def mine(token: str):
     if request.method == "POST":
         status = 400
         if item.status != StoryStatus.TERUGGESTUURD:
-            flash("Dit verhaal kan nu niet worden aangepast.", "error")
+            flash(_("Dit verhaal kan nu niet worden aangepast."), "error")
         elif form.validate_on_submit():
             try:
                 services.resident_revise(item, title=form.title.data, summary=form.summary.data,
@@ -256,7 +259,7 @@ def mine(token: str):
             except DomainError as err:
                 show_error(form, err)
             else:
-                flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
+                flash(_("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd."), "ok")
                 return redirect(url_for("narratives.mine", token=token))
     from .teller_views import teller_page
 
@@ -265,6 +268,7 @@ def mine(token: str):
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
 @public
+@translated
 def withdraw_own(token: str):
     """The resident withdraws the story: gone from pages, search and disk at once."""
     item = services.story_for_token(token)
@@ -276,10 +280,10 @@ def withdraw_own(token: str):
     try:
         services.withdraw(item, via_token=True)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(_(err.message), "error")
     else:
-        flash("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
-              "verwijderd, en de foto's zijn gewist.", "ok")
+        flash(_("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
+                "verwijderd, en de foto's zijn gewist."), "ok")
     return redirect(url_for("narratives.mine", token=token))
 
 
