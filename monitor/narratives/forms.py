@@ -262,14 +262,17 @@ class LocationForm(BaseForm):
 class ReportForm(BaseForm):
     """A reader reports a published story ("melden")."""
 
-    reason = RadioField("Waarom meldt u dit verhaal?", choices=[(r.value, r.label) for r in ReportReason],
-                        validators=[InputRequired("Kies waarom u dit verhaal meldt.")])
-    message = TextAreaField("Toelichting (niet verplicht)", validators=[Optional(), Length(max=2000)],
-                            description="Wat moet de moderator weten? Noem geen namen als dat niet nodig is.")
-    contact_email = EmailField("Uw e-mailadres (niet verplicht)", validators=[
-        Optional(), Email("Vul een geldig e-mailadres in, of laat het veld leeg."), Length(max=320)],
-        description="Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
-                    "melding is afgehandeld.")
+    # The reasons' labels are marked in .labels; lazy, so the page shows them in its language.
+    reason = RadioField(_l("Waarom meldt u dit verhaal?"), choices=[(r.value, _l(r.label)) for r in ReportReason],
+                        validators=[InputRequired(_l("Kies waarom u dit verhaal meldt."))])
+    message = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[
+        Optional(), Length(max=2000, message=_l("Maximaal 2.000 tekens."))],
+        description=_l("Wat moet de moderator weten? Noem geen namen als dat niet nodig is."))
+    contact_email = EmailField(_l("Uw e-mailadres (niet verplicht)"), validators=[
+        Optional(), Email(_l("Vul een geldig e-mailadres in, of laat het veld leeg.")),
+        Length(max=320, message=_l("Maximaal 320 tekens."))],
+        description=_l("Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
+                       "melding is afgehandeld."))
 
 
 class ConfirmForm(BaseForm):

@@ -23,4 +23,8 @@ PUBLIC_LABELS = (
     # TellingWay.public_label
     N_("Verteld aan een medewerker, die het opschreef"), N_("Verteld in een andere taal en vertaald"),
     N_("Opgeschreven door een medewerker, samen met de verteller"),
+    # ReportReason.label (the readers' report form)
+    N_("Er staat iets in over iemand die dat niet wil (naam, adres, foto)"),
+    N_("Het is kwetsend, beledigend of discriminerend"), N_("Het gaat over mij en ik wil dit niet"),
+    N_("Er klopt iets niet"), N_("Iets anders"),
 )

@@ -14,7 +14,15 @@ from monitor.data import read_reference_csv
 from monitor.extensions import db
 from monitor.models import Role
 from monitor.narratives.labels import PUBLIC_LABELS
-from monitor.narratives.models import Story, StoryForm, StoryStatus, Teller, TellingWay, Visibility
+from monitor.narratives.models import (
+    ReportReason,
+    Story,
+    StoryForm,
+    StoryStatus,
+    Teller,
+    TellingWay,
+    Visibility,
+)
 
 from .conftest import contribute, wijk_id
 from .test_notices import _deliver
@@ -202,7 +210,7 @@ def test_an_unnamed_installation_reads_well_in_every_language(app, client, lang)
 
 def test_the_fixed_labels_residents_read_are_in_the_catalogue():
     shown = ([s.label for s in StoryStatus] + [v.label for v in Visibility] + [f.label for f in StoryForm]
-             + [t.label for t in Teller] + [w.public_label for w in TellingWay])
+             + [t.label for t in Teller] + [w.public_label for w in TellingWay] + [r.label for r in ReportReason])
     assert sorted(shown) == sorted(PUBLIC_LABELS)
     seeded = [row["name"] for row in read_reference_csv("qualities.csv") if row["kind"] == "kwaliteit"]
     assert sorted(seeded) == sorted(SEEDED_QUALITY_NAMES)
@@ -218,3 +226,33 @@ def test_a_name_the_gemeente_gave_a_quality_itself_is_shown_as_it_is(narr_app, c
         db.session.commit()
     html = _page(client, f"/verhalen/verhaal/{story_id}", "en")
     assert "Geven en nemen in de buurt" in html and "Giving and receiving" not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_report_form_behind_a_storys_page_in_english_and_arabic(client, make_story, lang):
+    story_id = make_story(title="Samen koffie")
+    html = _page(client, f"/verhalen/verhaal/{story_id}/melden", lang)
+    expected = {"en": ["Report a story", "Why are you reporting this story?", "It is hurtful, insulting or discriminating",
+                       "Send the report", "Back to the story"],
+                "ar": ["الإبلاغ عن قصة", "لماذا تبلّغ عن هذه القصة؟", "أرسل البلاغ"]}[lang]
+    assert f'lang="{lang}"' in _html_tag(html) and ('dir="rtl"' in _html_tag(html)) == (lang == "ar")
+    for text in expected:
+        assert text in html, text
+    assert '<strong lang="nl" dir="ltr">Samen koffie</strong>' in html
+    for text in ("Waarom meldt u", "Het is kwetsend", "Melding versturen", "Terug naar het verhaal"):
+        assert text not in _main(html), text
+    # Refused without a reason: the error in the reader's language, the words kept.
+    response = client.post(f"/verhalen/verhaal/{story_id}/melden", data={"message": "Mijn buurman staat erin."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert {"en": "Choose why you are reporting this story.", "ar": "اختر سبب إبلاغك عن هذه القصة."}[lang] in html
+    assert "Mijn buurman staat erin." in html
+    response = client.post(f"/verhalen/verhaal/{story_id}/melden", data={"reason": "kwetsend"}, follow_redirects=True)
+    assert {"en": "Thank you for your report.", "ar": "شكرًا على بلاغك."}[lang] in response.get_data(as_text=True)
+
+
+def test_the_archives_facets_name_forms_and_seeded_qualities_in_the_readers_language(client, make_story):
+    make_story(title="Samen koffie", qualities=("K2",), form=StoryForm.HOORSPEL)
+    html = _page(client, "/verhalen/", "en")
+    assert "Involved residents (1)" in html and "Radio play (1)" in html
+    assert "Betrokken inwoners" not in html and "Hoorspel" not in html
