@@ -20,7 +20,7 @@ from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int, form_status
-from ..i18n import page_language, translated
+from ..i18n import page_language, translate_label, translated
 from ..permissions import public, require_object, requires
 from . import services
 from .council import figures_behind
@@ -177,7 +177,8 @@ def _fill_public_choices(form) -> None:
         (w.id, w.name) for w in services.wijk_choices()]
     form.buurt_id.choices = [(None, _("— weet ik niet —"))] + [
         (b.id, f"{b.name} ({b.wijk.name})") for b in services.buurt_choices()]
-    form.quality_ids.choices = [(q.id, f"{q.name}") for q in services.quality_choices()]
+    # A seeded quality's name in the reader's language; a name the gemeente gave it, as it is.
+    form.quality_ids.choices = [(q.id, translate_label(q.name)) for q in services.quality_choices()]
 
 
 def _contribute_page(form, status: int):

@@ -176,6 +176,16 @@ def test_the_residents_mails_are_in_the_storys_language_and_staff_mail_stays_dut
     assert "استخدم إذن الرابط الشخصي من أول رسالة وصلتك منا" in back.text()
     assert f"وصلتنا قصتك ({reference})" in back.text()
 
+    resident = narr_app.test_client()
+    assert resident.post(private, data={"title": "قهوة", "summary": "قهوة معًا.",
+                                        "body": "كل ثلاثاء قهوة."}).status_code == 302
+    response = coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren", data={"pub-visibility": "raad"})
+    assert response.status_code == 302
+    _deliver(narr_app)
+    published = smtp.to("bewoner@example.org")[-1]
+    assert published.subject == f"نُشرت قصتك {reference}"
+    assert "خبر سار: نُشرت قصتك" in published.text() and "يمكن أن يقرأها: المجلس (أعضاء المجلس والموظفون)." in published.text()
+
 
 def test_an_english_story_mails_its_resident_in_english(narr_app, smtp, client, public_form):
     with narr_app.app_context():
@@ -253,3 +263,9 @@ def test_the_archives_facets_name_forms_and_seeded_qualities_in_the_readers_lang
     html = _page(client, "/verhalen/", "en")
     assert "Involved residents (1)" in html and "Radio play (1)" in html
     assert "Betrokken inwoners" not in html and "Hoorspel" not in html
+
+
+def test_the_public_form_offers_the_seeded_qualities_in_the_readers_language(client):
+    html = _page(client, "/verhalen/vertel", "tr")
+    assert "Karşılıklılık" in html and "Katılımcı sakinler" in html
+    assert "Wederkerigheid" not in html and "Betrokken inwoners" not in html
