@@ -9,7 +9,9 @@ undone and why: ``docs/privacy.md`` ("Verwijderen, intrekken en ongedaan maken")
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
+from ..i18n import translated
 from ..permissions import public, require_object, requires
 from . import services
 from .blueprint import bp
@@ -69,16 +71,17 @@ def photo_remove_confirm(key: str):
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["GET"])
 @public
+@translated
 def withdraw_own_confirm(token: str):
     item = services.story_for_token(token)
     if item is None or item.status == StoryStatus.INGETROKKEN:
         abort(404)
     return render_template(
-        "_confirm.html", title="Uw verhaal intrekken",
-        question=f"Wilt u uw verhaal '{item.title}' intrekken?",
-        consequences=["Uw verhaal en de foto's verdwijnen meteen van de site en uit de zoekfunctie.",
-                      "De tekst en de foto's worden meteen gewist.",
-                      "Wilt u later toch weer iets vertellen? Dat kan altijd, met een nieuw verhaal."],
-        permanent=True, button="Ja, mijn verhaal intrekken",
+        "_confirm.html", title=_("Uw verhaal intrekken"),
+        question=_("Wilt u uw verhaal '%(title)s' intrekken?", title=item.title),
+        consequences=[_("Uw verhaal en de foto's verdwijnen meteen van de site en uit de zoekfunctie."),
+                      _("De tekst en de foto's worden meteen gewist."),
+                      _("Wilt u later toch weer iets vertellen? Dat kan altijd, met een nieuw verhaal.")],
+        permanent=True, button=_("Ja, mijn verhaal intrekken"),
         action=url_for("narratives.withdraw_own", token=token),
         cancel=url_for("narratives.mine", token=token))

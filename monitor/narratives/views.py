@@ -19,7 +19,7 @@ from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int, form_status
-from ..i18n import page_language, translated
+from ..i18n import page_language, translate_label, translated
 from ..permissions import public, require_object, requires
 from . import services
 from .blueprint import bp
@@ -113,6 +113,7 @@ def archive():
 
 @bp.route("/verhaal/<int:story_id>")
 @public
+@translated
 def story(story_id: int):
     """Read one story with its photo gallery and related stories."""
     item = services.get_story_or_404(story_id)
@@ -127,6 +128,7 @@ def story(story_id: int):
 
 @bp.route("/wijk/<int:wijk_id>")
 @public
+@translated
 def wijk(wijk_id: int):
     """Overview of a wijk's published stories."""
     place = services.get_wijk_or_404(wijk_id)
@@ -173,7 +175,8 @@ def _fill_public_choices(form) -> None:
         (w.id, w.name) for w in services.wijk_choices()]
     form.buurt_id.choices = [(None, _("— weet ik niet —"))] + [
         (b.id, f"{b.name} ({b.wijk.name})") for b in services.buurt_choices()]
-    form.quality_ids.choices = [(q.id, f"{q.name}") for q in services.quality_choices()]
+    # A seeded quality's name in the reader's language; a name the gemeente gave it, as it is.
+    form.quality_ids.choices = [(q.id, translate_label(q.name)) for q in services.quality_choices()]
 
 
 def _contribute_page(form, status: int):
@@ -236,6 +239,7 @@ def received():
 
 @bp.route("/mijn/<string:token>", methods=["GET", "POST"])
 @public
+@translated
 def mine(token: str):
     """The resident's private page: status, remarks, revise when returned, withdraw."""
     item = services.story_for_token(token)
@@ -246,7 +250,7 @@ def mine(token: str):
     if request.method == "POST":
         status = 400
         if item.status != StoryStatus.TERUGGESTUURD:
-            flash("Dit verhaal kan nu niet worden aangepast.", "error")
+            flash(_("Dit verhaal kan nu niet worden aangepast."), "error")
         elif form.validate_on_submit():
             try:
                 services.resident_revise(item, title=form.title.data, summary=form.summary.data,
@@ -254,7 +258,7 @@ def mine(token: str):
             except DomainError as err:
                 show_error(form, err)
             else:
-                flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
+                flash(_("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd."), "ok")
                 return redirect(url_for("narratives.mine", token=token))
     from .teller_views import teller_page
 
@@ -263,6 +267,7 @@ def mine(token: str):
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
 @public
+@translated
 def withdraw_own(token: str):
     """The resident withdraws the story: gone from pages, search and disk at once."""
     item = services.story_for_token(token)
@@ -274,10 +279,10 @@ def withdraw_own(token: str):
     try:
         services.withdraw(item, via_token=True)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(_(err.message), "error")
     else:
-        flash("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
-              "verwijderd, en de foto's zijn gewist.", "ok")
+        flash(_("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
+                "verwijderd, en de foto's zijn gewist."), "ok")
     return redirect(url_for("narratives.mine", token=token))
 
 

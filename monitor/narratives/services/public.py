@@ -226,7 +226,7 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
     """
     if story.status != StoryStatus.TERUGGESTUURD or not story.contributed_publicly:
         # A story staff wrote down goes back to its writer, not to the teller.
-        raise DomainError("Dit verhaal kan nu niet worden aangepast.")
+        raise DomainError(N_("Dit verhaal kan nu niet worden aangepast."))
     old = audit.snapshot(story, ("title", "summary", "body", "status"))
     story.title, story.summary, story.body = title.strip(), summary.strip(), body.strip()
     story.status = StoryStatus.INGEDIEND
@@ -265,7 +265,7 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
     :raise DomainError: when it was withdrawn already.
     """
     if story.status == StoryStatus.INGETROKKEN:
-        raise DomainError("Dit verhaal is al ingetrokken.")
+        raise DomainError(N_("Dit verhaal is al ingetrokken."))
     old = story.status
     stored = drop_media(story)
     keys = _scrub_withdrawn(story)
