@@ -105,6 +105,11 @@ def page_language() -> Language:
     return BY_CODE.get(code.split("_")[0], BY_CODE[SOURCE])
 
 
+def language_of(code: str | None) -> Language:
+    """The language of a story (Dutch when it has none): its captions track is labelled so."""
+    return BY_CODE.get(code or "", BY_CODE[SOURCE])
+
+
 def language_label(code: str | None) -> str:
     """The Dutch name of a story's language (``—`` when unknown)."""
     lang = BY_CODE.get(code or "")
@@ -182,6 +187,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember)
     # A global (not only the context) so imported macros, which get no context, see it.
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["language_of"] = language_of
     app.jinja_env.filters["vertaald"] = translate_label
     app.jinja_env.filters["tertiaal"] = shown_tertial
 
