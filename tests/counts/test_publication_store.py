@@ -206,3 +206,17 @@ def test_a_restore_drops_the_stored_tables(app, login_as, oost):
         assert "gewist" in hooks["publicatietabellen"]()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable)) == 0
     assert _meldingen(council, oost) == "50"
+
+
+def test_a_year_figure_added_to_an_approved_return_refreshes_the_store(app, login_as, make_return):
+    ret_id = make_return("Versa Welzijn", "Zuid", 2025, 3, status="goedgekeurd", meldingen=5)
+    worker = login_as(Role.SOCIAAL_WERKER, wijken=["Zuid"])
+    _jobs_queued(app)
+    assert worker.post(f"/tellen/opgaven/{ret_id}/jaarcijfer", data={"unique_clients_year": "41"}).status_code == 302
+    assert publication_store.JOB in _jobs_queued(app)
+    with app.app_context():
+        registry(app).jobs[publication_store.JOB].func(None)
+        tab = publication.table("uniek", 2025)
+        assert tab.exact(wijk=wijk_id("Zuid")) == 41
+        assert db.session.get(PublicationTable, ("uniek", 2025)).fingerprint == publication_store.fingerprint(
+            "uniek", 2025, tab.dims, tab.atoms)
