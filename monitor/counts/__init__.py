@@ -14,7 +14,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from ..registry import add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
+from ..registry import add_after_restore, add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
 
 if TYPE_CHECKING:
     from ..models import Period
@@ -87,6 +87,14 @@ def init_app(app: Flask) -> None:
     add_job(app, "opgaven vergrendelen", _lock_job, every=timedelta(days=1), offset=timedelta(minutes=5))
     # Uploads of imports never finished (mapping page left): gone after a day.
     add_job(app, STAGING_JOB, _staging_job, every=timedelta(hours=1), offset=timedelta(minutes=20))
+    # The protected publication tables, shared by every worker: brought up to date after an
+    # approval or reopening (asked for by the service) and hourly; dropped after a restore.
+    from .publication import refresh_tables
+    from .publication_store import JOB, forget_all, store_pending
+
+    app.teardown_appcontext(store_pending)  # what a reader computed, once its session is closed
+    add_job(app, JOB, refresh_tables, every=timedelta(hours=1), offset=timedelta(minutes=40))
+    add_after_restore(app, "publicatietabellen", forget_all)
 
 
 STAGING_JOB = "tellen: onafgemaakte imports opruimen"
