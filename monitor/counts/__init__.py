@@ -88,13 +88,13 @@ def init_app(app: Flask) -> None:
     # Uploads of imports never finished (mapping page left): gone after a day.
     add_job(app, STAGING_JOB, _staging_job, every=timedelta(hours=1), offset=timedelta(minutes=20))
     # The protected publication tables, shared by every worker: brought up to date after an
-    # approval or reopening (asked for by the service) and hourly; dropped after a restore.
-    from .publication import refresh_tables
-    from .publication_store import JOB, forget_all, store_pending
+    # approval or reopening (asked for by the service) and hourly; computed anew after a restore.
+    from .publication import after_restore, refresh_tables
+    from .publication_store import JOB, store_pending
 
     app.teardown_appcontext(store_pending)  # what a reader computed, once its session is closed
     add_job(app, JOB, refresh_tables, every=timedelta(hours=1), offset=timedelta(minutes=40))
-    add_after_restore(app, "publicatietabellen", forget_all)
+    add_after_restore(app, "publicatietabellen", after_restore)
 
 
 STAGING_JOB = "tellen: onafgemaakte imports opruimen"

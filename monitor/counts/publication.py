@@ -139,6 +139,12 @@ def refresh_tables(now=None) -> str:
     return f"{done} publicatietabel(len) bijgewerkt, {gone} vervallen"
 
 
+def after_restore() -> str:
+    """After a restore: drop the stored tables (the data are others) and compute them again
+    at once, as the search index is rebuilt, so no raadslid's first dashboard waits for them."""
+    return f"{publication_store.forget_all()}; {refresh_tables()}"
+
+
 def data_changed() -> None:
     """Approved figures change in the current transaction: bring the stored tables up to
     date soon after it commits (readers never depend on it: they check the fingerprint)."""

@@ -197,15 +197,23 @@ def test_approving_and_reopening_change_the_figure_at_once_and_refresh_the_store
         assert _meldingen(council, oost) == "50"
 
 
-def test_a_restore_drops_the_stored_tables(app, login_as, oost):
+def test_a_restore_computes_the_stored_tables_anew(app, login_as, oost, monkeypatch):
     council = login_as(Role.RAADSLID)
     _meldingen(council, oost)
     hooks = {hook.name: hook.func for hook in registry(app).after_restore}
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable)) > 0
-        assert "gewist" in hooks["publicatietabellen"]()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable)) == 0
-    assert _meldingen(council, oost) == "50"
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable))
+        assert before > 0
+        db.session.execute(sa.update(PublicationTable).values(cells="{}"))  # another database's
+        db.session.commit()
+        message = hooks["publicatietabellen"]()
+        assert f"{before} opgeslagen tabel(len) gewist" in message
+        stored = db.session.scalars(sa.select(PublicationTable.cells)).all()
+        assert f"{len(stored)} publicatietabel(len) bijgewerkt" in message  # every measure's
+        assert len(stored) >= before and "{}" not in stored
+    with monkeypatch.context() as m:  # a new worker reads them from the store, computes nothing
+        _fresh_worker(m)
+        assert _meldingen(council, oost) == "50"
 
 
 def test_a_year_figure_added_to_an_approved_return_refreshes_the_store(app, login_as, make_return):
