@@ -8,7 +8,7 @@ undone and why: ``docs/privacy.md`` ("Verwijderen, intrekken en ongedaan maken")
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, render_template, url_for
 
 from ..permissions import public, require_object, requires
 from . import services
@@ -58,13 +58,25 @@ def delete_confirm(story_id: int):
 def photo_remove_confirm(key: str):
     photo = services.get_photo_or_abort(key)
     require_object("narratives.edit", photo.story)
+    days = current_app.config["NARRATIVES_UNDO_DAYS"]
     return render_template(
         "_confirm.html", title="Foto verwijderen",
         question=f"Wilt u de foto '{photo.alt_text}' van het verhaal '{photo.story.title}' verwijderen?",
-        consequences=["De foto wordt gewist; de link naar de foto werkt daarna nooit meer."],
-        permanent=True, button="Ja, foto verwijderen",
+        consequences=["De foto verdwijnt meteen van de site, uit de zoekfunctie en uit de dossiers; "
+                      "de link naar de foto werkt niet meer.",
+                      f"Daarna wordt hij nog {days} dagen bewaard; in die tijd kunt u (of een andere "
+                      "redacteur van het verhaal) hem terugzetten. Daarna wordt hij voorgoed gewist."],
+        permanent=False, undo=f"Dit kunt u {days} dagen ongedaan maken, onder 'Recent verwijderd' "
+                              "bij het verhaal.",
+        button="Ja, foto verwijderen",
         action=url_for("narratives.photo_remove", key=photo.file_key),
-        cancel=url_for("narratives.edit", story_id=photo.story_id))
+        cancel=url_for("narratives.edit", story_id=photo.story_id),
+        alternative={"title": "Meteen voorgoed wissen",
+                     "text": "Mag de foto nergens meer bewaard blijven, bijvoorbeeld omdat iemand "
+                             "herkenbaar is die geen toestemming gaf (portretrecht)? Dan wordt hij nu "
+                             "gewist, met alle formaten; de link werkt nooit meer.",
+                     "button": "Foto meteen voorgoed wissen", "fields": {"wissen": "meteen"},
+                     "action": url_for("narratives.photo_remove", key=photo.file_key)})
 
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["GET"])

@@ -207,8 +207,11 @@ class Story(db.Model):
     qualities: Mapped[list[Quality]] = relationship(secondary=story_qualities,
                                                     order_by="Quality.position")
     photos: Mapped[list[StoryPhoto]] = relationship(
-        back_populates="story", order_by="StoryPhoto.position",
-        cascade="all, delete-orphan")
+        back_populates="story", order_by="StoryPhoto.position", cascade="all, delete-orphan",
+        primaryjoin="and_(Story.id == StoryPhoto.story_id, StoryPhoto.deleted_at.is_(None))")
+    removed_photos: Mapped[list[StoryPhoto]] = relationship(
+        viewonly=True, order_by="StoryPhoto.deleted_at",
+        primaryjoin="and_(Story.id == StoryPhoto.story_id, StoryPhoto.deleted_at.is_not(None))")
     feedback: Mapped[list[StoryFeedback]] = relationship(
         back_populates="story", order_by="StoryFeedback.id", cascade="all, delete-orphan")
     reports: Mapped[list[StoryReport]] = relationship(
@@ -284,6 +287,9 @@ class StoryPhoto(db.Model):
     portrait_consent: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removed with undo (docs/privacy.md): out of ``Story.photos``, so of every reader; purged later.
+    deleted_at: Mapped[datetime | None]
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     story: Mapped[Story] = relationship(back_populates="photos")
 
@@ -292,20 +298,13 @@ class StoryPhoto(db.Model):
 
 
 class ErasedPhotoKey(db.Model):
-    """The key of a photo that was withdrawn or removed: its URL answers 410 for ever.
-
-    Photo URLs are built from the random ``file_key``; keeping the erased keys means an old
-    URL (in a browser cache, a bookmark, a forwarded mail) never shows anything again and a
-    key is never handed to a new photo.
-    """
+    """The key of a photo that was withdrawn or erased: its URL answers 410 for ever (an old
+    URL in a cache, bookmark or forwarded mail never shows anything again; never reused)."""
 
     __tablename__ = "erased_photo_keys"
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<ErasedPhotoKey {self.key[:6]}…>"
 
 
 class StoryIndexOp(db.Model):

@@ -48,6 +48,14 @@ from .media_files import (
     update_media_text,
 )
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
+from .photo_undo import (
+    PURGE_JOB,
+    get_removed_photo_or_404,
+    purge_removed_photos,
+    remove_photo,
+    restore_photo,
+    undo_until,
+)
 from .public import (
     STAMP_MAX_AGE,
     RateLimited,
@@ -90,7 +98,6 @@ from .staff import (
     publish,
     recent_moderated,
     reject,
-    remove_photo,
     return_story,
     returned_stories,
     submit,
@@ -119,6 +126,8 @@ __all__ = [
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_bytes", "photo_path",
+    # removing a photo with undo (monitor.narratives.services.photo_undo)
+    "PURGE_JOB", "get_removed_photo_or_404", "purge_removed_photos", "restore_photo", "undo_until",
     # recordings (sound, film)
     "MediaInput", "add_media", "convert_pending", "get_media_or_abort", "media_blockers",
     "remove_media", "update_media_text",
