@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import selectinload
 
 from .. import audit, erasure
@@ -327,14 +327,6 @@ def undo_until(measurement: Measurement) -> datetime | None:
     if measurement.deleted_at is None:
         return None
     return measurement.deleted_at + timedelta(days=current_app.config["OUTCOMES_UNDO_DAYS"])
-
-
-def get_measurement_or_404(measurement_id: int, *, deleted: bool = False) -> Measurement:
-    """A measurement that counts (or, with ``deleted``, one that can still be restored)."""
-    measurement = db.get_or_404(Measurement, measurement_id)
-    if (measurement.deleted_at is not None) != deleted:
-        abort(404)
-    return measurement
 
 
 def delete_measurement(measurement: Measurement, user: User, *, at_once: bool = False) -> Trajectory:

@@ -29,7 +29,6 @@ from .records import (
     close_trajectory,
     delete_measurement,
     generate_client_code,
-    get_measurement_or_404,
     list_clients,
     log_access,
     open_trajectory,
@@ -49,7 +48,7 @@ from .retention import PurgeResult, add_months, expired_clients, purge_expired
 __all__ = [
     "CODE_ALPHABET", "Progress", "PurgeResult", "TrajectoryTask", "_check_birth_year", "_check_place",
     "_new_measurement", "add_months", "check_measurement", "close_trajectory", "default_report_range",
-    "delete_measurement", "expired_clients", "generate_client_code", "get_measurement_or_404",
+    "delete_measurement", "expired_clients", "generate_client_code",
     "list_clients", "list_wijken", "restore_measurement", "undo_until",
     "log_access", "open_trajectory", "organisations_with_clients", "outcome_report", "outcomes_for_wijk",
     "progress", "purge_expired", "recent_access", "record_measurement", "register_client",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -23,7 +23,7 @@ from .forms import (
     scores_from,
 )
 from .instruments import LADDER_ATTRIBUTION, ZRM_ATTRIBUTION
-from .models import Client, Trajectory
+from .models import Client, Measurement, Trajectory
 from .permissions import reports_on_own_organisation
 from .reports import DEFINITIONS, GROUPINGS, Filters, period_bounds
 
@@ -194,12 +194,21 @@ def measurement_new(trajectory_id: int):
                            trajectory=trajectory), form_status()
 
 
+def _measurement(measurement_id: int, *, deleted: bool = False) -> Measurement:
+    """A measurement that counts (or, ``deleted``, one that can still be restored): 404,
+    then 403 for anyone outside its organisation, then 404 when it is not in that state."""
+    measurement = get_or_404(Measurement, measurement_id)
+    require_object("outcomes.client_edit", measurement)
+    if (measurement.deleted_at is not None) != deleted:
+        abort(404)
+    return measurement
+
+
 @bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["GET"])
 @requires("outcomes.client_edit")
 def measurement_delete_confirm(measurement_id: int):
     """The confirmation step (works without JavaScript) before a measurement is removed."""
-    measurement = services.get_measurement_or_404(measurement_id)
-    require_object("outcomes.client_edit", measurement)
+    measurement = _measurement(measurement_id)
     trajectory = measurement.trajectory
     services.view_client(trajectory.client, current_user, "verwijderen van een meting overwogen")
     days = current_app.config["OUTCOMES_UNDO_DAYS"]
@@ -226,8 +235,7 @@ def measurement_delete_confirm(measurement_id: int):
 @requires("outcomes.client_edit")
 def measurement_delete(measurement_id: int):
     """Remove a measurement entered by mistake (restorable for a while, or erased at once)."""
-    measurement = services.get_measurement_or_404(measurement_id)
-    require_object("outcomes.client_edit", measurement)
+    measurement = _measurement(measurement_id)
     form = DeleteForm()
     if not form.validate_on_submit():
         flash("Het formulier is verlopen; probeer het opnieuw.", "error")
@@ -246,8 +254,7 @@ def measurement_delete(measurement_id: int):
 @requires("outcomes.client_edit")
 def measurement_restore(measurement_id: int):
     """Undo the deletion of a measurement within the undo window ("Ongedaan maken")."""
-    measurement = services.get_measurement_or_404(measurement_id, deleted=True)
-    require_object("outcomes.client_edit", measurement)
+    measurement = _measurement(measurement_id, deleted=True)
     client_id = measurement.trajectory.client_id
     if not DeleteForm().validate_on_submit():
         flash("Het formulier is verlopen; probeer het opnieuw.", "error")
