@@ -162,8 +162,8 @@ def register_operations(app: Flask) -> None:
     add_job(app, "zoekindex bijwerken", apply_job, every=timedelta(minutes=1), order=40)
     add_job(app, "zoekindex controleren", repair_job, every=timedelta(hours=1),
             offset=timedelta(minutes=20), order=50)
-    from .services.photo_undo import PURGE_JOB, purge_removed_photos
+    from .services.removals import PURGE_JOB, purge_removed
 
-    # Removed photos past NARRATIVES_UNDO_DAYS: files and rows erased for good (docs/privacy.md).
-    add_job(app, PURGE_JOB, purge_removed_photos, every=timedelta(hours=1),
+    # Removed photos and recordings past NARRATIVES_UNDO_DAYS: erased for good (docs/privacy.md).
+    add_job(app, PURGE_JOB, purge_removed, every=timedelta(hours=1),
             offset=timedelta(minutes=35), order=55)

@@ -178,3 +178,70 @@ def test_withdrawing_or_deleting_the_story_erases_its_removed_photos_at_once(
             assert all(ALT not in str(values) for values in descriptions)
         assert client.get(f"/verhalen/foto/{key}/web").status_code == 410
         assert coordinator.post(f"/verhalen/foto/{key}/terugzetten").status_code == 404
+
+
+# --- recordings (sound, film) are removed the same way ------------------------------------
+
+def test_a_removed_recording_is_gone_for_every_reader_comes_back_with_undo_and_is_purged_later(
+        narr_app, login_as, client, runner):
+    from monitor.narratives.models import StoryMedia
+
+    from . import mediakit
+    from .test_media import _staff_story, _stored_keys
+
+    worker = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
+    story_id = _staff_story(narr_app, worker, mediakit.sound("ogg", seconds=2.0), "stem.ogg",
+                            transcript="Hallo buurt, hier is de markt.")
+    coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    assert coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren",
+                            data={"pub-visibility": "openbaar"}).status_code == 302
+    with narr_app.app_context():
+        key = db.session.scalar(sa.select(StoryMedia.file_key).where(StoryMedia.story_id == story_id))
+    url = f"/verhalen/opname/{key}"
+    assert client.get(url, buffered=True).status_code == 200
+    assert f"/verhalen/opname/{key}" in client.get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
+
+    edit = coordinator.get(f"/verhalen/verhaal/{story_id}/bewerken").get_data(as_text=True)
+    assert f'href="{url}/verwijderen"' in edit  # the confirmation step, not a form that removes at once
+    confirm = coordinator.get(f"{url}/verwijderen").get_data(as_text=True)
+    assert "7 dagen" in confirm and "Meteen voorgoed wissen" in confirm
+    page = coordinator.post(f"{url}/verwijderen", follow_redirects=True).get_data(as_text=True)
+    assert "Opname verwijderd." in page and "Recent verwijderd" in page
+    assert page.count(f'action="{url}/terugzetten"') == 2
+    for reader in (client, coordinator):
+        assert reader.get(url, buffered=True).status_code == 410
+    assert f"/verhalen/opname/{key}" not in client.get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
+    assert len(_stored_keys(narr_app)) == 1  # kept for the undo window
+
+    assert coordinator.post(f"{url}/terugzetten").status_code == 302
+    assert client.get(url, buffered=True).status_code == 200
+
+    coordinator.post(f"{url}/verwijderen")
+    _run_jobs(runner, utcnow() + timedelta(days=7, hours=2))
+    assert _stored_keys(narr_app) == []
+    assert client.get(url, buffered=True).status_code == 410
+    assert coordinator.post(f"{url}/terugzetten").status_code == 404
+    with narr_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StoryMedia.id)).where(StoryMedia.story_id == story_id)) == 0
+        actions = list(db.session.scalars(sa.select(AuditEvent.action).where(
+            AuditEvent.object_type == "StoryMedia", AuditEvent.action.like("story.%")).order_by(AuditEvent.id)))
+    assert actions == ["story.media_remove", "story.media_restore", "story.media_remove", "story.media_purge"]
+
+
+def test_withdrawing_a_story_erases_its_removed_recording_at_once(narr_app, login_as):
+    from . import mediakit
+    from .test_media import _staff_story, _stored_keys
+
+    worker = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
+    story_id = _staff_story(narr_app, worker, mediakit.sound("mp3"), "a.mp3", title="Weg ermee",
+                            transcript="Tekst.")
+    coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
+    with narr_app.app_context():
+        from monitor.narratives.models import StoryMedia
+
+        key = db.session.scalar(sa.select(StoryMedia.file_key).where(StoryMedia.story_id == story_id))
+    coordinator.post(f"/verhalen/opname/{key}/verwijderen")
+    assert len(_stored_keys(narr_app)) == 1
+    assert coordinator.post(f"/verhalen/verhaal/{story_id}/intrekken").status_code == 302
+    assert _stored_keys(narr_app) == []
+    assert coordinator.get(f"/verhalen/opname/{key}", buffered=True).status_code == 410

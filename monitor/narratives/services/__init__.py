@@ -44,18 +44,9 @@ from .media_files import (
     convert_pending,
     get_media_or_abort,
     media_blockers,
-    remove_media,
     update_media_text,
 )
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
-from .photo_undo import (
-    PURGE_JOB,
-    get_removed_photo_or_404,
-    purge_removed_photos,
-    remove_photo,
-    restore_photo,
-    undo_until,
-)
 from .public import (
     STAMP_MAX_AGE,
     RateLimited,
@@ -85,6 +76,17 @@ from .reading import (
     wijk_choices,
     wijk_overview,
     withdrawn,
+)
+from .removals import (
+    PURGE_JOB,
+    get_removed_media_or_404,
+    get_removed_photo_or_404,
+    purge_removed,
+    remove_media,
+    remove_photo,
+    restore_media,
+    restore_photo,
+    undo_until,
 )
 from .reports import handle_reports, hide_story, open_reports, report_story, reported_stories
 from .staff import (
@@ -126,8 +128,9 @@ __all__ = [
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_bytes", "photo_path",
-    # removing a photo with undo (monitor.narratives.services.photo_undo)
-    "PURGE_JOB", "get_removed_photo_or_404", "purge_removed_photos", "restore_photo", "undo_until",
+    # removing a photo or recording with undo (monitor.narratives.services.removals)
+    "PURGE_JOB", "get_removed_media_or_404", "get_removed_photo_or_404", "purge_removed",
+    "restore_media", "restore_photo", "undo_until",
     # recordings (sound, film)
     "MediaInput", "add_media", "convert_pending", "get_media_or_abort", "media_blockers",
     "remove_media", "update_media_text",

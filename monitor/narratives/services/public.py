@@ -41,7 +41,7 @@ from .photo_files import (
     _prepare_photos,
     _remove_files,
 )
-from .photo_undo import drop_removed_photos
+from .removals import drop_removed_media, drop_removed_photos
 
 
 def _address_hash(address: str) -> str:
@@ -268,7 +268,7 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
     if story.status == StoryStatus.INGETROKKEN:
         raise DomainError("Dit verhaal is al ingetrokken.")
     old = story.status
-    stored = drop_media(story)
+    stored = drop_removed_media(story) + drop_media(story)
     keys = _scrub_withdrawn(story)
     erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,

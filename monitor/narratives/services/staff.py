@@ -34,7 +34,7 @@ from .photo_files import (
     _prepare_photos,
     _remove_files,
 )
-from .photo_undo import drop_removed_photos
+from .removals import drop_removed_media, drop_removed_photos
 from .teller import apply_telling, require_teller_confirmation
 
 
@@ -263,7 +263,7 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     for photo in story.photos + story.removed_photos:
         photo.alt_text = scrub(photo.alt_text)
         photo.caption = scrub(photo.caption)
-    for item in story.media:  # the recording itself still speaks the names: said in the docs
+    for item in story.media + story.removed_media:  # the recording itself still speaks the names: said in the docs
         item.title, item.transcript, item.captions = (scrub(item.title), scrub(item.transcript),
                                                       scrub(item.captions))
     if story.teller_name:
@@ -284,7 +284,7 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
 def delete_story(story: Story, by: User) -> None:
     """Delete a story, its photos and recordings for good (coordinator of the wijk)."""
     keys = [p.file_key for p in story.photos] + drop_removed_photos(story)
-    stored = drop_media(story)
+    stored = drop_removed_media(story) + drop_media(story)
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
     audit.record("story.delete", story, actor=by, old={"reference": reference, "status": story.status})
