@@ -50,9 +50,12 @@ def form_status() -> int:
     return 400 if request.method == "POST" else 200
 
 
-def flash_undo(message: str, action: str, until: str) -> None:
+def flash_undo(message: str, action: str, until) -> None:
     """A notice after a removal that can be undone: the base template shows ``message``
-    with an "Ongedaan maken" button (a POST with CSRF to ``action``) and until when."""
+    with an "Ongedaan maken" button (a POST with CSRF to ``action``) and until when
+    (``until``: naive UTC, shown in local time)."""
     from flask import flash
 
-    flash({"text": message, "undo": action, "until": until}, "undo")
+    from .timeutil import format_datetime
+
+    flash({"text": message, "undo": action, "until": format_datetime(until)}, "undo")

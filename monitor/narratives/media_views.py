@@ -25,9 +25,8 @@ from flask_login import current_user
 from .. import storage
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import flash_undo, form_status
+from ..http import form_status
 from ..permissions import public, require_object, requires
-from ..timeutil import format_datetime
 from . import services
 from .forms import ConfirmForm
 from .media_forms import AddMediaForm, MediaTextForm, captions_text, media_inputs
@@ -150,41 +149,6 @@ def media_edit(key: str):
                 return redirect(url_for("narratives.edit", story_id=record.story_id))
     return render_template("narratives/media_edit.html", form=form, record=record, story=record.story,
                            confirm=ConfirmForm()), form_status()
-
-
-@bp.route("/opname/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def media_remove(key: str):
-    """Remove a recording: hidden at once and restorable for a while, or (``wissen=meteen``)
-    erased at once; either way its URL answers 410 from now on."""
-    record = _load_for_edit(key)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    at_once = request.form.get("wissen") == "meteen"
-    story = services.remove_media(record, current_user, at_once=at_once)
-    if at_once:
-        flash("Opname voorgoed gewist.", "ok")
-    else:
-        flash_undo("Opname verwijderd.", url_for("narratives.media_restore", key=key),
-                   format_datetime(services.undo_until(record)))
-    return redirect(url_for("narratives.edit", story_id=story.id))
-
-
-@bp.route("/opname/<string:key>/terugzetten", methods=["POST"])
-@requires("narratives.edit")
-def media_restore(key: str):
-    """Undo the removal of a recording within the undo window ("Ongedaan maken")."""
-    record = services.get_removed_media_or_404(key)
-    require_object("narratives.edit", record.story)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.restore_media(record, current_user)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        flash("Opname teruggezet.", "ok")
-    return redirect(url_for("narratives.edit", story_id=record.story_id))
 
 
 def register(app) -> None:

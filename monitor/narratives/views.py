@@ -19,10 +19,9 @@ from werkzeug.datastructures import FileStorage
 from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import arg_int, flash_undo, form_status
+from ..http import arg_int, form_status
 from ..i18n import page_language, translated
 from ..permissions import public, require_object, requires
-from ..timeutil import format_datetime
 from . import services
 from .council import figures_behind
 from .forms import (
@@ -364,42 +363,6 @@ def photo_add(story_id: int):
     return redirect(url_for("narratives.edit", story_id=item.id))
 
 
-@bp.route("/foto/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def photo_remove(key: str):
-    """Remove a photo: hidden at once and restorable for a while, or (``wissen=meteen``)
-    erased at once; either way its URL answers 410 from now on."""
-    item = services.get_photo_or_abort(key)
-    require_object("narratives.edit", item.story)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    at_once = request.form.get("wissen") == "meteen"
-    story = services.remove_photo(item, current_user, at_once=at_once)
-    if at_once:
-        flash("Foto voorgoed gewist.", "ok")
-    else:
-        flash_undo("Foto verwijderd.", url_for("narratives.photo_restore", key=key),
-                   format_datetime(services.undo_until(item)))
-    return redirect(url_for("narratives.edit", story_id=story.id))
-
-
-@bp.route("/foto/<string:key>/terugzetten", methods=["POST"])
-@requires("narratives.edit")
-def photo_restore(key: str):
-    """Undo the removal of a photo within the undo window ("Ongedaan maken")."""
-    item = services.get_removed_photo_or_404(key)
-    require_object("narratives.edit", item.story)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.restore_photo(item, current_user)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        flash("Foto teruggezet.", "ok")
-    return redirect(url_for("narratives.edit", story_id=item.story_id))
-
-
 @bp.route("/verhaal/<int:story_id>/indienen", methods=["POST"])
 @requires("narratives.edit")
 def submit(story_id: int):
@@ -417,11 +380,12 @@ def submit(story_id: int):
     return redirect(url_for("narratives.my_stories"))
 
 
-from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps, recordings, moderation)
+from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps, recordings, moderation, removals)
     confirm_views,
     location_views,
     media_views,
     moderation_views,
+    removal_views,
     report_views,
     teller_views,
 )

@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import flash_undo, form_status, get_or_404
 from ..permissions import require_object, requires
-from ..timeutil import format_date, format_datetime
+from ..timeutil import format_date
 from . import importer, services
 from .charts import overview_chart
 from .forms import (
@@ -246,7 +246,7 @@ def measurement_delete(measurement_id: int):
         flash("Meting voorgoed gewist.", "ok")
     else:
         flash_undo("Meting verwijderd.", url_for("outcomes.measurement_restore", measurement_id=measurement_id),
-                   format_datetime(services.undo_until(measurement)))
+                   services.undo_until(measurement))
     return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
 
 
