@@ -245,3 +245,20 @@ def test_withdrawing_a_story_erases_its_removed_recording_at_once(narr_app, logi
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/intrekken").status_code == 302
     assert _stored_keys(narr_app) == []
     assert coordinator.get(f"/verhalen/opname/{key}", buffered=True).status_code == 410
+
+
+def test_the_tellers_own_page_leaves_a_removed_photo_out_too(narr_app, client, public_form, login_as):
+    from .conftest import contribute
+
+    coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Hilversumse Meent"])
+    with narr_app.app_context():
+        story_id, private = contribute(client, public_form, photos=[
+            (image_bytes("JPEG"), "a.jpg", "Het bankje bij de vijver")])
+        key = db.session.scalar(sa.select(StoryPhoto.file_key).where(StoryPhoto.story_id == story_id))
+    own = f"{private}/foto/{key}/web"
+    assert client.get(own).status_code == 200 and "Het bankje bij de vijver" in client.get(private).get_data(as_text=True)
+    assert coordinator.post(f"/verhalen/foto/{key}/verwijderen").status_code == 302
+    assert client.get(own).status_code == 404
+    assert "Het bankje bij de vijver" not in client.get(private).get_data(as_text=True)
+    assert coordinator.post(f"/verhalen/foto/{key}/terugzetten").status_code == 302
+    assert client.get(own).status_code == 200
