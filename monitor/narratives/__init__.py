@@ -128,6 +128,7 @@ def init_app(app: Flask) -> None:
         moderation_views,
         notices,
         permissions,
+        removal_views,
         report_views,
         teller_views,
         views,
@@ -168,3 +169,8 @@ def register_operations(app: Flask) -> None:
     add_job(app, "zoekindex bijwerken", apply_job, every=timedelta(minutes=1), order=40)
     add_job(app, "zoekindex controleren", repair_job, every=timedelta(hours=1),
             offset=timedelta(minutes=20), order=50)
+    from .services.removals import PURGE_JOB, purge_removed
+
+    # Removed photos and recordings past NARRATIVES_UNDO_DAYS: erased for good (docs/privacy.md).
+    add_job(app, PURGE_JOB, purge_removed, every=timedelta(hours=1),
+            offset=timedelta(minutes=35), order=55)

@@ -151,18 +151,6 @@ def media_edit(key: str):
                            confirm=ConfirmForm()), form_status()
 
 
-@bp.route("/opname/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def media_remove(key: str):
-    """Remove a recording (its file is deleted; its URL answers 410 from now on)."""
-    record = _load_for_edit(key)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    story = services.remove_media(record, current_user)
-    flash("Opname verwijderd.", "ok")
-    return redirect(url_for("narratives.edit", story_id=story.id))
-
-
 def register(app) -> None:
     """The conversion job and the clean-up of files no recording points to."""
     from datetime import timedelta

@@ -342,7 +342,7 @@ def edit(story_id: int):
             return redirect(url_for("narratives.edit", story_id=item.id))
     return render_template("narratives/story_form.html", form=form, story=item,
                            photo_form=AddPhotoForm(prefix="nieuw"), confirm=ConfirmForm(),
-                           slots=[]), form_status()
+                           slots=[], undo_until=services.undo_until), form_status()
 
 
 @bp.route("/verhaal/<int:story_id>/fotos", methods=["POST"])
@@ -364,19 +364,6 @@ def photo_add(story_id: int):
             else:
                 flash("Foto toegevoegd.", "ok")
     return redirect(url_for("narratives.edit", story_id=item.id))
-
-
-@bp.route("/foto/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def photo_remove(key: str):
-    """Remove a photo (its files are deleted; its URL answers 410 from now on)."""
-    item = services.get_photo_or_abort(key)
-    require_object("narratives.edit", item.story)
-    if ConfirmForm().validate_on_submit():
-        story = services.remove_photo(item, current_user)
-        flash("Foto verwijderd.", "ok")
-        return redirect(url_for("narratives.edit", story_id=story.id))
-    abort(400)
 
 
 @bp.route("/verhaal/<int:story_id>/indienen", methods=["POST"])

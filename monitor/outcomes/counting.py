@@ -42,9 +42,11 @@ def indicator_counts(filters, grouping: str) -> Counts:
         query = (query.select_from(Trajectory)
                  .join(Client, Client.id == Trajectory.client_id)
                  .join(begin, sa.and_(begin.trajectory_id == Trajectory.id,
-                                      begin.kind == MeasurementKind.BEGIN))
+                                      begin.kind == MeasurementKind.BEGIN,
+                                      begin.deleted_at.is_(None)))
                  .join(end, sa.and_(end.trajectory_id == Trajectory.id,
-                                    end.kind == MeasurementKind.EIND))
+                                    end.kind == MeasurementKind.EIND,
+                                    end.deleted_at.is_(None)))
                  .where(reference.between(filters.first, filters.last)))
         if filters.organisation_id:
             query = query.where(Trajectory.organisation_id == filters.organisation_id)

@@ -168,8 +168,10 @@ def _live_observations(filters: Filters) -> list[Observation]:
                   Client.wijk_id, Trajectory.service_type_id, reference, Trajectory.ended_on,
                   begin.id, begin.ladder_step, end.id, end.ladder_step)
         .join(Client, Client.id == Trajectory.client_id)
-        .join(begin, sa.and_(begin.trajectory_id == Trajectory.id, begin.kind == MeasurementKind.BEGIN))
-        .join(end, sa.and_(end.trajectory_id == Trajectory.id, end.kind == MeasurementKind.EIND))
+        .join(begin, sa.and_(begin.trajectory_id == Trajectory.id, begin.kind == MeasurementKind.BEGIN,
+                                      begin.deleted_at.is_(None)))
+        .join(end, sa.and_(end.trajectory_id == Trajectory.id, end.kind == MeasurementKind.EIND,
+                                    end.deleted_at.is_(None)))
         .where(reference.between(filters.first, filters.last))
         .order_by(Trajectory.id)
     )
