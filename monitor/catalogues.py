@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .data import read_reference_csv
 from .extensions import db
+from .i18n import N_
 from .models import Buurt
 
 quality_goals = sa.Table(
@@ -85,6 +86,15 @@ QUALITY_DESCRIPTIONS = {
     "K6": "Inwoners houden zelf de regie over hun leven en weten hulp te vinden als dat nodig is.",
     "K7": "Inwoners geven en ontvangen: wie hulp krijgt, doet ook iets voor een ander.",
 }
+
+# The seeded names of the qualities (``qualities.csv``), marked for the catalogues: the
+# public pages show them in the reader's language (the ``vertaald`` filter) while a quality
+# keeps its seeded name; a name the gemeente gave it itself is shown as it is.
+SEEDED_QUALITY_NAMES = (
+    N_("Leefbare, sterke en betrokken buurten"), N_("Betrokken inwoners"),
+    N_("Optimale vitaliteit van inwoners"), N_("Iedereen doet mee"), N_("Ontplooiingsruimte voor inwoners"),
+    N_("Zelfregie van inwoners"), N_("Wederkerigheid"),
+)
 
 
 def seed_catalogue() -> list[Quality]:

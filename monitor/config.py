@@ -171,8 +171,12 @@ DEFAULTS = {
     "COUNTS_IMPORT_STAGING_HOURS": 24,
     # Outcomes: an intermediate measurement is due this many months after the begin.
     "OUTCOMES_INTERMEDIATE_MONTHS": 6,
+    # Days a deleted measurement can be restored before it is purged for good (docs/privacy.md).
+    "OUTCOMES_UNDO_DAYS": 7,
     # Stories: photos per story and what one photo or request may cost (as monitor.photos).
     "NARRATIVES_MAX_PHOTOS": 3,
+    # Days a removed photo can be restored before its files are erased (docs/privacy.md).
+    "NARRATIVES_UNDO_DAYS": 7,
     "NARRATIVES_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     "NARRATIVES_PHOTO_MAX_PIXELS": 40_000_000,  # declared in the file's header
     "NARRATIVES_PHOTO_MAX_DECODED_PIXELS": 16_000_000,

@@ -48,3 +48,14 @@ def form_status() -> int:
     """The status of a page that shows a form: 400 when a submitted form comes back
     with errors (a POST that did not redirect), 200 when it is first shown."""
     return 400 if request.method == "POST" else 200
+
+
+def flash_undo(message: str, action: str, until) -> None:
+    """A notice after a removal that can be undone: the base template shows ``message``
+    with an "Ongedaan maken" button (a POST with CSRF to ``action``) and until when
+    (``until``: naive UTC, shown in local time)."""
+    from flask import flash
+
+    from .timeutil import format_datetime
+
+    flash({"text": message, "undo": action, "until": format_datetime(until)}, "undo")

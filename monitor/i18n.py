@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel.dates import format_date as babel_date
+from babel.dates import get_month_names
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext
 from werkzeug.exceptions import BadRequest
+
+from .timeutil import format_date, local
 
 SOURCE = "nl"
 COOKIE = "taal"
@@ -100,10 +105,56 @@ def page_language() -> Language:
     return BY_CODE.get(code.split("_")[0], BY_CODE[SOURCE])
 
 
+def language_of(code: str | None) -> Language:
+    """The language of a story (Dutch when it has none): its captions track is labelled so."""
+    return BY_CODE.get(code or "", BY_CODE[SOURCE])
+
+
 def language_label(code: str | None) -> str:
     """The Dutch name of a story's language (``—`` when unknown)."""
     lang = BY_CODE.get(code or "")
     return lang.dutch if lang else (code or "—")
+
+
+def translate_label(text: str | None) -> str:
+    """A fixed Dutch label in the page's language: an enum's label or a seeded catalogue
+    name marked with :func:`N_` is translated, anything else (a name someone typed) is
+    shown as it is. Plain text, so the template escapes it (the ``vertaald`` filter)."""
+    return gettext(text) if text else (text or "")
+
+
+def shown_date(value: date | datetime | None) -> str:
+    """A date in the page's language (the ``datum`` filter): ``3 mei 2026``, ``May 3, 2026``."""
+    code = page_language().code
+    if value is None or code == SOURCE:
+        return format_date(value)
+    if isinstance(value, datetime):
+        value = local(value)
+    return babel_date(value, "long", locale=code)
+
+
+def shown_datetime(value: datetime | None) -> str:
+    """A stored timestamp in local time, in the page's language (the ``datumtijd`` filter)."""
+    if value is None:
+        return format_date(value)
+    moment = local(value)
+    return f"{shown_date(moment.date())}, {moment:%H:%M}"
+
+
+def shown_tertial(day: date) -> str:
+    """The tertial ``day`` falls in, with the month names of the page's language:
+    ``januari–april 2026``, ``January–April 2026``."""
+    from .models import TERTIAL_MONTHS
+
+    first, last = TERTIAL_MONTHS[(day.month - 1) // 4 + 1]
+    names = get_month_names("wide", locale=page_language().code)
+    return f"{names[first]}–{names[last]} {day.year}"
+
+
+def in_language(code: str | None):
+    """A context manager: what is rendered inside it (a resident's mail) is in language
+    ``code`` (Dutch when unknown), whatever the page around it."""
+    return force_locale(code if code in BY_CODE else SOURCE)
 
 
 def switch_url(code: str) -> str:
@@ -136,6 +187,9 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember)
     # A global (not only the context) so imported macros, which get no context, see it.
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["language_of"] = language_of
+    app.jinja_env.filters["vertaald"] = translate_label
+    app.jinja_env.filters["tertiaal"] = shown_tertial
 
     @app.context_processor
     def inject_language() -> dict:

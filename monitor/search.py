@@ -106,7 +106,8 @@ def _searcher(dirname: str) -> Iterator[Any]:
         cached = None
     if cached is None:
         # The signature read *before* opening: a commit in between only causes a reopen.
-        searcher = open_index(dirname).searcher(weighting=WEIGHTING())
+        # A reader never waits for the writer lock (only needed to create a missing index).
+        searcher = open_index(dirname, wait=0).searcher(weighting=WEIGHTING())
     else:
         searcher = cached[1]
     _local.searcher = (dirname, searcher, signature, os.getpid())

@@ -163,10 +163,14 @@ def schema_current(dirname: str) -> bool:
     return set(story_schema().names()) <= set(open_index(dirname).schema.names())
 
 
-def open_index(dirname: str, locked: bool = False):
+def open_index(dirname: str, locked: bool = False, wait: float = 10.0):
     """Open the index in ``dirname``, creating it (under the writer lock) when missing.
 
     :param locked: the caller already holds :func:`writer_lock`.
+    :param wait: how long to wait for the writer lock when the index must be created; a
+        reader passes 0: while another process holds the lock it gets :class:`IndexBusy`
+        at once (and shows nothing indexed) instead of holding up a user's request.
+    :raise IndexBusy: the index is missing and the lock stayed taken for ``wait`` seconds.
     """
     os.makedirs(dirname, exist_ok=True)
     if whoosh_index.exists_in(dirname):
@@ -176,7 +180,7 @@ def open_index(dirname: str, locked: bool = False):
         ix.close()  # an index of an older schema: made anew; reconciliation refills it
     if locked:
         return _create_current(dirname)
-    with writer_lock(dirname):
+    with writer_lock(dirname, timeout=wait):
         return _create_current(dirname)
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from flask import Flask, request
 from flask_login import current_user
 
-from . import installation, once, permissions
+from . import i18n, installation, once, permissions
 from .registry import registry
-from .timeutil import format_date, format_datetime, format_wall_clock
+from .timeutil import format_date, format_wall_clock  # noqa: F401 (format_date: imported from here)
 
 
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
@@ -62,8 +62,8 @@ def _current_nav(nav) -> str | None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose ``can``, the navigation and the filters to every template."""
-    app.jinja_env.filters["datum"] = format_date
-    app.jinja_env.filters["datumtijd"] = format_datetime
+    app.jinja_env.filters["datum"] = i18n.shown_date  # Dutch, or the translated page's language
+    app.jinja_env.filters["datumtijd"] = i18n.shown_datetime
     app.jinja_env.filters["wandtijd"] = format_wall_clock
     app.jinja_env.filters["getal"] = format_number
     app.jinja_env.filters["procent"] = format_percent

@@ -14,7 +14,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from ..registry import add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
+from ..registry import add_after_restore, add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
 
 if TYPE_CHECKING:
     from ..models import Period
@@ -47,12 +47,26 @@ def init_app(app: Flask) -> None:
     # Templates compare statuses through the enum, never a raw string.
     app.add_template_global(ReturnStatus, "ReturnStatus")
     from ..extensions import csrf
-    from . import annual, dossier, models, notices, permissions, trail, werkgebied_views, year_views  # noqa: F401
+    from . import (  # noqa: F401  (tables, policy, and the view modules' routes on the blueprint)
+        annual,
+        breakdown_admin,
+        breakdown_views,
+        dossier,
+        models,
+        notices,
+        permissions,
+        planned_views,
+        registration_views,
+        trail,
+        views,
+        werkgebied_views,
+        year_views,
+    )
     from .api import bp as api_bp
+    from .blueprint import bp
     from .home import approval_section, returns_section, trends_section
     from .seed import seed_demo_returns
     from .setup import setup_checks
-    from .views import bp
 
     app.register_blueprint(bp)
     app.add_template_global(year_views.year_figure_open, "year_figure_open")
@@ -73,6 +87,14 @@ def init_app(app: Flask) -> None:
     add_job(app, "opgaven vergrendelen", _lock_job, every=timedelta(days=1), offset=timedelta(minutes=5))
     # Uploads of imports never finished (mapping page left): gone after a day.
     add_job(app, STAGING_JOB, _staging_job, every=timedelta(hours=1), offset=timedelta(minutes=20))
+    # The protected publication tables, shared by every worker: brought up to date after an
+    # approval or reopening (asked for by the service) and hourly; computed anew after a restore.
+    from .publication import after_restore, refresh_tables
+    from .publication_store import JOB, store_pending
+
+    app.teardown_appcontext(store_pending)  # what a reader computed, once its session is closed
+    add_job(app, JOB, refresh_tables, every=timedelta(hours=1), offset=timedelta(minutes=40))
+    add_after_restore(app, "publicatietabellen", after_restore)
 
 
 STAGING_JOB = "tellen: onafgemaakte imports opruimen"

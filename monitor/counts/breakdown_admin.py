@@ -18,8 +18,8 @@ from ..forms import BaseForm, MultiCheckboxField, NlRadioField
 from ..http import form_status, get_or_404
 from ..models import Organisation, OrganisationKind
 from ..permissions import requires
+from .blueprint import bp
 from .breakdowns import UNKNOWN, BreakdownCategory, BreakdownDimension
-from .views import bp
 
 
 class DimensionForm(BaseForm):

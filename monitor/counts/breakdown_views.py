@@ -14,10 +14,11 @@ from ..extensions import db
 from ..http import arg_int
 from ..permissions import requires
 from . import breakdowns, services
+from .blueprint import bp
 from .breakdown_tables import view
 from .figures import parse_number
 from .permissions import is_return_worker, sees_small_counts
-from .views import _load_entry, bp
+from .views import _load_entry
 
 
 def _field(dimension: str, code: str) -> str:

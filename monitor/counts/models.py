@@ -256,3 +256,21 @@ class ApiToken(db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class PublicationTable(db.Model):
+    """The protected publication table of one measure and year, shared by every process
+    (``monitor.counts.publication_store``): only what outsiders may see — the visible cells'
+    values and the hidden cells' states, never a hidden or unpublished value."""
+
+    __tablename__ = "count_publication_tables"
+
+    measure: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of every input of the protection (method version, dimensions, data)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    cells: Mapped[str] = mapped_column(sa.Text)  # JSON, see publication_store.dump
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PublicationTable {self.measure} {self.year} {self.fingerprint[:8]}>"

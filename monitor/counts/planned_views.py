@@ -13,8 +13,8 @@ from ..http import form_status, get_or_404
 from ..models import Organisation, Wijk
 from ..permissions import requires
 from . import planned_wijk, services
+from .blueprint import bp
 from .forms import PlanYearForm, as_text, planned_form
-from .views import bp
 
 
 @bp.route("/begroting", methods=["GET", "POST"])

@@ -18,7 +18,8 @@ from .. import disclosure
 from ..disclosure import TOTAL, Dim, Shown
 from ..extensions import db
 from ..models import Period
-from .models import CITYWIDE_ID, CountReturn, ReturnClients, ReturnStatus
+from . import publication_store
+from .models import CITYWIDE_ID, CountReturn, PublicationTable, ReturnClients, ReturnStatus
 
 APPROVED = (ReturnStatus.GOEDGEKEURD, ReturnStatus.VERGRENDELD)
 
@@ -42,10 +43,6 @@ MEASURES = {
     "clienten": Measure("clienten", "Cliënten", False),  # categories: the service types
     "uniek": Measure("uniek", "Unieke cliënten over het jaar", False),
 }
-
-_cache: dict[tuple, disclosure.Table] = {}
-_CACHE_SIZE = 512
-
 
 def outsider_cell(key: tuple) -> bool:
     """Outsiders see one organisation city-wide, or one wijk for all organisations."""
@@ -115,20 +112,45 @@ def _dims(measure: str, atoms: dict[tuple, int]) -> tuple[Dim, ...]:
 
 
 def table(measure: str, year: int, rows: list[tuple] | None = None) -> disclosure.Table:
-    """The protected publication table of ``measure`` in ``year`` (cached by its data).
+    """The protected publication table of ``measure`` in ``year``: computed once per change
+    of its data and shared by every process through the database (``publication_store``).
 
     :param rows: the year's rows from :func:`_rows` (read when ``None``).
     """
     atoms = _atoms(measure, year, rows)
-    dims = _dims(measure, atoms)
-    key = (measure, year, dims, tuple(sorted(atoms.items())))
-    found = _cache.get(key)
-    if found is None:
-        found = disclosure.protect(dims, atoms, outsider_cell)
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.clear()
-        _cache[key] = found
-    return found
+    return publication_store.protected_table(measure, year, _dims(measure, atoms), atoms, outsider_cell)
+
+
+def refresh_tables(now=None) -> str:
+    """Job: store every publication table whose data changed (after an approval or a
+    reopening, and hourly), so the next reader finds it ready; drop the tables of years
+    without approved returns. Idempotent; safe beside another run of itself."""
+    years = set(db.session.scalars(sa.select(Period.year).join(CountReturn, CountReturn.period_id == Period.id)
+                                   .where(CountReturn.status.in_(APPROVED)).distinct()))
+    gone = db.session.execute(sa.delete(PublicationTable).where(PublicationTable.year.not_in(years))).rowcount
+    db.session.commit()
+    done = 0
+    for year in sorted(years):
+        rows = {kind: _rows(kind, year) for kind in ("returns", "clienten")}
+        for measure in MEASURES:
+            atoms = _atoms(measure, year, rows["clienten" if measure == "clienten" else "returns"])
+            if publication_store.store_if_stale(measure, year, _dims(measure, atoms), atoms, outsider_cell):
+                done += 1
+    return f"{done} publicatietabel(len) bijgewerkt, {gone} vervallen"
+
+
+def after_restore() -> str:
+    """After a restore: drop the stored tables (the data are others) and compute them again
+    at once, as the search index is rebuilt, so no raadslid's first dashboard waits for them."""
+    return f"{publication_store.forget_all()}; {refresh_tables()}"
+
+
+def data_changed() -> None:
+    """Approved figures change in the current transaction: bring the stored tables up to
+    date soon after it commits (readers never depend on it: they check the fingerprint)."""
+    from ..jobs import run_after_commit
+
+    run_after_commit(publication_store.JOB)
 
 
 class Counts:

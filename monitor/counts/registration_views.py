@@ -15,8 +15,9 @@ from ..http import form_status
 from ..models import Period
 from ..permissions import requires
 from . import imports, registration, services
+from .blueprint import bp
 from .forms import UploadForm
-from .views import _own_org, bp
+from .views import _own_org
 
 
 def _periods() -> list[Period]:

@@ -12,7 +12,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import AuditEvent, Organisation, OrganisationKind, Period, ServiceType, Specialism, User, Wijk
 from ..timeutil import utcnow
-from . import notices
+from . import notices, publication
 from .figures import SCALAR_KEYS, Catalogue, Checked, clients_key, hours_key, validate, year_complete
 from .models import CountReturn, ReturnClients, ReturnHours, ReturnStatus
 from .werkgebied import area_name, span_of, works_in
@@ -286,6 +286,7 @@ def approve(ret: CountReturn, by: User) -> None:
                         f"Opgave {_label(ret)} goedgekeurd", actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
     notices.return_decided(ret, event, "approved")
+    publication.data_changed()
     db.session.commit()
 
 
@@ -307,6 +308,7 @@ def reopen(ret: CountReturn, reason: str, by: User) -> None:
                         f"Opgave {_label(ret)} heropend", reason=reason.strip(), actor=by)
     ret.decided_at, ret.decided_by = utcnow(), by
     notices.return_decided(ret, event, "reopened")
+    publication.data_changed()
     db.session.commit()
 
 
@@ -361,4 +363,6 @@ def add_year_figure(ret: CountReturn, text: Any, today: date | None = None) -> N
     before, after = audit.changes(old, _audit_snapshot(ret))
     audit.record("count_return.year_figure", ret, old=before, new=after,
                  summary=f"Jaarcijfer opgave {_label(ret)} aangevuld")
+    if ret.status.approved:
+        publication.data_changed()
     db.session.commit()

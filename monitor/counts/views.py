@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -17,6 +17,7 @@ from ..periods import all_periods
 from ..permissions import require_object, requires, wijk_ids_in_scope
 from ..templating import format_number
 from . import behind, dashboards, exports, imports, services
+from .blueprint import bp
 from .figures import clients_key, hours_key, scalars_for, year_complete
 from .forms import (
     CatalogueForm,
@@ -33,8 +34,6 @@ from .forms import (
 )
 from .models import CITYWIDE, ApiToken, CountReturn
 from .permissions import is_return_worker
-
-bp = Blueprint("counts", __name__, url_prefix="/tellen")
 
 
 @bp.route("/")
@@ -460,12 +459,3 @@ def import_map(token: str):
                       "Er is niets opgeslagen.", "error")
     return render_template("counts/import_map.html", org=org, header=header, rows=rows[:5], total=len(rows),
                            targets=targets, mapping=mapping, preview=preview, options=options, token=token), status
-
-
-
-from . import (
-    breakdown_admin,  # noqa: E402,F401  (the beheerder's catalogue of breakdowns)
-    breakdown_views,  # noqa: E402,F401  (breakdowns of the meldingen, on this blueprint)
-    planned_views,  # noqa: E402,F401  (planned hours, also per wijk, on this blueprint)
-    registration_views,  # noqa: E402,F401  (the registration-export import, on this blueprint)
-)

@@ -14,8 +14,8 @@ from ..http import get_or_404
 from ..models import Organisation, OrganisationKind
 from ..permissions import requires
 from . import services
+from .blueprint import bp
 from .models import CITYWIDE
-from .views import bp
 from .werkgebied import AreaInput, areas_of, save_werkgebied
 
 

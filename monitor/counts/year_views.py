@@ -12,9 +12,9 @@ from ..errors import DomainError
 from ..http import get_or_404
 from ..permissions import require_object, requires
 from . import services
+from .blueprint import bp
 from .figures import year_complete
 from .models import CountReturn, ReturnStatus
-from .views import bp
 
 
 def year_figure_open(ret: CountReturn, today: date | None = None) -> bool:

@@ -33,11 +33,19 @@ def init_app(app: Flask) -> None:
 
     app.add_template_global(chart_svg, "chart_svg")
     app.add_template_filter(story_html, "story_html")
-    from . import models, notices, permissions  # noqa: F401  (tables and policy)
+    from . import (  # noqa: F401  (tables, policy, and the view modules' routes on the blueprint)
+        council_views,
+        models,
+        notices,
+        permissions,
+        report_views,
+        views,
+        views_documents,
+    )
+    from .blueprint import bp
     from .initiatives import initiatives_annual_section
     from .seed import seed_demo
     from .services import actions_section, erase_story_copies, initiatives_section, stories_section
-    from .views import bp
 
     app.register_blueprint(bp)
     add_eraser(app, "meetings: copies of story titles", erase_story_copies)

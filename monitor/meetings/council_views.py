@@ -15,9 +15,9 @@ from ..http import arg_int, get_or_404
 from ..models import Wijk
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from . import council
+from .blueprint import bp
 from .forms import QuestionForm
 from .models import CouncilQuestion, MonitorSession, SessionStatus
-from .views import bp
 
 MAX_SIGNAL_ROWS = 50
 EMPTY_SIGNAL_ROWS = 3

@@ -16,10 +16,11 @@ from ..errors import DomainError
 from ..formerrors import show_error
 from ..permissions import can, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import AuthorRightForm, OwnReportForm, ReportForm, ReportTextForm, ReturnReportForm, SettleReportForm
 from .models import ReportScope
 from .permissions import holds_author_right, reads_exact_report
-from .views import _photo_url, bp
+from .views import _photo_url
 
 
 def _report_form() -> ReportForm:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..admin.services import list_buurten, list_organisations, list_wijken
@@ -16,7 +16,8 @@ from ..models import Period, Wijk
 from ..periods import all_periods
 from ..permissions import can, require_object, requires, wijk_ids_in_scope
 from ..registry import Section
-from . import export, services
+from . import council_views, export, services
+from .blueprint import bp
 from .forms import (
     ActionDoneForm,
     ActionForm,
@@ -28,10 +29,6 @@ from .forms import (
     StoryChoiceForm,
 )
 from .models import SessionStatus
-
-bp = Blueprint("meetings", __name__, url_prefix="/monitorgesprekken")
-
-from . import council_views  # noqa: E402  (its routes join this blueprint)
 
 
 def _photo_url(key: str, size: str) -> str:
@@ -391,11 +388,3 @@ def initiative_edit(initiative_id: int | None):
             return redirect(url_for("meetings.initiatives"))
     return render_template("meetings/initiative_form.html", form=form, initiative=initiative), (
         400 if request.method == "POST" else 200)
-
-
-# --- annual reports: the workflow is in report_views.py, PDF and Word in views_documents.py ---
-
-from . import (
-    report_views,  # noqa: E402,F401  (the jaarrapportage routes, on this blueprint)
-    views_documents,  # noqa: E402,F401  (the document routes, on this blueprint)
-)

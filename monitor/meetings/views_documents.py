@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from ..permissions import can, require_object, requires
 from . import export, services
-from .views import _dossier_or_404, _load, bp
+from .blueprint import bp
+from .views import _dossier_or_404, _load
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -118,19 +118,26 @@ def init_app(app: Flask) -> None:
         add_setup_check,
         set_story_source,
     )
-    from . import (  # noqa: F401  (tables and policy known)
-        council_views,  # noqa: F401  (routes for featuring stories)
+    from . import (  # noqa: F401  (tables, policy, and the view modules' routes on the blueprint)
+        confirm_views,
+        council_views,
         engines,
+        location_views,
         media_views,
         models,
+        moderation_views,
         notices,
         permissions,
+        removal_views,
+        report_views,
+        teller_views,
+        views,
     )
+    from .blueprint import bp
     from .cli import search_cli
     from .home import featured_section, moderation_section, returned_section
     from .seed import seed_demo_stories
     from .setup import setup_checks
-    from .views import bp
 
     app.register_blueprint(bp)
     add_nav(app, "Verhalen", "narratives.archive", "public", 30)
@@ -162,3 +169,8 @@ def register_operations(app: Flask) -> None:
     add_job(app, "zoekindex bijwerken", apply_job, every=timedelta(minutes=1), order=40)
     add_job(app, "zoekindex controleren", repair_job, every=timedelta(hours=1),
             offset=timedelta(minutes=20), order=50)
+    from .services.removals import PURGE_JOB, purge_removed
+
+    # Removed photos and recordings past NARRATIVES_UNDO_DAYS: erased for good (docs/privacy.md).
+    add_job(app, PURGE_JOB, purge_removed, every=timedelta(hours=1),
+            offset=timedelta(minutes=35), order=55)

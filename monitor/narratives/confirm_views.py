@@ -8,12 +8,14 @@ undone and why: ``docs/privacy.md`` ("Verwijderen, intrekken en ongedaan maken")
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, render_template, url_for
+from flask_babel import gettext as _
 
+from ..i18n import translated
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .models import StoryStatus
-from .views import bp
 
 
 def _story_for_moderation(story_id: int):
@@ -53,32 +55,60 @@ def delete_confirm(story_id: int):
         cancel=url_for("narratives.moderate", story_id=item.id))
 
 
+def _removal_page(kind: str, name: str, story, action: str):
+    """The confirmation step of removing a photo or recording: removal with undo (the
+    default) or, the second choice, erased at once."""
+    days = current_app.config["NARRATIVES_UNDO_DAYS"]
+    return render_template(
+        "_confirm.html", title=f"{kind} verwijderen",
+        question=f"Wilt u de {kind.lower()} '{name}' van het verhaal '{story.title}' verwijderen?",
+        consequences=[f"De {kind.lower()} verdwijnt meteen van de site, uit de zoekfunctie en uit de "
+                      "dossiers; de link ernaar werkt niet meer.",
+                      f"Daarna wordt hij nog {days} dagen bewaard; in die tijd kunt u (of een andere "
+                      "redacteur van het verhaal) hem terugzetten. Daarna wordt hij voorgoed gewist."],
+        permanent=False, undo=f"Dit kunt u {days} dagen ongedaan maken, onder 'Recent verwijderd' "
+                              "bij het verhaal.",
+        button=f"Ja, {kind.lower()} verwijderen", action=action,
+        cancel=url_for("narratives.edit", story_id=story.id),
+        alternative={"title": "Meteen voorgoed wissen",
+                     "text": f"Mag de {kind.lower()} nergens meer bewaard blijven, bijvoorbeeld omdat "
+                             "iemand herkenbaar is die geen toestemming gaf (portretrecht)? Dan wordt hij "
+                             "nu gewist, met alle bestanden; de link werkt nooit meer.",
+                     "button": f"{kind} meteen voorgoed wissen", "fields": {"wissen": "meteen"},
+                     "action": action})
+
+
 @bp.route("/foto/<string:key>/verwijderen", methods=["GET"])
 @requires("narratives.edit")
 def photo_remove_confirm(key: str):
     photo = services.get_photo_or_abort(key)
     require_object("narratives.edit", photo.story)
-    return render_template(
-        "_confirm.html", title="Foto verwijderen",
-        question=f"Wilt u de foto '{photo.alt_text}' van het verhaal '{photo.story.title}' verwijderen?",
-        consequences=["De foto wordt gewist; de link naar de foto werkt daarna nooit meer."],
-        permanent=True, button="Ja, foto verwijderen",
-        action=url_for("narratives.photo_remove", key=photo.file_key),
-        cancel=url_for("narratives.edit", story_id=photo.story_id))
+    return _removal_page("Foto", photo.alt_text, photo.story,
+                         url_for("narratives.photo_remove", key=photo.file_key))
+
+
+@bp.route("/opname/<string:key>/verwijderen", methods=["GET"])
+@requires("narratives.edit")
+def media_remove_confirm(key: str):
+    record = services.get_media_or_abort(key)
+    require_object("narratives.edit", record.story)
+    return _removal_page("Opname", record.title, record.story,
+                         url_for("narratives.media_remove", key=record.file_key))
 
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["GET"])
 @public
+@translated
 def withdraw_own_confirm(token: str):
     item = services.story_for_token(token)
     if item is None or item.status == StoryStatus.INGETROKKEN:
         abort(404)
     return render_template(
-        "_confirm.html", title="Uw verhaal intrekken",
-        question=f"Wilt u uw verhaal '{item.title}' intrekken?",
-        consequences=["Uw verhaal en de foto's verdwijnen meteen van de site en uit de zoekfunctie.",
-                      "De tekst en de foto's worden meteen gewist.",
-                      "Wilt u later toch weer iets vertellen? Dat kan altijd, met een nieuw verhaal."],
-        permanent=True, button="Ja, mijn verhaal intrekken",
+        "_confirm.html", title=_("Uw verhaal intrekken"),
+        question=_("Wilt u uw verhaal '%(title)s' intrekken?", title=item.title),
+        consequences=[_("Uw verhaal en de foto's verdwijnen meteen van de site en uit de zoekfunctie."),
+                      _("De tekst en de foto's worden meteen gewist."),
+                      _("Wilt u later toch weer iets vertellen? Dat kan altijd, met een nieuw verhaal.")],
+        permanent=True, button=_("Ja, mijn verhaal intrekken"),
         action=url_for("narratives.withdraw_own", token=token),
         cancel=url_for("narratives.mine", token=token))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..errors import DomainError
 from ..permissions import require_object, requires
 from . import council, services
-from .views import bp
+from .blueprint import bp
 
 
 def _feature(story_id: int, featured: bool, done: str):

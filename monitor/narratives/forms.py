@@ -205,13 +205,14 @@ class AddPhotoForm(BaseForm):
 
 
 class ResidentReviseForm(BaseForm):
-    """The resident revises a returned story."""
+    """The resident revises a returned story (on the resident's page: translated)."""
 
-    title = StringField("Titel", validators=[DataRequired("Geef het verhaal een titel."), Length(max=200)])
-    summary = TextAreaField("Korte samenvatting", validators=[DataRequired("Vat het verhaal samen."),
-                                                              Length(max=600)])
-    body = TextAreaField("Het verhaal", validators=[DataRequired("Vertel het verhaal."),
-                                                    Length(max=20000)])
+    title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het verhaal een titel.")),
+                                                 Length(max=200, message=_l("Maximaal 200 tekens."))])
+    summary = TextAreaField(_l("Korte samenvatting"), validators=[
+        DataRequired(_l("Vat het verhaal samen.")), Length(max=600, message=_l("Maximaal 600 tekens."))])
+    body = TextAreaField(_l("Het verhaal"), validators=[
+        DataRequired(_l("Vertel het verhaal.")), Length(max=20000, message=_l("Maximaal 20.000 tekens."))])
 
 
 class PublishForm(BaseForm):
@@ -239,10 +240,10 @@ class AnonymiseForm(BaseForm):
 class TellerCorrectionForm(BaseForm):
     """The teller of a story a worker wrote down says what is not right."""
 
-    correction = TextAreaField("Wat klopt er niet?", validators=[
-        DataRequired("Schrijf op wat er niet klopt."), Length(max=4000)],
-        description="Schrijf het in uw eigen woorden, in uw eigen taal mag ook. De medewerker die uw "
-                    "verhaal opschreef, leest het en past het verhaal aan. Daarna leest u het opnieuw.")
+    correction = TextAreaField(_l("Wat klopt er niet?"), validators=[
+        DataRequired(_l("Schrijf op wat er niet klopt.")), Length(max=4000, message=_l("Maximaal 4.000 tekens."))],
+        description=_l("Schrijf het in uw eigen woorden, in uw eigen taal mag ook. De medewerker die uw "
+                       "verhaal opschreef, leest het en past het verhaal aan. Daarna leest u het opnieuw."))
 
 
 class LocationForm(BaseForm):
@@ -261,14 +262,17 @@ class LocationForm(BaseForm):
 class ReportForm(BaseForm):
     """A reader reports a published story ("melden")."""
 
-    reason = RadioField("Waarom meldt u dit verhaal?", choices=[(r.value, r.label) for r in ReportReason],
-                        validators=[InputRequired("Kies waarom u dit verhaal meldt.")])
-    message = TextAreaField("Toelichting (niet verplicht)", validators=[Optional(), Length(max=2000)],
-                            description="Wat moet de moderator weten? Noem geen namen als dat niet nodig is.")
-    contact_email = EmailField("Uw e-mailadres (niet verplicht)", validators=[
-        Optional(), Email("Vul een geldig e-mailadres in, of laat het veld leeg."), Length(max=320)],
-        description="Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
-                    "melding is afgehandeld.")
+    # The reasons' labels are marked in .labels; lazy, so the page shows them in its language.
+    reason = RadioField(_l("Waarom meldt u dit verhaal?"), choices=[(r.value, _l(r.label)) for r in ReportReason],
+                        validators=[InputRequired(_l("Kies waarom u dit verhaal meldt."))])
+    message = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[
+        Optional(), Length(max=2000, message=_l("Maximaal 2.000 tekens."))],
+        description=_l("Wat moet de moderator weten? Noem geen namen als dat niet nodig is."))
+    contact_email = EmailField(_l("Uw e-mailadres (niet verplicht)"), validators=[
+        Optional(), Email(_l("Vul een geldig e-mailadres in, of laat het veld leeg.")),
+        Length(max=320, message=_l("Maximaal 320 tekens."))],
+        description=_l("Alleen als u antwoord wilt. Alleen de moderator ziet het; we wissen het als uw "
+                       "melding is afgehandeld."))
 
 
 class ConfirmForm(BaseForm):

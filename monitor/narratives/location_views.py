@@ -18,9 +18,9 @@ from ..formerrors import show_error
 from ..http import form_status, get_or_404
 from ..permissions import public, require_object, requires, wijk_ids_in_scope
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm, LocationForm
 from .models import TrustedLocation
-from .views import bp
 
 DEVICE_COOKIE = services.DEVICE_COOKIE
 DEVICE_COOKIE_DAYS = 365

@@ -28,10 +28,10 @@ from ..formerrors import show_error
 from ..http import form_status
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm
 from .media_forms import AddMediaForm, MediaTextForm, captions_text, media_inputs
 from .models import MediaStatus, Visibility
-from .views import bp
 
 UPLOAD_ENDPOINTS = {"narratives.contribute", "narratives.new", "narratives.media_add"}
 
@@ -149,18 +149,6 @@ def media_edit(key: str):
                 return redirect(url_for("narratives.edit", story_id=record.story_id))
     return render_template("narratives/media_edit.html", form=form, record=record, story=record.story,
                            confirm=ConfirmForm()), form_status()
-
-
-@bp.route("/opname/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def media_remove(key: str):
-    """Remove a recording (its file is deleted; its URL answers 410 from now on)."""
-    record = _load_for_edit(key)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    story = services.remove_media(record, current_user)
-    flash("Opname verwijderd.", "ok")
-    return redirect(url_for("narratives.edit", story_id=story.id))
 
 
 def register(app) -> None:

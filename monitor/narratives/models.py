@@ -207,14 +207,21 @@ class Story(db.Model):
     qualities: Mapped[list[Quality]] = relationship(secondary=story_qualities,
                                                     order_by="Quality.position")
     photos: Mapped[list[StoryPhoto]] = relationship(
-        back_populates="story", order_by="StoryPhoto.position",
-        cascade="all, delete-orphan")
+        back_populates="story", order_by="StoryPhoto.position", cascade="all, delete-orphan",
+        primaryjoin="and_(Story.id == StoryPhoto.story_id, StoryPhoto.deleted_at.is_(None))")
+    removed_photos: Mapped[list[StoryPhoto]] = relationship(
+        viewonly=True, order_by="StoryPhoto.deleted_at",
+        primaryjoin="and_(Story.id == StoryPhoto.story_id, StoryPhoto.deleted_at.is_not(None))")
     feedback: Mapped[list[StoryFeedback]] = relationship(
         back_populates="story", order_by="StoryFeedback.id", cascade="all, delete-orphan")
     reports: Mapped[list[StoryReport]] = relationship(
         back_populates="story", order_by="StoryReport.id", cascade="all, delete-orphan")
     media: Mapped[list[StoryMedia]] = relationship(
-        back_populates="story", order_by="StoryMedia.position", cascade="all, delete-orphan")
+        back_populates="story", order_by="StoryMedia.position", cascade="all, delete-orphan",
+        primaryjoin="and_(Story.id == StoryMedia.story_id, StoryMedia.deleted_at.is_(None))")
+    removed_media: Mapped[list[StoryMedia]] = relationship(
+        viewonly=True, order_by="StoryMedia.deleted_at",
+        primaryjoin="and_(Story.id == StoryMedia.story_id, StoryMedia.deleted_at.is_not(None))")
 
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.reference} {self.status}>"
@@ -284,6 +291,9 @@ class StoryPhoto(db.Model):
     portrait_consent: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removed with undo (docs/privacy.md): out of ``Story.photos``, so of every reader; purged later.
+    deleted_at: Mapped[datetime | None]
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     story: Mapped[Story] = relationship(back_populates="photos")
 
@@ -292,20 +302,13 @@ class StoryPhoto(db.Model):
 
 
 class ErasedPhotoKey(db.Model):
-    """The key of a photo that was withdrawn or removed: its URL answers 410 for ever.
-
-    Photo URLs are built from the random ``file_key``; keeping the erased keys means an old
-    URL (in a browser cache, a bookmark, a forwarded mail) never shows anything again and a
-    key is never handed to a new photo.
-    """
+    """The key of a photo that was withdrawn or erased: its URL answers 410 for ever (an old
+    URL in a cache, bookmark or forwarded mail never shows anything again; never reused)."""
 
     __tablename__ = "erased_photo_keys"
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<ErasedPhotoKey {self.key[:6]}…>"
 
 
 class StoryIndexOp(db.Model):
@@ -423,78 +426,7 @@ class StoryReport(db.Model):
 
     def __repr__(self) -> str:
         return f"<StoryReport {self.id} story={self.story_id} {self.reason}>"
-class MediaStatus(enum.StrEnum):
-    """Where an uploaded recording is: waiting to be converted, ready to play, refused."""
-
-    WACHT = "wacht"
-    KLAAR = "klaar"
-    MISLUKT = "mislukt"
-
-    @property
-    def label(self) -> str:
-        return {"wacht": "Wordt omgezet", "klaar": "Klaar", "mislukt": "Kon niet worden omgezet"}[self.value]
 
 
-class StoryMedia(db.Model):
-    """A recording of a story (sound or film), stored as a clean, web-playable file.
-
-    The upload is kept under ``media-staging/<file_key>`` only until the job worker (or the
-    request, for a short one) has converted it to ``media/<file_key>.<ext>``; the staged
-    original, with its metadata, is then deleted.
-    """
-
-    __tablename__ = "story_media"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    story_id: Mapped[int] = mapped_column(sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True)
-    file_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(10))  # "audio" or "video"
-    status: Mapped[MediaStatus] = mapped_column(string_enum(MediaStatus, 10), default=MediaStatus.WACHT)
-    error: Mapped[str] = mapped_column(sa.String(300), default="")
-    duration_ms: Mapped[int] = mapped_column(default=0)
-    width: Mapped[int] = mapped_column(default=0)
-    height: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    # Film: does anyone speak? Then captions (WebVTT) are needed before publication.
-    has_speech: Mapped[bool] = mapped_column(default=True)
-    transcript: Mapped[str] = mapped_column(sa.Text, default="")
-    captions: Mapped[str] = mapped_column(sa.Text, default="")
-    # Recognisable voices or faces, and their consent (like portretrecht for photos).
-    recognisable_people: Mapped[bool] = mapped_column(default=False)
-    people_consent: Mapped[bool] = mapped_column(default=False)
-    position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    story: Mapped[Story] = relationship(back_populates="media")
-
-    def __repr__(self) -> str:
-        return f"<StoryMedia {self.id} {self.kind} story={self.story_id}>"
-
-    @property
-    def is_video(self) -> bool:
-        return self.kind == "video"
-
-    @property
-    def extension(self) -> str:
-        return "mp4" if self.is_video else "m4a"
-
-    @property
-    def content_type(self) -> str:
-        return "video/mp4" if self.is_video else "audio/mp4"
-
-    @property
-    def stored_key(self) -> str:
-        return f"media/{self.file_key}.{self.extension}"
-
-    @property
-    def staging_key(self) -> str:
-        return f"media-staging/{self.file_key}"
-
-    @property
-    def needs_captions(self) -> bool:
-        return self.is_video and self.has_speech
-
-    @property
-    def duration_label(self) -> str:
-        seconds = round(self.duration_ms / 1000)
-        return f"{seconds // 60}:{seconds % 60:02d}"
+# Recordings live in their own module; imported here so ``from .models import StoryMedia`` works.
+from .media_models import MediaStatus, StoryMedia  # noqa: E402,F401

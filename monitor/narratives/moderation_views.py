@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..formerrors import show_error
 from ..permissions import require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import (
     AnonymiseForm,
     ConfirmForm,
@@ -24,7 +25,6 @@ from .forms import (
     ReturnForm,
 )
 from .models import StoryStatus
-from .views import bp
 
 # --- moderation (coordinators of the wijk) ----------------------------------------------
 

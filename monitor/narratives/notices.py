@@ -6,6 +6,10 @@
   to the author with an account, and to the resident who left an address.
 - The receipt with the private link, to a resident who left an address.
 
+A resident's mail is in the language of the story (``stories.language``, ``docs/i18n.md``):
+its subject and reason are marked with ``N_`` and translated here, its template with ``_()``;
+staff mail stays Dutch.
+
 Mails name a story by its reference (``VH-…``), never by its title or text; the remarks and
 reasons go only to the story's own teller. When a story is erased (withdrawn, deleted,
 anonymised) the copies in the outbox are rewritten, and a resident's address is blanked
@@ -18,8 +22,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext
 
 from ..extensions import db
+from ..i18n import N_, in_language
 from ..models import Role, User, Wijk, user_wijken
 from ..notifications import Recipient, absolute_url, notify
 from ..registry import NotificationKind, add_eraser, add_notification_kind
@@ -32,6 +38,8 @@ CHOSEN = "narratives.chosen"
 RECEIPT = "narratives.receipt"
 CORRECTION = "narratives.teller_correction"
 REPORTED = "narratives.reported"
+
+RESIDENT_REASON = N_("u uw e-mailadres gaf toen u uw verhaal instuurde.")
 
 ERASED_BODY = "[Gewist: het verhaal waar dit bericht over ging, is ingetrokken, verwijderd of geanonimiseerd.]"
 
@@ -104,14 +112,22 @@ def waiting_for_moderation(story: Story) -> None:
            link=absolute_url("narratives.moderate", story_id=story.id), reason=reason)
 
 
+def _in_story_language(story: Story, message: str, **variables: Any) -> str:
+    """A Dutch ``N_`` message in the story's language (for its resident)."""
+    with in_language(story.language):
+        return gettext(message, **variables)
+
+
 def receipt(story: Story, token: str) -> None:
     """The resident's receipt: reference and private link (the address is not kept in the outbox)."""
     if not story.resident_email:
         return
     notify(RECEIPT, f"story:{story.id}:receipt", [Recipient(story.resident_email, story.teller_name)],
-           subject=f"Uw verhaal is ontvangen ({story.reference})", template="narratives/receipt",
-           context={"story": story}, link=absolute_url("narratives.mine", token=token),
-           reason="u uw e-mailadres gaf toen u uw verhaal instuurde.", forget_address=True)
+           subject=_in_story_language(story, N_("Uw verhaal is ontvangen (%(reference)s)"),
+                                      reference=story.reference),
+           template="narratives/receipt", context={"story": story},
+           link=absolute_url("narratives.mine", token=token),
+           reason=_in_story_language(story, RESIDENT_REASON), forget_address=True, language=story.language)
 
 
 def _tellers(story: Story) -> tuple[list[User], list[Recipient]]:
@@ -128,29 +144,31 @@ def _event_id(event: Any) -> int:
 
 def _tell(kind: str, story: Story, occasion: str, subject: str, template: str, context: dict[str, Any],
           staff_link: str, resident_link: str = "", by: User | None = None) -> None:
+    """Tell the story's author (in Dutch) and its resident (in the story's language);
+    ``subject`` is an ``N_`` message with ``%(reference)s``."""
     users, residents = _tellers(story)
     users = [u for u in users if by is None or u.id != by.id]  # not to who did it themselves
     context = {"story": story, **context}
     if users:
-        notify(kind, occasion, users, subject=subject, template=template,
+        notify(kind, occasion, users, subject=subject % {"reference": story.reference}, template=template,
                context={**context, "resident": False}, link=staff_link,
                reason="u dit verhaal heeft geschreven of opgetekend.")
     if residents:
-        notify(kind, occasion, residents, subject=subject, template=template,
-               context={**context, "resident": True}, link=resident_link,
-               reason="u uw e-mailadres gaf toen u uw verhaal instuurde.", forget_address=True)
+        notify(kind, occasion, residents, subject=_in_story_language(story, subject, reference=story.reference),
+               template=template, context={**context, "resident": True}, link=resident_link,
+               reason=_in_story_language(story, RESIDENT_REASON), forget_address=True, language=story.language)
 
 
 def returned(story: Story, event: Any, by: User | None) -> None:
     _tell(RETURNED, story, f"story:{story.id}:returned:{_event_id(event)}",
-          f"Uw verhaal {story.reference} is teruggestuurd", "narratives/returned",
+          N_("Uw verhaal %(reference)s is teruggestuurd"), "narratives/returned",
           {"remarks": story.moderation_remarks}, absolute_url("narratives.edit", story_id=story.id), by=by)
 
 
 def published(story: Story, event: Any, by: User | None) -> None:
     link = absolute_url("narratives.story", story_id=story.id)
     _tell(PUBLISHED, story, f"story:{story.id}:published:{_event_id(event)}",
-          f"Uw verhaal {story.reference} is gepubliceerd", "narratives/published",
+          N_("Uw verhaal %(reference)s is gepubliceerd"), "narratives/published",
           {"public": story.visibility == Visibility.OPENBAAR, "visibility": story.visibility.label},
           link, link if story.visibility == Visibility.OPENBAAR else "", by=by)
 
@@ -183,7 +201,7 @@ def reported(story: Story, report: Any) -> None:
 def chosen(story: Story, session_title: str, why: str, feedback_id: int) -> None:
     link = absolute_url("narratives.story", story_id=story.id)
     _tell(CHOSEN, story, f"story:{story.id}:chosen:{feedback_id}",
-          f"Uw verhaal {story.reference} is besproken in een monitorgesprek", "narratives/chosen",
+          N_("Uw verhaal %(reference)s is besproken in een monitorgesprek"), "narratives/chosen",
           {"session_title": session_title, "why": why}, link,
           link if story.visibility == Visibility.OPENBAAR else "")
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import form_status
+from ..i18n import translated
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm, ReportForm
-from .views import bp
 
 
 def _readable_published(story_id: int):
@@ -23,6 +25,7 @@ def _readable_published(story_id: int):
 
 @bp.route("/verhaal/<int:story_id>/melden", methods=["GET", "POST"])
 @public
+@translated
 def report(story_id: int):
     """A reader reports a published story they may read; works without JavaScript."""
     item = _readable_published(story_id)
@@ -38,7 +41,7 @@ def report(story_id: int):
         except DomainError as err:
             show_error(form, err)
         else:
-            flash("Dank u wel voor uw melding. Een moderator bekijkt het verhaal.", "ok")
+            flash(_("Dank u wel voor uw melding. Een moderator bekijkt het verhaal."), "ok")
             return redirect(url_for("narratives.story", story_id=item.id))
     return render_template("narratives/report.html", story=item, form=form), form_status()
 

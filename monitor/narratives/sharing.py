@@ -78,7 +78,8 @@ def shared_media(story: Story) -> list[dict[str, Any]]:
 def _shared_photo(key: str) -> StoryPhoto | None:
     if not key or len(key) > 64 or not key.isalnum() or not key.isascii():
         return None
-    photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.file_key == key))
+    photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.file_key == key,
+                                                          StoryPhoto.deleted_at.is_(None)))
     if photo is None or not _shared(photo.story) or not photo_consent_covers_everyone(photo):
         return None
     return photo
@@ -100,5 +101,6 @@ def photos_present(keys: Iterable[str]) -> set[str]:
     wanted = {k for k in keys if k}
     if not wanted:
         return set()
-    photos = db.session.scalars(sa.select(StoryPhoto).where(StoryPhoto.file_key.in_(wanted)))
+    photos = db.session.scalars(sa.select(StoryPhoto).where(StoryPhoto.file_key.in_(wanted),
+                                                            StoryPhoto.deleted_at.is_(None)))
     return {p.file_key for p in photos if _shared(p.story) and photo_consent_covers_everyone(p)}

@@ -7,15 +7,18 @@ On the ``narratives`` blueprint. The teller's page itself is ``narratives.mine``
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
+from ..i18n import translated
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .forms import ConfirmForm, ResidentReviseForm, TellerCorrectionForm
-from .views import SLIP_KEY, bp
+from .views import SLIP_KEY
 
 
 def teller_page(item, token: str, form=None, correction=None) -> str:
@@ -67,6 +70,7 @@ def slip_new(story_id: int):
 
 @bp.route("/mijn/<string:token>/bevestigen", methods=["POST"])
 @public
+@translated
 def confirm_own(token: str):
     """The teller confirms the story as it was written down."""
     item = services.story_for_token(token)
@@ -77,14 +81,15 @@ def confirm_own(token: str):
     try:
         services.teller_confirm(item)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(_(err.message), "error")
     else:
-        flash("Dank u wel. U hebt bevestigd dat dit uw verhaal is zoals u het vertelde.", "ok")
+        flash(_("Dank u wel. U hebt bevestigd dat dit uw verhaal is zoals u het vertelde."), "ok")
     return redirect(url_for("narratives.mine", token=token))
 
 
 @bp.route("/mijn/<string:token>/correctie", methods=["POST"])
 @public
+@translated
 def correct_own(token: str):
     """The teller says what is not right in the story as it was written down.
 
@@ -100,8 +105,8 @@ def correct_own(token: str):
         except DomainError as err:
             show_error(form, err)
         else:
-            flash("Dank u wel. De medewerker die uw verhaal opschreef, leest wat er niet klopt en past "
-                  "het aan. Daarna kunt u het hier opnieuw lezen en bevestigen.", "ok")
+            flash(_("Dank u wel. De medewerker die uw verhaal opschreef, leest wat er niet klopt en past "
+                    "het aan. Daarna kunt u het hier opnieuw lezen en bevestigen."), "ok")
             return redirect(url_for("narratives.mine", token=token))
     return teller_page(item, token, correction=form), 400
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -20,9 +19,10 @@ from .. import once
 from ..errors import DomainError
 from ..formerrors import show_error
 from ..http import arg_int, form_status
-from ..i18n import page_language, translated
+from ..i18n import page_language, translate_label, translated
 from ..permissions import public, require_object, requires
 from . import services
+from .blueprint import bp
 from .council import figures_behind
 from .forms import (
     AUDIENCE_SHORT,
@@ -37,8 +37,6 @@ from .forms import (
 )
 from .media_forms import slot_inputs
 from .models import StoryStatus, Visibility
-
-bp = Blueprint("narratives", __name__, url_prefix="/verhalen")
 
 FACET_KEYS = ("wijk", "kwaliteit", "jaar", "vorm", "taal")
 RECEIPT_KEY = "narratives_receipt"
@@ -115,6 +113,7 @@ def archive():
 
 @bp.route("/verhaal/<int:story_id>")
 @public
+@translated
 def story(story_id: int):
     """Read one story with its photo gallery and related stories."""
     item = services.get_story_or_404(story_id)
@@ -129,6 +128,7 @@ def story(story_id: int):
 
 @bp.route("/wijk/<int:wijk_id>")
 @public
+@translated
 def wijk(wijk_id: int):
     """Overview of a wijk's published stories."""
     place = services.get_wijk_or_404(wijk_id)
@@ -175,7 +175,8 @@ def _fill_public_choices(form) -> None:
         (w.id, w.name) for w in services.wijk_choices()]
     form.buurt_id.choices = [(None, _("— weet ik niet —"))] + [
         (b.id, f"{b.name} ({b.wijk.name})") for b in services.buurt_choices()]
-    form.quality_ids.choices = [(q.id, f"{q.name}") for q in services.quality_choices()]
+    # A seeded quality's name in the reader's language; a name the gemeente gave it, as it is.
+    form.quality_ids.choices = [(q.id, translate_label(q.name)) for q in services.quality_choices()]
 
 
 def _contribute_page(form, status: int):
@@ -238,6 +239,7 @@ def received():
 
 @bp.route("/mijn/<string:token>", methods=["GET", "POST"])
 @public
+@translated
 def mine(token: str):
     """The resident's private page: status, remarks, revise when returned, withdraw."""
     item = services.story_for_token(token)
@@ -248,7 +250,7 @@ def mine(token: str):
     if request.method == "POST":
         status = 400
         if item.status != StoryStatus.TERUGGESTUURD:
-            flash("Dit verhaal kan nu niet worden aangepast.", "error")
+            flash(_("Dit verhaal kan nu niet worden aangepast."), "error")
         elif form.validate_on_submit():
             try:
                 services.resident_revise(item, title=form.title.data, summary=form.summary.data,
@@ -256,7 +258,7 @@ def mine(token: str):
             except DomainError as err:
                 show_error(form, err)
             else:
-                flash("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd.", "ok")
+                flash(_("Dank u wel. Uw aangepaste verhaal is opnieuw ingestuurd."), "ok")
                 return redirect(url_for("narratives.mine", token=token))
     from .teller_views import teller_page
 
@@ -265,6 +267,7 @@ def mine(token: str):
 
 @bp.route("/mijn/<string:token>/intrekken", methods=["POST"])
 @public
+@translated
 def withdraw_own(token: str):
     """The resident withdraws the story: gone from pages, search and disk at once."""
     item = services.story_for_token(token)
@@ -276,10 +279,10 @@ def withdraw_own(token: str):
     try:
         services.withdraw(item, via_token=True)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(_(err.message), "error")
     else:
-        flash("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
-              "verwijderd, en de foto's zijn gewist.", "ok")
+        flash(_("Uw verhaal is ingetrokken. Het is van alle pagina's en uit de zoekfunctie "
+                "verwijderd, en de foto's zijn gewist."), "ok")
     return redirect(url_for("narratives.mine", token=token))
 
 
@@ -339,7 +342,7 @@ def edit(story_id: int):
             return redirect(url_for("narratives.edit", story_id=item.id))
     return render_template("narratives/story_form.html", form=form, story=item,
                            photo_form=AddPhotoForm(prefix="nieuw"), confirm=ConfirmForm(),
-                           slots=[]), form_status()
+                           slots=[], undo_until=services.undo_until), form_status()
 
 
 @bp.route("/verhaal/<int:story_id>/fotos", methods=["POST"])
@@ -363,19 +366,6 @@ def photo_add(story_id: int):
     return redirect(url_for("narratives.edit", story_id=item.id))
 
 
-@bp.route("/foto/<string:key>/verwijderen", methods=["POST"])
-@requires("narratives.edit")
-def photo_remove(key: str):
-    """Remove a photo (its files are deleted; its URL answers 410 from now on)."""
-    item = services.get_photo_or_abort(key)
-    require_object("narratives.edit", item.story)
-    if ConfirmForm().validate_on_submit():
-        story = services.remove_photo(item, current_user)
-        flash("Foto verwijderd.", "ok")
-        return redirect(url_for("narratives.edit", story_id=story.id))
-    abort(400)
-
-
 @bp.route("/verhaal/<int:story_id>/indienen", methods=["POST"])
 @requires("narratives.edit")
 def submit(story_id: int):
@@ -391,13 +381,3 @@ def submit(story_id: int):
     else:
         flash("Verhaal ingediend voor moderatie.", "ok")
     return redirect(url_for("narratives.my_stories"))
-
-
-from . import (  # noqa: E402,F401  (slip, locations, reports, confirmation steps, recordings, moderation)
-    confirm_views,
-    location_views,
-    media_views,
-    moderation_views,
-    report_views,
-    teller_views,
-)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 
 from ..extensions import db
+from ..i18n import in_language
 from ..registry import registry
 from .models import Delivery, MessageStatus, Notification, NotificationPreference, OutgoingMessage
 
@@ -53,7 +54,7 @@ def delivery_for(user: Any, kind: str) -> Delivery:
 def notify(kind: str, occasion: str, recipients: list, *, subject: str, template: str,
            context: dict[str, Any] | None = None, link: str = "", reason: str,
            attachments: tuple[Attachment, ...] | list[Attachment] = (),
-           forget_address: bool = False) -> list[OutgoingMessage]:
+           forget_address: bool = False, language: str = "nl") -> list[OutgoingMessage]:
     """Queue ``kind`` for each recipient once per ``occasion``; returns the new messages.
 
     :param recipients: :class:`~monitor.models.User` objects and/or :class:`Recipient`.
@@ -61,6 +62,8 @@ def notify(kind: str, occasion: str, recipients: list, *, subject: str, template
     :param link: absolute URL of the place in the app the message is about.
     :param reason: why the recipient gets it, one Dutch sentence shown in every message.
     :param forget_address: blank a :class:`Recipient`'s address once the message is sent.
+    :param language: the language of the message (``monitor.i18n``): a resident's mail is in
+        the language of their story, staff mail stays Dutch (the default).
     """
     kinds = registry().notification_kinds
     if kind not in kinds:
@@ -83,8 +86,8 @@ def notify(kind: str, occasion: str, recipients: list, *, subject: str, template
             kind=kind, dedupe_key=key, user_id=recipient.id if is_user else None,
             to_address=recipient.email.strip(), to_name=(recipient.name or "").strip()[:200],
             forget_address=forget_address and not is_user, subject=subject[:300],
-            body_text=render_mail(f"mail/{template}.txt", **ctx),
-            body_html=render_mail(f"mail/{template}.html", **ctx),
+            body_text=render_mail(f"mail/{template}.txt", language=language, **ctx),
+            body_html=render_mail(f"mail/{template}.html", language=language, **ctx),
             attachments=[{"filename": a.filename, "mimetype": a.mimetype,
                           "content": base64.b64encode(a.content).decode("ascii")} for a in attachments],
             status={Delivery.DIRECT: MessageStatus.WACHTEND, Delivery.DAGELIJKS: MessageStatus.BUNDEL,
@@ -115,11 +118,13 @@ def unread_count(user_id: int) -> int:
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
-def render_mail(template: str, **context: Any) -> str:
+def render_mail(template: str, language: str = "nl", **context: Any) -> str:
     """Render a mail template as if requested at the installation's public address, so
-    ``url_for(..., _external=True)`` gives links that work outside any request."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"].rstrip("/") + "/"):
-        return render_template(template, **context)
+    ``url_for(..., _external=True)`` gives links that work outside any request; in
+    ``language`` (Dutch unless a resident's), whatever the language of the page that sent it."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"].rstrip("/") + "/"), \
+            in_language(language):
+        return render_template(template, language=language, **context)
 
 
 def _preferences_url() -> str:

@@ -58,6 +58,15 @@ def init_app(app: Flask) -> None:
     # The retention purge every night at 03:00 (also by hand: flask outcomes purge).
     add_job(app, "bewaartermijn cliëntgegevens", _purge_job, every=timedelta(days=1),
             offset=timedelta(hours=3))
+    # Deleted measurements past OUTCOMES_UNDO_DAYS: erased for good (docs/privacy.md).
+    add_job(app, "verwijderde metingen wissen", _purge_deleted_job, every=timedelta(hours=1),
+            offset=timedelta(minutes=40))
+
+
+def _purge_deleted_job(now) -> str:
+    from .records import purge_deleted_measurements
+
+    return purge_deleted_measurements(now)
 
 
 def _purge_job(now) -> str:

@@ -42,17 +42,13 @@ def indicator_counts(filters, grouping: str) -> Counts:
         query = (query.select_from(Trajectory)
                  .join(Client, Client.id == Trajectory.client_id)
                  .join(begin, sa.and_(begin.trajectory_id == Trajectory.id,
-                                      begin.kind == MeasurementKind.BEGIN))
+                                      begin.kind == MeasurementKind.BEGIN,
+                                      begin.deleted_at.is_(None)))
                  .join(end, sa.and_(end.trajectory_id == Trajectory.id,
-                                    end.kind == MeasurementKind.EIND))
+                                    end.kind == MeasurementKind.EIND,
+                                    end.deleted_at.is_(None)))
                  .where(reference.between(filters.first, filters.last)))
-        if filters.organisation_id:
-            query = query.where(Trajectory.organisation_id == filters.organisation_id)
-        if filters.service_type_id:
-            query = query.where(Trajectory.service_type_id == filters.service_type_id)
-        if filters.wijk_id:
-            query = query.where(Client.wijk_id == filters.wijk_id)
-        return query
+        return filter_trajectories(query, filters)
 
     counts: Counts = defaultdict(lambda: defaultdict(lambda: [0, 0]))
 
@@ -86,13 +82,31 @@ def indicator_counts(filters, grouping: str) -> Counts:
                        _improved(OutcomeFact.end_score, OutcomeFact.begin_score))
              .where(OutcomeFact.reference_date.between(filters.first, filters.last))
              .group_by(OutcomeFact.instrument, OutcomeFact.domain_code, *fact_cols))
-    if filters.organisation_id:
-        facts = facts.where(OutcomeFact.organisation_id == filters.organisation_id)
-    if filters.service_type_id:
-        facts = facts.where(OutcomeFact.service_type_id == filters.service_type_id)
-    if filters.wijk_id:
-        facts = facts.where(OutcomeFact.wijk_id == filters.wijk_id)
+    facts = filter_facts(facts, filters)
     for row in db.session.execute(facts):
         indicator = "ladder" if row[0] == Instrument.LADDER else f"zrm:{row[1]}"
         add(indicator, row[2] if fact_cols else None, row[-2], row[-1])
     return counts
+
+
+def filter_trajectories(query, filters):
+    """``query`` (joining Trajectory and Client) narrowed to the report's organisation, service
+    and wijk, where chosen."""
+    if filters.organisation_id:
+        query = query.where(Trajectory.organisation_id == filters.organisation_id)
+    if filters.service_type_id:
+        query = query.where(Trajectory.service_type_id == filters.service_type_id)
+    if filters.wijk_id:
+        query = query.where(Client.wijk_id == filters.wijk_id)
+    return query
+
+
+def filter_facts(query, filters):
+    """``query`` of anonymous outcome facts narrowed the same way."""
+    if filters.organisation_id:
+        query = query.where(OutcomeFact.organisation_id == filters.organisation_id)
+    if filters.service_type_id:
+        query = query.where(OutcomeFact.service_type_id == filters.service_type_id)
+    if filters.wijk_id:
+        query = query.where(OutcomeFact.wijk_id == filters.wijk_id)
+    return query

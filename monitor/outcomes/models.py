@@ -115,9 +115,15 @@ class Trajectory(db.Model):
     client: Mapped[Client] = relationship(back_populates="trajectories")
     service_type: Mapped[ServiceType] = relationship()
     worker: Mapped[User | None] = relationship()
+    # Deleted measurements (with undo, docs/privacy.md) stay out of ``measurements``.
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="trajectory", cascade="all, delete-orphan",
         order_by="(Measurement.measured_on, Measurement.id)",
+        primaryjoin="and_(Trajectory.id == Measurement.trajectory_id, Measurement.deleted_at.is_(None))",
+    )
+    removed_measurements: Mapped[list[Measurement]] = relationship(
+        viewonly=True, order_by="Measurement.deleted_at",
+        primaryjoin="and_(Trajectory.id == Measurement.trajectory_id, Measurement.deleted_at.is_not(None))",
     )
 
     def __repr__(self) -> str:
@@ -146,6 +152,9 @@ class Measurement(db.Model):
     ladder_step: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Deleted with undo: counts nowhere; purged for good after OUTCOMES_UNDO_DAYS.
+    deleted_at: Mapped[datetime | None]
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="measurements")
     scores: Mapped[list[DomainScore]] = relationship(

@@ -7,16 +7,17 @@ number (not its code), never the scores: administrators read the audit log.
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, erasure
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Buurt, ServiceType, User, Wijk
+from ..timeutil import utcnow
 from .instruments import ZRM_VERSIONS, ladder_steps, zrm_domains
 from .models import (
     Client,
@@ -321,18 +322,82 @@ def record_measurement(trajectory: Trajectory, user: User, *, kind: str, measure
     return measurement
 
 
-def delete_measurement(measurement: Measurement, user: User) -> Trajectory:
-    """Remove a measurement entered by mistake."""
+def undo_until(measurement: Measurement) -> datetime | None:
+    """Until when a deleted measurement can be restored (naive UTC)."""
+    if measurement.deleted_at is None:
+        return None
+    return measurement.deleted_at + timedelta(days=current_app.config["OUTCOMES_UNDO_DAYS"])
+
+
+def delete_measurement(measurement: Measurement, user: User, *, at_once: bool = False) -> Trajectory:
+    """Remove a measurement entered by mistake: it counts nowhere from now on, and can be
+    restored for ``OUTCOMES_UNDO_DAYS`` unless erased ``at_once``."""
     trajectory = measurement.trajectory
     measurement_id = measurement.id
     old = {"trajectory_id": trajectory.id, "kind": measurement.kind,
            "measured_on": measurement.measured_on}
-    db.session.delete(measurement)
+    if at_once:
+        db.session.delete(measurement)
+        erasure.erase("Measurement", measurement_id, keep=("trajectory_id",))
+        new = {"at_once": True}
+    else:
+        measurement.deleted_at, measurement.deleted_by_id = utcnow(), user.id
+        new = {"undo_until": undo_until(measurement)}
     db.session.flush()
-    db.session.expire(trajectory, ["measurements"])
+    db.session.expire(trajectory, ["measurements", "removed_measurements"])
     log_access(user, trajectory.client, "meting verwijderd")
     audit.record("outcomes.measurement_delete", object_type="Measurement",
-                 object_id=measurement_id, old=old,
+                 object_id=measurement_id, old=old, new=new,
                  summary=f"Meting van cliënt #{trajectory.client_id} verwijderd", actor=user)
     db.session.commit()
     return trajectory
+
+
+def restore_measurement(measurement: Measurement, user: User) -> Trajectory:
+    """Undo a deletion within the window.
+
+    :raise DomainError: the window is over, or the measurement no longer fits the
+        trajectory (another begin measurement was entered meanwhile, say).
+    """
+    trajectory = measurement.trajectory
+    if undo_until(measurement) <= utcnow():
+        raise DomainError("De termijn om deze meting terug te zetten is voorbij.")
+    try:
+        check_measurement(trajectory, measurement.kind.value, measurement.measured_on,
+                          measurement.ladder_step, measurement.score_map())
+    except DomainError as err:
+        raise DomainError(f"De meting kan niet terug: {err.message}") from None
+    measurement.deleted_at, measurement.deleted_by_id = None, None
+    db.session.flush()
+    db.session.expire(trajectory, ["measurements", "removed_measurements"])
+    log_access(user, trajectory.client, "verwijderde meting teruggezet")
+    audit.record("outcomes.measurement_restore", object_type="Measurement", object_id=measurement.id,
+                 new={"trajectory_id": trajectory.id},
+                 summary=f"Meting van cliënt #{trajectory.client_id} teruggezet", actor=user)
+    db.session.commit()
+    return trajectory
+
+
+def erase_deleted_measurements(trajectory: Trajectory) -> int:
+    """Erase a trajectory's deleted measurements now (the client's records go); the caller
+    commits."""
+    removed = list(trajectory.removed_measurements)
+    for measurement in removed:
+        erasure.erase("Measurement", measurement.id)
+        db.session.delete(measurement)
+    return len(removed)
+
+
+def purge_deleted_measurements(now: datetime) -> str:
+    """The job: erase for good the measurements whose undo window is over."""
+    limit = now - timedelta(days=current_app.config["OUTCOMES_UNDO_DAYS"])
+    due = list(db.session.scalars(sa.select(Measurement).where(
+        Measurement.deleted_at.is_not(None), Measurement.deleted_at <= limit).order_by(Measurement.id)))
+    for measurement in due:
+        audit.record("outcomes.measurement_purge", object_type="Measurement", object_id=measurement.id,
+                     actor_label="systeem", new={"trajectory_id": measurement.trajectory_id},
+                     summary="Verwijderde meting na de hersteltermijn gewist")
+        erasure.erase("Measurement", measurement.id, keep=("trajectory_id", "undo_until"))
+        db.session.delete(measurement)
+    db.session.commit()
+    return f"{len(due)} verwijderde metingen gewist"

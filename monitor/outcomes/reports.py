@@ -33,6 +33,7 @@ from .. import disclosure
 from ..disclosure import MIN_SHARE_DENOMINATOR, PRIMARY_TEXT, SECONDARY_TEXT, TOTAL
 from ..extensions import db
 from ..models import Organisation, Period, ServiceType, Wijk
+from .counting import filter_facts, filter_trajectories
 from .instruments import TARGET_SHARE, all_domain_codes, domain_name, domain_versions
 from .models import Client, DomainScore, Instrument, Measurement, MeasurementKind, OutcomeFact, Trajectory
 from .publication import outsider_cell, outsider_selection, protect_year, publication_unit  # noqa: F401 (re-exported)
@@ -168,17 +169,14 @@ def _live_observations(filters: Filters) -> list[Observation]:
                   Client.wijk_id, Trajectory.service_type_id, reference, Trajectory.ended_on,
                   begin.id, begin.ladder_step, end.id, end.ladder_step)
         .join(Client, Client.id == Trajectory.client_id)
-        .join(begin, sa.and_(begin.trajectory_id == Trajectory.id, begin.kind == MeasurementKind.BEGIN))
-        .join(end, sa.and_(end.trajectory_id == Trajectory.id, end.kind == MeasurementKind.EIND))
+        .join(begin, sa.and_(begin.trajectory_id == Trajectory.id, begin.kind == MeasurementKind.BEGIN,
+                                      begin.deleted_at.is_(None)))
+        .join(end, sa.and_(end.trajectory_id == Trajectory.id, end.kind == MeasurementKind.EIND,
+                                    end.deleted_at.is_(None)))
         .where(reference.between(filters.first, filters.last))
         .order_by(Trajectory.id)
     )
-    if filters.organisation_id:
-        query = query.where(Trajectory.organisation_id == filters.organisation_id)
-    if filters.service_type_id:
-        query = query.where(Trajectory.service_type_id == filters.service_type_id)
-    if filters.wijk_id:
-        query = query.where(Client.wijk_id == filters.wijk_id)
+    query = filter_trajectories(query, filters)
     rows = db.session.execute(query).all()
     zrm_ids = [i for r in rows if r[0] == Instrument.ZRM for i in (r[7], r[9])]
     scores: dict[int, dict[str, int | None]] = defaultdict(dict)
@@ -211,12 +209,7 @@ def collect_observations(filters: Filters) -> list[Observation]:
     observations = _live_observations(filters)
     facts = sa.select(OutcomeFact).where(
         OutcomeFact.reference_date.between(filters.first, filters.last))
-    if filters.organisation_id:
-        facts = facts.where(OutcomeFact.organisation_id == filters.organisation_id)
-    if filters.service_type_id:
-        facts = facts.where(OutcomeFact.service_type_id == filters.service_type_id)
-    if filters.wijk_id:
-        facts = facts.where(OutcomeFact.wijk_id == filters.wijk_id)
+    facts = filter_facts(facts, filters)
     for f in db.session.scalars(facts):
         observations.append(Observation(
             instrument=f.instrument, domain_code=f.domain_code, zrm_version=f.zrm_version,

@@ -15,6 +15,7 @@ from .. import audit, erasure
 from ..errors import DomainError
 from ..extensions import db
 from .models import Client, Measurement, OutcomeFact, Trajectory
+from .records import erase_deleted_measurements
 from .reports import observations_for
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def purge_expired(today: date | None = None, months: int | None = None,
             erasure.erase("Client", client.id)
             for t in client.trajectories:
                 erasure.erase("Trajectory", t.id)
+                erase_deleted_measurements(t)  # deleted ones waiting for their undo window too
                 for m in t.measurements:
                     erasure.erase("Measurement", m.id)
             db.session.delete(client)

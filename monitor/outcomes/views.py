@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
 from ..formerrors import show_error
-from ..http import form_status, get_or_404
+from ..http import flash_undo, form_status, get_or_404
 from ..permissions import require_object, requires
 from ..timeutil import format_date
 from . import importer, services
@@ -104,7 +104,7 @@ def client(client_id: int):
     return render_template(
         "outcomes/client.html", client=client,
         progress=[services.progress(t) for t in client.trajectories],
-        access=services.recent_access(client))
+        access=services.recent_access(client), undo_until=services.undo_until)
 
 
 @bp.route("/clienten/<int:client_id>/bewerken", methods=["GET", "POST"])
@@ -194,37 +194,78 @@ def measurement_new(trajectory_id: int):
                            trajectory=trajectory), form_status()
 
 
+def _measurement(measurement_id: int, *, deleted: bool = False) -> Measurement:
+    """A measurement that counts (or, ``deleted``, one that can still be restored): 404,
+    then 403 for anyone outside its organisation, then 404 when it is not in that state."""
+    measurement = get_or_404(Measurement, measurement_id)
+    require_object("outcomes.client_edit", measurement)
+    if (measurement.deleted_at is not None) != deleted:
+        abort(404)
+    return measurement
+
+
 @bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["GET"])
 @requires("outcomes.client_edit")
 def measurement_delete_confirm(measurement_id: int):
     """The confirmation step (works without JavaScript) before a measurement is removed."""
-    measurement = get_or_404(Measurement, measurement_id)
-    require_object("outcomes.client_edit", measurement)
+    measurement = _measurement(measurement_id)
     trajectory = measurement.trajectory
     services.view_client(trajectory.client, current_user, "verwijderen van een meting overwogen")
+    days = current_app.config["OUTCOMES_UNDO_DAYS"]
+    action = url_for("outcomes.measurement_delete", measurement_id=measurement.id)
     return render_template(
         "_confirm.html", title="Meting verwijderen",
         question=f"Wilt u de {measurement.kind.label.lower()} van {format_date(measurement.measured_on)} "
                  f"({trajectory.instrument.label}, cliënt {trajectory.client.code}) verwijderen?",
-        consequences=["De scores van deze meting worden gewist en tellen niet meer mee in de overzichten."],
-        permanent=True, button="Ja, meting verwijderen",
-        action=url_for("outcomes.measurement_delete", measurement_id=measurement.id),
-        cancel=url_for("outcomes.client", client_id=trajectory.client_id))
+        consequences=["De meting telt meteen nergens meer mee: niet in de overzichten, de rapportage "
+                      "en de dossiers.",
+                      f"Daarna wordt hij nog {days} dagen bewaard; in die tijd kunt u hem terugzetten. "
+                      "Daarna worden de scores voorgoed gewist."],
+        permanent=False, undo=f"Dit kunt u {days} dagen ongedaan maken, onder 'Recent verwijderd' "
+                              "bij de cliënt.",
+        button="Ja, meting verwijderen", action=action,
+        cancel=url_for("outcomes.client", client_id=trajectory.client_id),
+        alternative={"title": "Meteen voorgoed wissen",
+                     "text": "Moeten de scores nu al weg? Dan worden ze meteen gewist.",
+                     "button": "Meting meteen voorgoed wissen", "fields": {"wissen": "meteen"},
+                     "action": action})
 
 
 @bp.route("/metingen/<int:measurement_id>/verwijderen", methods=["POST"])
 @requires("outcomes.client_edit")
 def measurement_delete(measurement_id: int):
-    """Remove a measurement entered by mistake."""
-    measurement = get_or_404(Measurement, measurement_id)
-    require_object("outcomes.client_edit", measurement)
+    """Remove a measurement entered by mistake (restorable for a while, or erased at once)."""
+    measurement = _measurement(measurement_id)
     form = DeleteForm()
     if not form.validate_on_submit():
         flash("Het formulier is verlopen; probeer het opnieuw.", "error")
         return redirect(url_for("outcomes.client", client_id=measurement.trajectory.client_id))
-    trajectory = services.delete_measurement(measurement, current_user)
-    flash("Meting verwijderd.", "ok")
+    at_once = request.form.get("wissen") == "meteen"
+    trajectory = services.delete_measurement(measurement, current_user, at_once=at_once)
+    if at_once:
+        flash("Meting voorgoed gewist.", "ok")
+    else:
+        flash_undo("Meting verwijderd.", url_for("outcomes.measurement_restore", measurement_id=measurement_id),
+                   services.undo_until(measurement))
     return redirect(url_for("outcomes.client", client_id=trajectory.client_id))
+
+
+@bp.route("/metingen/<int:measurement_id>/terugzetten", methods=["POST"])
+@requires("outcomes.client_edit")
+def measurement_restore(measurement_id: int):
+    """Undo the deletion of a measurement within the undo window ("Ongedaan maken")."""
+    measurement = _measurement(measurement_id, deleted=True)
+    client_id = measurement.trajectory.client_id
+    if not DeleteForm().validate_on_submit():
+        flash("Het formulier is verlopen; probeer het opnieuw.", "error")
+        return redirect(url_for("outcomes.client", client_id=client_id))
+    try:
+        services.restore_measurement(measurement, current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Meting teruggezet.", "ok")
+    return redirect(url_for("outcomes.client", client_id=client_id))
 
 
 # --- import -----------------------------------------------------------------------------

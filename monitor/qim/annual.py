@@ -13,21 +13,13 @@ from flask import Flask
 from ..extensions import db
 from ..models import Period, Wijk
 from ..registry import Section, Table, add_annual_section
-from ..templating import format_number
+from .dossier import stats_text
 from .results import protect_wijk, wijk_results
 
 
 def register(app: Flask) -> None:
     """Add the year's QIM results to the annual report."""
     add_annual_section(app, 30, "qim_year", qim_annual_section)
-
-
-def _stats_text(stats) -> str:
-    if stats is None:
-        return "geen gegevens"
-    if stats.mean is None:  # masked for outsiders: "<5" or "×"
-        return str(stats.n)
-    return f"{format_number(stats.mean, 1)} (n={stats.n})"
 
 
 def qim_annual_section(report) -> Section | None:
@@ -51,7 +43,7 @@ def qim_annual_section(report) -> Section | None:
                 per_period[(row.quality.id, period.id)] = row.overall
         if not names:
             continue
-        rows = [[name, *[_stats_text(per_period.get((qid, p.id))) for p in periods]] for qid, name in names.items()]
+        rows = [[name, *[stats_text(per_period.get((qid, p.id))) for p in periods]] for qid, name in names.items()]
         section.tables.append(Table(f"Oordelen per kwaliteit {report.year} — {wijk.name}",
                                     ["Kwaliteit", *[p.label for p in periods]], rows,
                                     numeric=list(range(1, len(periods) + 1))))

@@ -19,7 +19,8 @@ def register(app: Flask) -> None:
     add_dossier_section(app, 30, "qim", dossier_section)
 
 
-def _stats_text(stats) -> str:
+def stats_text(stats) -> str:
+    """A mean judgement as the dossier and the annual report print it."""
     if stats is None:
         return "geen gegevens"
     if stats.mean is None:  # masked for outsiders: "<5" or "×"
@@ -44,8 +45,8 @@ def dossier_section(wijk: Wijk, period: Period) -> Section:
     headers = ["Kwaliteit", f"Hele wijk {wijk.name}"] + [f"Buurt {b.name}" for b in results.buurten]
     rows = []
     for row in results.qualities:
-        cells = [_stats_text(c.stats) if (c.stats or c.intended) else "—" for c in row.buurten]
-        rows.append([row.quality.name, _stats_text(row.overall), *cells])
+        cells = [stats_text(c.stats) if (c.stats or c.intended) else "—" for c in row.buurten]
+        rows.append([row.quality.name, stats_text(row.overall), *cells])
     section.tables.append(Table(f"Oordelen per kwaliteit, {period.label}", headers, rows,
                                 numeric=list(range(1, len(headers)))))
     for table, called_out in _group_tables(results, period):

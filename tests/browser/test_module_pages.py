@@ -17,7 +17,10 @@ PAGES = {
                                         "/monitorgesprekken/{session}", "/monitorgesprekken/{session}/dossier",
                                         "/monitorgesprekken/initiatieven", "/tellen/dashboard"],
     "sociaalwerker@hilversum.demo": ["/start", "/tellen/mijn-opgaven", "/uitkomsten/clienten",
-                                     "/uitkomsten/clienten/{client}", "/uitkomsten/"],
+                                     "/uitkomsten/clienten/{client}", "/uitkomsten/",
+                                     # the confirmation step with its second choice; the client
+                                     # page above lists a measurement deleted with undo
+                                     "/uitkomsten/metingen/{measurement}/verwijderen"],
     "accounthouder@hilversum.demo": ["/start", "/tellen/volledigheid", "/tellen/te-beoordelen",
                                      "/monitorgesprekken/jaarrapportages"],
     "raadslid@hilversum.demo": ["/start", "/tellen/dashboard", "/uitkomsten/", "/qim/"],
@@ -39,6 +42,14 @@ def demo_server(database_uri, tmp_path_factory):
             "session": db.session.scalar(sa.select(sa.func.min(MonitorSession.id))),
             "client": db.session.scalar(sa.select(sa.func.min(Client.id)).where(Client.organisation_id == versa)),
         }
+        from monitor.outcomes.models import Measurement, Trajectory
+        from monitor.timeutil import utcnow
+
+        measurements = list(db.session.scalars(sa.select(Measurement).join(Trajectory).where(
+            Trajectory.client_id == ids["client"]).order_by(Measurement.id)))
+        measurements[-1].deleted_at = utcnow()  # "Recent verwijderd" on the client page
+        ids["measurement"] = measurements[0].id
+        db.session.commit()
     with serve(app) as url:
         yield {"url": url, "passwords": passwords, "ids": ids}
 

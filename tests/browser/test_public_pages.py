@@ -1,5 +1,6 @@
 """Issue 19 in Chromium: the public pages fit a 375 px phone in every language (no
-horizontal overflow; the withdrawal link on screen), the consent checkbox's label runs
+horizontal overflow; the withdrawal link on screen; the private page, its withdrawal step
+and a wijk's overview), the consent checkbox's label runs
 the full width beside the box, right-to-left pages are mirrored, and axe finds nothing."""
 
 from __future__ import annotations
@@ -95,4 +96,13 @@ def test_received_page_fits_a_phone_with_the_withdrawal_link_on_screen(live, pho
     link = phone.locator(".private-link").bounding_box()
     assert link["x"] >= 0 and link["x"] + link["width"] <= PHONE["width"]
     assert run_axe(phone) == []
+    # The private page, its withdrawal step and a wijk's overview, in the same language.
+    private = phone.locator(".private-link").get_attribute("href")
+    phone.goto(f"{live}/verhalen/")
+    wijk = phone.locator("nav[aria-labelledby=wijken-kop] a").first.get_attribute("href")
+    for path in (private, private + "/intrekken", wijk):
+        phone.goto(path if path.startswith("http") else f"{live}{path}")
+        assert phone.evaluate("() => document.documentElement.lang") == lang, path
+        assert overflow(phone) <= 0, (path, overflow(phone))
+        assert run_axe(phone) == [], path
     assert phone.csp_errors == []

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from whoosh import index as whoosh_index
 
-from monitor import create_app, search
+from monitor import create_app, search, search_index
 from monitor.extensions import db
 from monitor.models import Role, User
 from monitor.narratives import services
@@ -90,7 +90,8 @@ def test_index_is_consistent_after_concurrent_publishing_from_several_processes(
     assert sorted(story.id for story, _, _ in after.items) == sorted(ids)
 
 
-def test_busy_index_never_fails_a_user_and_loses_no_update(narr_app, make_story, login_as, client):
+def test_busy_index_never_fails_a_user_and_loses_no_update(narr_app, make_story, login_as, client,
+                                                           monkeypatch):
     story_id = make_story(title="Wachtend verhaal", body="Over de molen.", wijk="Oost",
                           qualities=("K7",), status=StoryStatus.INGEDIEND, index=False)
     coordinator = login_as(Role.BUURTCOORDINATOR, wijken=["Oost"])
@@ -103,8 +104,21 @@ def test_busy_index_never_fails_a_user_and_loses_no_update(narr_app, make_story,
         assert coordinator.get(response.headers["Location"]).status_code == 200
         with narr_app.app_context():
             assert services.pending_count() >= 1
-        # Searching meanwhile shows no error either.
-        assert client.get("/verhalen/?q=molen").status_code == 200
+        # Searching meanwhile shows no error either, and waits for the writer no longer than
+        # SEARCH_LOCK_TIMEOUT (it tries to apply the queue), also when the index does not
+        # exist yet and opening it would need the lock (it waited 10 s there).
+        waits = []
+        real_lock = search_index.writer_lock
+
+        def spied_lock(dirname, timeout=10.0):
+            waits.append(timeout)
+            return real_lock(dirname, timeout)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(search_index, "writer_lock", spied_lock)
+            patched.setattr(search, "writer_lock", spied_lock)
+            assert client.get("/verhalen/?q=molen").status_code == 200
+        assert waits and max(waits) <= narr_app.config["SEARCH_LOCK_TIMEOUT"]
     # Once the lock is free, the next reader applies the queued update.
     assert "Wachtend verhaal" in client.get("/verhalen/?q=molen").get_data(as_text=True)
     with narr_app.app_context():

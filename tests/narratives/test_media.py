@@ -244,7 +244,12 @@ def test_film_with_speech_needs_valid_captions_film_without_speech_does_not(narr
     assert coordinator.post(f"/verhalen/verhaal/{story_id}/publiceren",
                             data={"pub-visibility": "openbaar"}).status_code == 302
     page = narr_app.test_client().get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
-    assert '<track kind="captions" srclang="nl"' in page
+    assert '<track kind="captions" srclang="nl" label="Nederlands"' in page
+    with narr_app.app_context():  # a story told in English: its captions are English too
+        db.session.get(Story, story_id).language = "en"
+        db.session.commit()
+    page = narr_app.test_client().get(f"/verhalen/verhaal/{story_id}").get_data(as_text=True)
+    assert '<track kind="captions" srclang="en" label="English"' in page
     captions = narr_app.test_client().get(f"/verhalen/opname/{key}/ondertitels.vtt")
     assert captions.mimetype == "text/vtt" and captions.get_data(as_text=True) == mediakit.CAPTIONS
     # A film without speech needs no captions.

@@ -242,6 +242,11 @@ def test_author_adds_and_removes_a_photo_on_the_edit_page(narr_app, make_story, 
     other = login_as(Role.SOCIAAL_WERKER, wijken=["Oost"])
     assert other.post(f"/verhalen/foto/{photo_key}/verwijderen").status_code == 403
     assert worker.post(f"/verhalen/foto/{photo_key}/verwijderen").status_code == 302
+    assert all(f.exists() for f in files)  # kept for the undo window (test_photo_undo)
+    with narr_app.app_context():
+        assert _story(narr_app, story_id).photos == []
+    assert worker.post(f"/verhalen/foto/{photo_key}/terugzetten").status_code == 302
+    assert worker.post(f"/verhalen/foto/{photo_key}/verwijderen", data={"wissen": "meteen"}).status_code == 302
     assert not any(f.exists() for f in files)
     with narr_app.app_context():
         assert _story(narr_app, story_id).photos == []

@@ -23,6 +23,13 @@ def _deliver(app) -> None:
         mail.deliver_pending()  # a second run sends nothing twice
 
 
+def send_back(app, coordinator, story_id: int, remarks: str) -> None:
+    """The coordinator returns the story with ``remarks``; the mails are delivered."""
+    response = coordinator.post(f"/verhalen/verhaal/{story_id}/terugsturen", data={"ret-remarks": remarks})
+    assert response.status_code == 302
+    _deliver(app)
+
+
 def _deactivate_coordinators_of(app, wijk: str) -> None:
     """The reference data's coordinators of ``wijk`` (if any) step aside for the test."""
     with app.app_context():
@@ -59,10 +66,7 @@ def test_a_residents_story_mails_the_receipt_the_moderators_and_the_resident_the
     assert "Koffie in het ontmoetingscentrum" not in waiting.text()  # mails never quote the story
     assert smtp.to("bc.zuid@gemeente.nl") == [] and smtp.to("beheer@gemeente.nl") == []
 
-    response = coordinator.post(f"/verhalen/verhaal/{story_id}/terugsturen",
-                                data={"ret-remarks": "Wilt u de naam van de buurvrouw weglaten?"})
-    assert response.status_code == 302
-    _deliver(app)
+    send_back(app, coordinator, story_id, "Wilt u de naam van de buurvrouw weglaten?")
     back = smtp.to("bewoner@example.org")[-1]
     assert back.subject == f"Uw verhaal {reference} is teruggestuurd"
     assert '"Wilt u de naam van de buurvrouw weglaten?"' in back.text()

@@ -25,7 +25,8 @@ def test_a_measurement_is_removed_only_after_the_confirmation_step(app, login_as
     confirm = worker.get(f"/uitkomsten/metingen/{ids[1]}/verwijderen")
     html = confirm.get_data(as_text=True)
     assert confirm.status_code == 200
-    assert "Wilt u de eindmeting van" in html and "Dit kan niet ongedaan worden gemaakt." in html
+    assert "Wilt u de eindmeting van" in html and "Dit kunt u 7 dagen ongedaan maken" in html
+    assert "Meteen voorgoed wissen" in html and "Dit kan niet ongedaan worden gemaakt." in html
     assert re.search(rf'<form method="post" action="/uitkomsten/metingen/{ids[1]}/verwijderen"', html)
     assert 'name="csrf_token"' in html and f'href="/uitkomsten/clienten/{client_id}"' in html
     with app.app_context():
@@ -37,6 +38,6 @@ def test_a_measurement_is_removed_only_after_the_confirmation_step(app, login_as
 
     assert worker.post(f"/uitkomsten/metingen/{ids[1]}/verwijderen").status_code == 302
     with app.app_context():
-        assert db.session.get(Measurement, ids[1]) is None
+        assert db.session.get(Measurement, ids[1]).deleted_at is not None  # restorable for a while
         assert db.session.get(Trajectory, tid) is not None
     assert worker.get(f"/uitkomsten/metingen/{ids[1]}/verwijderen").status_code == 404

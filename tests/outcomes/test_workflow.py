@@ -169,8 +169,8 @@ def test_a_measurement_entered_by_mistake_can_be_deleted(app, login_as, make_cli
     assert c.post(f"/uitkomsten/metingen/{ids[1]}/verwijderen").status_code == 404
     with app.app_context():
         left = list(db.session.scalars(sa.select(Measurement.id).where(
-            Measurement.trajectory_id == tid)))
-        assert left == [ids[0]]
+            Measurement.trajectory_id == tid, Measurement.deleted_at.is_(None))))
+        assert left == [ids[0]]  # the deleted one waits for its undo window (test_measurement_undo)
         event = db.session.scalar(sa.select(AuditEvent).where(
             AuditEvent.action == "outcomes.measurement_delete"))
         assert event.old_values["kind"] == "eind" and event.object_id == str(ids[1])

@@ -44,7 +44,6 @@ from .media_files import (
     convert_pending,
     get_media_or_abort,
     media_blockers,
-    remove_media,
     update_media_text,
 )
 from .photo_files import PHOTO_CONTENT_TYPE, PhotoInput, get_photo_or_abort, photo_bytes, photo_path
@@ -78,6 +77,17 @@ from .reading import (
     wijk_overview,
     withdrawn,
 )
+from .removals import (
+    PURGE_JOB,
+    get_removed_media_or_404,
+    get_removed_photo_or_404,
+    purge_removed,
+    remove_media,
+    remove_photo,
+    restore_media,
+    restore_photo,
+    undo_until,
+)
 from .reports import handle_reports, hide_story, open_reports, report_story, reported_stories
 from .staff import (
     add_feedback,
@@ -90,7 +100,6 @@ from .staff import (
     publish,
     recent_moderated,
     reject,
-    remove_photo,
     return_story,
     returned_stories,
     submit,
@@ -119,6 +128,9 @@ __all__ = [
     "still_published", "visibilities_for", "wijk_choices", "wijk_overview", "withdrawn",
     # photo files
     "PHOTO_CONTENT_TYPE", "PhotoInput", "get_photo_or_abort", "photo_bytes", "photo_path",
+    # removing a photo or recording with undo (monitor.narratives.services.removals)
+    "PURGE_JOB", "get_removed_media_or_404", "get_removed_photo_or_404", "purge_removed",
+    "restore_media", "restore_photo", "undo_until",
     # recordings (sound, film)
     "MediaInput", "add_media", "convert_pending", "get_media_or_abort", "media_blockers",
     "remove_media", "update_media_text",

@@ -248,10 +248,12 @@ def remove_orphans() -> str | None:
 # --- reading and publishing -------------------------------------------------------------
 
 def get_media_or_abort(key: str) -> StoryMedia:
-    """A recording by its random key. :raise 410: erased; :raise 404: never existed."""
+    """A recording by its random key. :raise 410: erased or removed; :raise 404: never existed."""
     if not key or len(key) > 64 or not key.isalnum() or not key.isascii():
         abort(404)
     record = db.session.scalar(sa.select(StoryMedia).where(StoryMedia.file_key == key))
+    if record is not None and record.deleted_at is not None:
+        abort(410)  # removed (restorable for a while by its editors, through their own page)
     if record is None:
         abort(410 if db.session.get(ErasedPhotoKey, key) is not None else 404)
     return record
@@ -328,21 +330,3 @@ def update_media_text(record: StoryMedia, by: User, *, title: str, transcript: s
     db.session.commit()
     _shared._sync_index()
     return record
-
-
-def remove_media(record: StoryMedia, by: User) -> Story:
-    """Remove one recording: its record first, then its files."""
-    from . import _shared
-
-    story = record.story
-    keys = [record.stored_key, record.staging_key]
-    story.media.remove(record)
-    if db.session.get(ErasedPhotoKey, record.file_key) is None:
-        db.session.add(ErasedPhotoKey(key=record.file_key))
-    indexing.touch(story)
-    indexing.queue_index(story.id)
-    audit.record("story.media_remove", story, actor=by, old={"media": record.id, "title": record.title})
-    db.session.commit()
-    remove_stored(keys)
-    _shared._sync_index()
-    return story

@@ -21,12 +21,15 @@ logger = logging.getLogger(__name__)
 def get_photo_or_abort(key: str) -> StoryPhoto:
     """Load a photo by its random key.
 
-    :raise 410: the photo was withdrawn or removed (its URL never shows anything again).
+    :raise 410: the photo was withdrawn or removed (its URL never shows anything again;
+        a removed photo that is restored shows again).
     :raise 404: no photo ever had this key.
     """
     if not key or len(key) > 64 or not key.isalnum() or not key.isascii():
         abort(404)
     photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.file_key == key))
+    if photo is not None and photo.deleted_at is not None:
+        abort(410)  # removed (restorable for a while by its editors, through their own page)
     if photo is None:
         abort(410 if db.session.get(ErasedPhotoKey, key) is not None else 404)
     return photo

@@ -41,6 +41,7 @@ from .photo_files import (
     _prepare_photos,
     _remove_files,
 )
+from .removals import drop_removed_media, drop_removed_photos
 
 
 def _address_hash(address: str) -> str:
@@ -226,7 +227,7 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
     """
     if story.status != StoryStatus.TERUGGESTUURD or not story.contributed_publicly:
         # A story staff wrote down goes back to its writer, not to the teller.
-        raise DomainError("Dit verhaal kan nu niet worden aangepast.")
+        raise DomainError(N_("Dit verhaal kan nu niet worden aangepast."))
     old = audit.snapshot(story, ("title", "summary", "body", "status"))
     story.title, story.summary, story.body = title.strip(), summary.strip(), body.strip()
     story.status = StoryStatus.INGEDIEND
@@ -243,7 +244,7 @@ def resident_revise(story: Story, *, title: str, summary: str, body: str) -> Sto
 # --- withdrawal (the resident through the private link, or staff) ---------------------
 
 def _scrub_withdrawn(story: Story) -> list[str]:
-    keys = [p.file_key for p in story.photos]
+    keys = [p.file_key for p in story.photos] + drop_removed_photos(story)
     story.photos.clear()
     _erase_photo_keys(keys)
     story.status = StoryStatus.INGETROKKEN
@@ -265,9 +266,9 @@ def withdraw(story: Story, *, by: User | None = None, via_token: bool = False) -
     :raise DomainError: when it was withdrawn already.
     """
     if story.status == StoryStatus.INGETROKKEN:
-        raise DomainError("Dit verhaal is al ingetrokken.")
+        raise DomainError(N_("Dit verhaal is al ingetrokken."))
     old = story.status
-    stored = drop_media(story)
+    stored = drop_removed_media(story) + drop_media(story)
     keys = _scrub_withdrawn(story)
     erasure.erase("Story", story.id)
     event = audit.record("story.withdraw", story, actor=by,

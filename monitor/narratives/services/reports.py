@@ -20,6 +20,7 @@ from flask import current_app
 from ... import audit, ratelimit
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import N_
 from ...models import User
 from ...timeutil import utcnow
 from .. import indexing, notices
@@ -38,18 +39,18 @@ def report_story(story: Story, *, reason: str, message: str, contact_email: str,
     :raise DomainError: the story is not published, an unknown reason, a text too long.
     """
     if not story.is_published:
-        raise DomainError("Dit verhaal staat niet (meer) op de site.")
+        raise DomainError(N_("Dit verhaal staat niet (meer) op de site."))
     try:
         why = ReportReason(reason)
     except ValueError:
-        raise DomainError("Kies waarom u dit verhaal meldt.", "reason") from None
+        raise DomainError(N_("Kies waarom u dit verhaal meldt."), "reason") from None
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
         raise DomainError(f"Schrijf het korter op (hoogstens {MESSAGE_MAX} tekens).", "message")
     if not ratelimit.hit("narratives.report.hour", _address_hash(address),
                          current_app.config["NARRATIVES_REPORTS_PER_HOUR"], 3600):
-        raise RateLimited("Vanaf dit adres zijn kort geleden al meerdere meldingen gedaan. Probeer het later "
-                          "opnieuw.")
+        raise RateLimited(N_("Vanaf dit adres zijn kort geleden al meerdere meldingen gedaan. Probeer het "
+                             "later opnieuw."))
     report = StoryReport(story=story, reason=why, message=message,
                          contact_email=(contact_email or "").strip() or None)
     db.session.add(report)

@@ -15,7 +15,7 @@ from ...permissions import wijk_ids_in_scope
 from ...timeutil import utcnow
 from ...tokens import hash_token
 from .. import indexing, notices
-from ..models import ConsentMethod, Story, StoryFeedback, StoryPhoto, StoryStatus, Visibility
+from ..models import ConsentMethod, Story, StoryFeedback, StoryStatus, Visibility
 from ._shared import STORY_FIELDS, StoryData, _apply_data, _new_reference, _sync_index
 from .media_files import (
     MediaInput,
@@ -34,6 +34,7 @@ from .photo_files import (
     _prepare_photos,
     _remove_files,
 )
+from .removals import drop_removed_media, drop_removed_photos
 from .teller import apply_telling, require_teller_confirmation
 
 
@@ -126,21 +127,6 @@ def add_photos(story: Story, photo_inputs: list[PhotoInput], by: User | None = N
         _remove_files(written)
         raise
     _commit_with_files(written)
-    _sync_index()
-    return story
-
-
-def remove_photo(photo: StoryPhoto, by: User) -> Story:
-    """Remove one photo: record first, then its files."""
-    story = photo.story
-    key = photo.file_key
-    story.photos.remove(photo)
-    _erase_photo_keys([key])
-    indexing.touch(story)
-    indexing.queue_index(story.id)
-    audit.record("story.photo_remove", story, actor=by, old={"photo": photo.id, "alt_text": photo.alt_text})
-    db.session.commit()
-    _remove_files([key])
     _sync_index()
     return story
 
@@ -274,10 +260,10 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
     story.rejection_reason = scrub(story.rejection_reason)
     for item in story.feedback:
         item.message = scrub(item.message)
-    for photo in story.photos:
+    for photo in story.photos + story.removed_photos:
         photo.alt_text = scrub(photo.alt_text)
         photo.caption = scrub(photo.caption)
-    for item in story.media:  # the recording itself still speaks the names: said in the docs
+    for item in story.media + story.removed_media:  # the recording itself still speaks the names: said in the docs
         item.title, item.transcript, item.captions = (scrub(item.title), scrub(item.transcript),
                                                       scrub(item.captions))
     if story.teller_name:
@@ -297,8 +283,8 @@ def anonymise(story: Story, by: User, names: list[str]) -> int:
 
 def delete_story(story: Story, by: User) -> None:
     """Delete a story, its photos and recordings for good (coordinator of the wijk)."""
-    keys = [p.file_key for p in story.photos]
-    stored = drop_media(story)
+    keys = [p.file_key for p in story.photos] + drop_removed_photos(story)
+    stored = drop_removed_media(story) + drop_media(story)
     story_id, reference = story.id, story.reference
     _erase_photo_keys(keys)
     audit.record("story.delete", story, actor=by, old={"reference": reference, "status": story.status})

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from ... import audit
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import N_
 from ...models import User
 from ...timeutil import utcnow
 from ...tokens import hash_token
@@ -42,9 +43,9 @@ def new_teller_token() -> str:
 
 def _require_staff_written(story: Story) -> None:
     if story.contributed_publicly:
-        raise DomainError("Deze inwoner stuurde het verhaal zelf in en heeft een eigen link.")
+        raise DomainError(N_("Deze inwoner stuurde het verhaal zelf in en heeft een eigen link."))
     if story.status == StoryStatus.INGETROKKEN:
-        raise DomainError("Dit verhaal is ingetrokken.")
+        raise DomainError(N_("Dit verhaal is ingetrokken."))
 
 
 def issue_teller_link(story: Story, by: User) -> str:
@@ -113,7 +114,7 @@ def teller_request_correction(story: Story, text: str) -> Story:
     _require_staff_written(story)
     text = (text or "").strip()
     if not text:
-        raise DomainError("Schrijf op wat er niet klopt.", "correction")
+        raise DomainError(N_("Schrijf op wat er niet klopt."), "correction")
     if len(text) > CORRECTION_MAX:
         raise DomainError(f"Schrijf het korter op (hoogstens {CORRECTION_MAX} tekens).", "correction")
     story.teller_correction = text

@@ -1,0 +1,8 @@
+"""The blueprint of the monitorgesprek pages (/monitorgesprekken): every view module of the package adds its routes to it.
+
+The package's ``init_app`` imports the view modules; none of them imports another one's routes.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__, url_prefix="/monitorgesprekken")
