@@ -1,11 +1,13 @@
 """The benchmark harness: ``python -m bench --size M`` (see docs/benchmarks.md).
 
 Per database (SQLite file and PostgreSQL ``bench_pg`` by default): migrate an empty
-database, generate the data set through the app's services, then run
+database, generate the data set (the services' rows in bulk, bench/bulk.py), then run
 5 (full reindex), 1 (search vs FTS5), 3 (dashboard and outcome report vs bare SQL) and
 2 (HTTP under gunicorn vs /gezondheid); 4 (photo pipeline vs bare Pillow) and 6 (one
 anonymous public-form request with three photos) run once.
 Every figure is printed with its baseline and the ratio, and again as a table at the end.
+A step that fails (an exception, a missing database, past ``--step-timeout``) is a row
+``niet gemeten`` with its reason; the run goes on and exits non-zero at the end.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
             with report.step("6 openbaar formulier", "één anoniem verzoek met drie foto's"):
                 public_form.run(report, os.path.join(work, "public-form"), 3)
         for name in dbs:
-            run_database(report, name, args, only, size, work, started)
+            run_database(report, name, args, only, size, work)
         print()
         print(f"Alle cijfers (grootte {size.name}, {time.perf_counter() - started:.0f} s in totaal):")
         print(report.table())
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
                  + " (zie boven).")
 
 
-def run_database(report, name: str, args, only: set[str], size, work: str, started: float) -> None:
+def run_database(report, name: str, args, only: set[str], size, work: str) -> None:
     """Every chosen benchmark on one database (``sqlite`` or ``postgresql``); each step that
     fails is reported and the next one runs."""
     from . import aggregates, http_load, search_engine
