@@ -42,7 +42,8 @@ test-postgresql:
 	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
-## bench: the benchmark harness at size M on SQLite and PostgreSQL (docs/benchmarks.md)
+## bench: the benchmark harness at size M on SQLite and PostgreSQL (docs/benchmarks.md); it creates
+## the database bench_pg when missing, or says how to give another; a failed step is 'niet gemeten'
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/bench_pg
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --size $(or $(SIZE),M)

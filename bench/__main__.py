@@ -1,16 +1,19 @@
 """The benchmark harness: ``python -m bench --size M`` (see docs/benchmarks.md).
 
 Per database (SQLite file and PostgreSQL ``bench_pg`` by default): migrate an empty
-database, generate the data set through the app's services, then run
+database, generate the data set (the services' rows in bulk, bench/bulk.py), then run
 5 (full reindex), 1 (search vs FTS5), 3 (dashboard and outcome report vs bare SQL) and
 2 (HTTP under gunicorn vs /gezondheid); 4 (photo pipeline vs bare Pillow) and 6 (one
 anonymous public-form request with three photos) run once.
 Every figure is printed with its baseline and the ratio, and again as a table at the end.
+A step that fails (an exception, a missing database, past ``--step-timeout``) is a row
+``niet gemeten`` with its reason; the run goes on and exits non-zero at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import platform
@@ -53,17 +56,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per figure")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--step-timeout", type=float, default=3600,
+                        help="seconds a step may take before it is reported as not measured (0: no limit)")
     args = parser.parse_args(argv)
 
-    from . import aggregates, http_load, photo, public_form, search_engine
-    from .common import PG_DEFAULT, DatabaseUnavailable, Report, build_app, dispose, ensure_database, reset_schema
-    from .generate import SIZES, generate
+    from . import photo, public_form
+    from .common import Report
+    from .generate import SIZES
 
     only = {b.strip() for b in args.only.split(",") if b.strip()}
     dbs = [d.strip() for d in args.db.split(",") if d.strip()]
     size = SIZES[args.size]
-    report = Report()
-    failed: list[str] = []
+    report = Report(timeout=args.step_timeout or None)
     started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="tv-bench-")
     print(f"Tellen & Vertellen benchmark, grootte {size.name}: {size.stories} verhalen, "
@@ -72,46 +76,81 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Machine: {machine()}")
     try:
         if "photo" in only:
-            photo.run(report, work, max(5, args.repeat))
-            public_form.run(report, os.path.join(work, "public-form"), 3)
+            with report.step("4 foto", "fotopijplijn tegen kale Pillow"):
+                photo.run(report, work, max(5, args.repeat))
+            with report.step("6 openbaar formulier", "één anoniem verzoek met drie foto's"):
+                public_form.run(report, os.path.join(work, "public-form"), 3)
         for name in dbs:
-            instance = os.path.join(work, name)
-            os.makedirs(instance, exist_ok=True)
-            if name == "postgresql":
-                url = args.pg_url or PG_DEFAULT
-                try:
-                    ensure_database(url)
-                except DatabaseUnavailable as exc:
-                    print(f"[postgresql] overgeslagen: {exc}", flush=True)
-                    report.note(f"[postgresql] niet gemeten: {exc}")
-                    failed.append("postgresql")
-                    continue
-                reset_schema(url)
-            else:
-                url = f"sqlite:///{instance}/bench.sqlite"
-            app = build_app(url, instance)
+            run_database(report, name, args, only, size, work)
+        print()
+        print(f"Alle cijfers (grootte {size.name}, {time.perf_counter() - started:.0f} s in totaal):")
+        print(report.table())
+        for line in report.lines:
+            print(line)
+    finally:
+        if args.keep:
+            print(f"Werkmap bewaard: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if report.missing:
+        sys.exit("Niet gemeten: " + "; ".join(f"{section}: {m.name}" for section, m in report.missing)
+                 + " (zie boven).")
+
+
+def run_database(report, name: str, args, only: set[str], size, work: str) -> None:
+    """Every chosen benchmark on one database (``sqlite`` or ``postgresql``); each step that
+    fails is reported and the next one runs."""
+    from . import aggregates, http_load, search_engine
+    from .common import PG_DEFAULT, build_app, ensure_database, reset_schema
+    from .generate import generate
+
+    instance = os.path.join(work, name)
+    os.makedirs(instance, exist_ok=True)
+    url = (args.pg_url or PG_DEFAULT) if name == "postgresql" else f"sqlite:///{instance}/bench.sqlite"
+    app = None
+    with report.step(name, "database en gegevens") as filled:
+        if name == "postgresql":
+            ensure_database(url)  # made when missing; DatabaseUnavailable says how else
+            reset_schema(url)
+        app = build_app(url, instance)
+        logging.getLogger().setLevel(logging.WARNING)
+        with app.app_context():
+            from monitor.cli import run_migrations
+
+            run_migrations()
             logging.getLogger().setLevel(logging.WARNING)
-            with app.app_context():
-                from monitor.cli import run_migrations
-                from monitor.extensions import db
+            t0 = time.perf_counter()
+            # Only what the chosen benchmarks read (search alone needs only stories).
+            parts = ("verhalen",) if only <= {"search", "photo"} else ("verhalen", "cliënten", "opgaven")
+            stats = generate(size, seed=args.seed, show=sys.stderr.isatty(), parts=parts,
+                             echo=lambda s, n=name: print(f"[{n}] {s}", flush=True))
+            report.note(f"[{name}] gegenereerd in {time.perf_counter() - t0:.0f} s: "
+                        f"{stats['verhalen']} verhalen ({stats['verhalen'] / stats['verhalen_s']:.0f}/s), "
+                        f"{stats['cliënten']} cliënten ({stats['cliënten'] / stats['cliënten_s']:.0f}/s), "
+                        f"{stats['opgaven']} opgaven")
+    if filled.failed:
+        for wanted in sorted(only - {"photo"}):
+            report.fail(name, wanted, "overgeslagen: de database is niet gevuld (zie boven)")
+        _dispose(app)
+        return
+    import sqlalchemy as sa
 
-                run_migrations()
-                logging.getLogger().setLevel(logging.WARNING)
-                t0 = time.perf_counter()
-                # Only what the chosen benchmarks read (search alone needs only stories).
-                parts = ("verhalen",) if only <= {"search", "photo"} else ("verhalen", "cliënten", "opgaven")
-                stats = generate(size, seed=args.seed, show=sys.stderr.isatty(), parts=parts,
-                                 echo=lambda s, n=name: print(f"[{n}] {s}", flush=True))
-                report.note(f"[{name}] gegenereerd in {time.perf_counter() - t0:.0f} s: "
-                            f"{stats['verhalen']} verhalen ({stats['verhalen'] / stats['verhalen_s']:.0f}/s), "
-                            f"{stats['cliënten']} cliënten ({stats['cliënten'] / stats['cliënten_s']:.0f}/s), "
-                            f"{stats['opgaven']} opgaven")
-                if "search" in only or "http" in only:
-                    search_engine.run(report, work, args.repeat, name)
-                if "aggregates" in only:
-                    aggregates.run(report, args.repeat * 2, name)
-                import sqlalchemy as sa
+    from monitor.extensions import db
 
+    story_ids: list[int] = []
+    wijk_ids: list[int] = []
+    period_ids, service_ms, prepared = (0, 0), None, False
+    with app.app_context():
+        if "search" in only or "http" in only:
+            with report.step(f"1/5 zoeken {name}", "herindexeren en zoeken"):
+                search_engine.run(report, work, args.repeat, name)
+            db.session.rollback()
+        if "aggregates" in only:
+            with report.step(f"3 aggregatie {name}", "wijkdashboard en uitkomstenrapport"):
+                aggregates.run(report, args.repeat * 2, name)
+            db.session.rollback()
+        if "http" in only:
+            with report.step(f"2 HTTP {name}", "voorbereiding (service-tijden)") as ready:
                 story_ids = list(db.session.scalars(sa.text(
                     "SELECT s.id FROM stories s WHERE s.status = 'gepubliceerd' "
                     "AND s.visibility = 'openbaar' AND EXISTS (SELECT 1 FROM story_photos p "
@@ -124,23 +163,22 @@ def main(argv: list[str] | None = None) -> None:
                 # The page's own default span: the latest period and the eight before it.
                 period_ids = (spans[max(0, len(spans) - 9)], spans[-1]) if spans else (0, 0)
                 service_ms = (http_load.service_times(story_ids, wijk_ids, period_ids)
-                              if "http" in only and spans else None)
-                dispose()
-            if "http" in only:
-                http_load.run(report, url, instance, story_ids, wijk_ids, name, period_ids, service_ms)
-        print()
-        print(f"Alle cijfers (grootte {size.name}, {time.perf_counter() - started:.0f} s in totaal):")
-        print(report.table())
-        for line in report.lines:
-            print(line)
-    finally:
-        if args.keep:
-            print(f"Werkmap bewaard: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    if failed:
-        sys.exit(f"Niet gemeten: {', '.join(failed)} (zie boven).")
+                              if spans else None)
+            prepared = not ready.failed
+        _dispose(app)
+    if prepared:
+        with report.step(f"2 HTTP {name}", "pagina's onder gunicorn"):
+            http_load.run(report, url, instance, story_ids, wijk_ids, name, period_ids, service_ms)
 
+
+def _dispose(app) -> None:
+    """Close the app's connections (quietly: the database may be what failed)."""
+    from .common import dispose
+
+    if app is None:
+        return
+    with app.app_context(), contextlib.suppress(Exception):
+        dispose()
 
 if __name__ == "__main__":
     main()

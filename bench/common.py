@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import statistics
+import threading
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -122,15 +126,86 @@ def _ratio(value: float, base: float, lower_is_better: bool) -> float:
 
 
 @dataclass
-class Report:
-    """All figures of one run, printed as they come and again as a table at the end."""
+class Missing:
+    """A step of the run that could not be measured, and why."""
 
-    figures: list[tuple[str, Figure]] = field(default_factory=list)
+    name: str
+    reason: str
+
+
+class StepTimeout(Exception):
+    """A step of the harness ran past its time limit (``--step-timeout``)."""
+
+
+@dataclass
+class Step:
+    """What :meth:`Report.step` yields: whether the step failed."""
+
+    failed: bool = False
+
+
+def reason_of(exc: BaseException) -> str:
+    """One line saying what went wrong and where (the last frame in the harness or app)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, StepTimeout | DatabaseUnavailable):
+        text = f"{type(exc).__name__}: {text}"
+    frames = [] if isinstance(exc, DatabaseUnavailable) else [
+        f for f in traceback.extract_tb(exc.__traceback__) if "/bench/" in f.filename or "/monitor/" in f.filename]
+    where = f" ({os.path.relpath(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+    return (text[:300] + "…" if len(text) > 300 else text) + where
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`StepTimeout` in the block after ``seconds`` (main thread only)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise StepTimeout(f"langer dan {seconds:.0f} s (--step-timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class Report:
+    """All figures of one run, printed as they come and again as a table at the end;
+    a step that fails is a row ``niet gemeten`` with its reason (:meth:`step`)."""
+
+    figures: list[tuple[str, Figure | Missing]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    timeout: float | None = None
 
     def add(self, section: str, figure: Figure) -> None:
         self.figures.append((section, figure))
         print(self.format(section, figure), flush=True)
+
+    @property
+    def missing(self) -> list[tuple[str, Missing]]:
+        return [(s, f) for s, f in self.figures if isinstance(f, Missing)]
+
+    def fail(self, section: str, name: str, reason: str) -> None:
+        self.figures.append((section, Missing(name, reason)))
+        print(f"[{section}] {name}: niet gemeten — {reason}", flush=True)
+
+    @contextlib.contextmanager
+    def step(self, section: str, name: str) -> Iterator[Step]:
+        """Run one step of the harness: an exception or running past ``timeout`` becomes a
+        row ``niet gemeten`` with the reason, and the run goes on with the next step."""
+        state = Step()
+        try:
+            with _time_limit(self.timeout):
+                yield state
+        except Exception as exc:  # noqa: BLE001  (every failure of a step is reported, none ends the run)
+            state.failed = True
+            self.fail(section, name, reason_of(exc))
 
     def note(self, text: str) -> None:
         self.lines.append(text)
@@ -146,6 +221,10 @@ class Report:
         rows = ["| onderdeel | meting | mediaan | p95 | basis | basis mediaan | basis p95 | verhouding "
                 "| verhouding p95 |", "|---|---|---:|---:|---|---:|---:|---:|---:|"]
         for section, f in self.figures:
+            if isinstance(f, Missing):
+                rows.append(f"| {section} | {f.name} | niet gemeten: {f.reason.replace('|', '/')} "
+                            "| | | | | | |")
+                continue
             rows.append(f"| {section} | {f.name} | {f.median:.2f} {f.unit} | {p95(f.value):.2f} | "
                         f"{f.baseline_name} | {f.base_median:.2f} | {p95(f.baseline):.2f} | {f.ratio:.1f}× | "
                         f"{f.p95_ratio:.1f}× |")

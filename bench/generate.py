@@ -1,21 +1,25 @@
 """Deterministic data generator: stories with photos, clients with measurements, returns.
 
-Everything is loaded through the app's own services and their validation:
+What is generated is drawn from the seed (:func:`bench.bulk.story_draws`,
+:func:`bench.bulk.client_draws`) and loaded one of two ways, with the same content:
 
-- stories: ``narratives.services.create_story`` (references, scope, consent, qualities)
-  then ``submit`` and ``publish`` (portrait consent, audit trail, index queue); a few stories get real
-  photos through the photo pipeline, the others get photo *records* whose files are hard
-  links to those files (generating 100,000 images would measure the image generator, not the app);
-- clients: ``outcomes.services.register_client`` → ``open_trajectory`` →
-  ``record_measurement`` (begin, sometimes tussen, eind) → ``close_trajectory``, each
-  with its validation, access log and audit event;
-- returns: every return's figures pass ``counts.figures.validate`` (the form's own check)
-  and are then bulk-inserted, approved (as ``counts_dashboard.py`` did).
+- **through the app's services** (``bulk=False``), with their validation: stories through
+  ``narratives.services.create_story`` (references, scope, consent, qualities) then
+  ``submit`` and ``publish`` (portrait consent, audit trail, index queue); clients through
+  ``outcomes.services.register_client`` → ``open_trajectory`` → ``record_measurement``
+  (begin, sometimes tussen, eind) → ``close_trajectory``, each with its validation, access
+  log and audit event. The services commit once per use case; the generator turns those
+  commits into flushes and commits every ``BATCH`` use cases (:func:`batched_commits`);
+- **in bulk** (the default, :mod:`bench.bulk`): the rows those services write, inserted with
+  one executemany per table and batch — seconds instead of minutes at size M. The few
+  stories with a real photo still go through the services and the photo pipeline.
 
-The services commit once per use case; for speed the generator turns those commits into
-flushes and commits every ``BATCH`` use cases (:func:`batched_commits`). The only thing
-not deterministic is what the services draw from ``secrets`` (story references, client
-codes): the content (texts, places, dates, scores, figures) depends on the seed only.
+A few stories get real photos, the others get photo *records* whose files are hard links
+to those files (generating 100,000 images would measure the image generator, not the app).
+Returns: every return's figures pass ``counts.figures.validate`` (the form's own check)
+and are then bulk-inserted, approved (as ``counts_dashboard.py`` did).
+The only thing not deterministic is what is drawn from ``secrets`` (story references,
+client codes): the content (texts, places, dates, scores, figures) depends on the seed only.
 """
 
 from __future__ import annotations
@@ -219,19 +223,32 @@ def story_visibility(rng: random.Random) -> str:
     return rng.choices(["openbaar", "raad", "intern"], weights=[6, 3, 1])[0]
 
 
-def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: bool) -> int:
-    """Create and publish ``size.stories`` stories through the narratives services."""
+def buurten_of(wijk_ids: list[int]) -> dict[int, list[int]]:
+    from monitor.models import Buurt
+
+    buurten: dict[int, list[int]] = {}
+    for b in db.session.scalars(sa.select(Buurt).where(Buurt.wijk_id.in_(wijk_ids)).order_by(Buurt.id)):
+        buurten.setdefault(b.wijk_id, []).append(b.id)
+    return buurten
+
+
+def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: bool, bulk: bool = True) -> int:
+    """Create and publish ``size.stories`` stories.
+
+    The stories with a real photo (the first ``size.photo_files``) always go through
+    ``create_story``, ``submit`` and ``publish``; with ``bulk`` the others are inserted as the
+    rows those services write (:mod:`bench.bulk`), else every one goes through the services.
+    """
     from monitor import photos
-    from monitor.models import Buurt, User
+    from monitor.models import User
     from monitor.narratives import services
     from monitor.narratives.models import Story, StoryPhoto
 
-    rng = random.Random(seed)
+    from .bulk import insert_stories, story_draws
+
     folder = current_app.config["UPLOAD_FOLDER"]
-    buurten: dict[int, list[int]] = {}
-    for b in db.session.scalars(sa.select(Buurt).where(Buurt.wijk_id.in_(ids["wijken"]))):
-        buurten.setdefault(b.wijk_id, []).append(b.id)
     quality_ids = [q.id for q in services.quality_choices()]
+    draws = story_draws(size, ids["wijken"], buurten_of(ids["wijken"]), quality_ids, seed)
     photo_files: list[tuple[str, int, int]] = []  # (file_key, width, height) of real files
     done = 0
     # publish() applies the index queue after each story; the full reindex at the end
@@ -241,33 +258,34 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
     try:
         with _progress("verhalen", size.stories, show) as bar, batched_commits() as commit:
             editor = db.session.get(User, ids["editor"][0])
-            for i in range(size.stories):
-                data = story_data(rng, ids["wijken"], buurten, quality_ids)
-                title = data.title
+            # With ``bulk`` only the stories with a real photo (the first draws) come here.
+            for draw in itertools.islice(draws, size.photo_files) if bulk else draws:
+                data = draw.data
                 inputs = []
-                if len(photo_files) < size.photo_files:
-                    inputs = [services.PhotoInput(io.BytesIO(_photo_bytes(i)), alt_text=f"Foto bij {title}",
-                                                  caption=sentence(rng, 6))]
+                if draw.photo == "new":
+                    inputs = [services.PhotoInput(io.BytesIO(_photo_bytes(draw.number)),
+                                                  alt_text=f"Foto bij {data.title}", caption=draw.caption)]
                 story = services.create_story(editor, data, inputs)
                 if inputs:
                     photo_files.append((story.photos[0].file_key, story.photos[0].width,
                                         story.photos[0].height))
-                elif photo_files and rng.random() < size.photo_share:
-                    source, w, h = rng.choice(photo_files)
+                elif draw.photo == "link":
+                    source, w, h = photo_files[draw.index]
                     key = photos.new_key()
                     for src, dst in zip(photos.paths(folder, source), photos.paths(folder, key), strict=True):
                         os.link(src, dst)  # a record of its own, its files shared on disk
                     story.photos.append(StoryPhoto(file_key=key, width=w, height=h, position=1,
-                                                   alt_text=f"Foto bij {title}"[:300],
-                                                   caption=sentence(rng, 6)))
-                visibility = story_visibility(rng)
+                                                   alt_text=f"Foto bij {data.title}"[:300],
+                                                   caption=draw.caption))
                 services.submit(story, editor)
-                services.publish(story, editor, visibility)
+                services.publish(story, editor, draw.visibility)
                 done += 1
                 if done % BATCH == 0:
                     commit()
                     editor = db.session.get(User, ids["editor"][0])
                 bar.update(1)
+        if bulk:
+            insert_stories(draws, db.session.get(User, ids["editor"][0]), photo_files, folder)
     finally:
         services.sync_index = original_sync
     return db.session.scalar(sa.select(sa.func.count(Story.id)))
@@ -275,55 +293,42 @@ def generate_stories(size: Size, ids: dict[str, list[int]], seed: int, show: boo
 
 # --- clients --------------------------------------------------------------------------------
 
-def generate_clients(size: Size, ids: dict[str, list[int]], seed: int, show: bool) -> int:
-    """Clients with one trajectory each and ZRM or ladder measurements, via the services."""
-    from monitor.models import Buurt, User
+def generate_clients(size: Size, ids: dict[str, list[int]], seed: int, show: bool, bulk: bool = True) -> int:
+    """Clients with one trajectory each and ZRM or ladder measurements: with ``bulk`` as the
+    rows the services write (:mod:`bench.bulk`), else through the services one by one."""
+    from monitor.models import User
     from monitor.outcomes import services
     from monitor.outcomes.instruments import zrm_domains
     from monitor.outcomes.models import Client
 
-    rng = random.Random(seed + 1)
-    buurten: dict[int, list[int]] = {}
-    for b in db.session.scalars(sa.select(Buurt).where(Buurt.wijk_id.in_(ids["wijken"]))):
-        buurten.setdefault(b.wijk_id, []).append(b.id)
+    from .bulk import client_draws, insert_clients
+
     types = [t.id for t in services.service_types()]
     domains = [d.code for d in zrm_domains("2017")]
-    reasons = ["afgerond", "afgerond", "doorverwezen", "gestopt", "verhuisd"]
-    start = date(2016, 1, 1)
+    draws = client_draws(size, ids, buurten_of(ids["wijken"]), types, domains, seed)
+    if bulk:
+        workers = [db.session.get(User, w) for w in ids["workers"]]
+        insert_clients(draws, workers)
+        return db.session.scalar(sa.select(sa.func.count(Client.id)))
     with _progress("cliënten", size.clients, show) as bar, batched_commits() as commit:
         workers: dict[int, User] = {}
-        for i in range(size.clients):
-            worker_id = ids["workers"][i % len(ids["workers"])]
+        for i, draw in enumerate(draws):
+            worker_id = ids["workers"][draw.worker_index]
             worker = workers.get(worker_id) or db.session.get(User, worker_id)
             workers[worker_id] = worker
-            wijk_id = rng.choice(ids["wijken"])
-            client = services.register_client(
-                worker, birth_year=rng.randint(1935, 2008), wijk_id=wijk_id,
-                buurt_id=rng.choice(buurten[wijk_id]) if buurten.get(wijk_id) else None)
-            instrument = "zrm" if rng.random() < 0.7 else "ladder"
-            began = start + timedelta(days=rng.randrange(3000))
+            client = services.register_client(worker, birth_year=draw.birth_year, wijk_id=draw.wijk_id,
+                                              buurt_id=draw.buurt_id)
             trajectory = services.open_trajectory(
-                client, worker, service_type_id=rng.choice(types), worker_id=worker.id,
-                instrument=instrument, zrm_version="2017", started_on=began)
-            day = began
-            kinds = ["begin"] + (["tussen"] if rng.random() < 0.4 else [])
-            kinds += ["eind"] if rng.random() < 0.75 else []
-            level = rng.randint(1, 3)
-            for kind in kinds:
-                if instrument == "zrm":
-                    scores = {c: max(1, min(5, level + rng.randint(-1, 1)))
-                              for c in rng.sample(domains, rng.randint(3, 8))}
-                    services.record_measurement(trajectory, worker, kind=kind, measured_on=day,
-                                                scores=scores)
+                client, worker, service_type_id=draw.service_type_id, worker_id=worker.id,
+                instrument=draw.instrument, zrm_version="2017", started_on=draw.started_on)
+            for kind, day, scores, step in draw.measurements:
+                if scores is not None:
+                    services.record_measurement(trajectory, worker, kind=kind, measured_on=day, scores=scores)
                 else:
                     services.record_measurement(trajectory, worker, kind=kind, measured_on=day,
-                                                ladder_step=max(1, min(6, level + rng.randint(0, 2))))
-                day += timedelta(days=rng.randint(30, 200))
-                level += rng.choice([0, 1, 1, 2])
-            if kinds[-1] == "eind":
-                services.close_trajectory(trajectory, worker, ended_on=day - timedelta(days=1)
-                                          if day - timedelta(days=1) >= began else began,
-                                          reason=rng.choice(reasons))
+                                                ladder_step=step)
+            if draw.ended_on is not None:
+                services.close_trajectory(trajectory, worker, ended_on=draw.ended_on, reason=draw.reason)
             if (i + 1) % BATCH == 0:
                 commit()
                 workers.clear()

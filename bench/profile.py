@@ -4,7 +4,8 @@ Generates the data set in a temporary SQLite database (or ``--db-url``), runs th
 operation a few times under cProfile and prints the top functions by cumulative time.
 Operations: ``search`` (services.search_archive), ``dashboard`` (dashboards.build with
 its tables), ``outcome`` (outcome_report), ``story`` (the story page through the test
-client), ``archive`` (the archive page through the test client).
+client), ``archive`` (the archive page through the test client), ``reindex`` (the full
+rebuild, ``indexing.reindex_all``; use ``--runs 1``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
-    parser.add_argument("what", choices=["search", "dashboard", "outcome", "story", "archive"])
+    parser.add_argument("what", choices=["search", "dashboard", "outcome", "story", "archive", "reindex"])
     parser.add_argument("--size", default="S")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
@@ -70,6 +71,8 @@ def main() -> None:
                     chart.cells()
             elif args.what == "outcome":
                 outcomes.outcome_report(viewer, reports.Filters(date(2016, 1, 1), date(2025, 12, 31)))
+            elif args.what == "reindex":
+                indexing.reindex_all()
             elif args.what == "story":
                 client.get(f"/verhalen/verhaal/{story_id}")
             else:

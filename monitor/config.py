@@ -105,6 +105,9 @@ def config_from_env(instance_path: str) -> dict:
         "LOGIN_IP_MAX_FAILURES": int(env.get("MONITOR_LOGIN_IP_MAX_FAILURES", "30")),
         # Seconds one archive search may take before it is stopped with a Dutch message.
         "SEARCH_TIME_LIMIT": float(env.get("MONITOR_SEARCH_TIME_LIMIT", "3")),
+        # Megabytes of postings the full Whoosh rebuild sorts in memory before it spills
+        # runs to disk and merges them (``flask search rebuild``; docs/benchmarks.md).
+        "SEARCH_REBUILD_MEMORY_MB": int(env.get("MONITOR_SEARCH_REBUILD_MEMORY_MB", "512")),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (nginx: 1).
         "TRUSTED_PROXIES": int(env.get("MONITOR_TRUSTED_PROXIES", "0") or 0),
         # Months after a trajectory closes before its client record is purged.

@@ -31,7 +31,7 @@ from whoosh import collectors
 from whoosh import query as Q
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
 
-from .search_collect import TopAndAll, WordFragmenter, match_terms
+from .search_collect import CachedBM25F, TopAndAll, WordFragmenter, match_terms
 from .search_index import (  # noqa: F401  (the index's part of this module's interface)
     LANG,
     LOCK_NAME,
@@ -72,6 +72,9 @@ FACETS = {"wijk": "f_wijk", "kwaliteit": "f_quality", "jaar": "f_year", "vorm": 
           "taal": "f_lang"}
 
 _local = threading.local()
+# Whoosh's BM25F with cached length normalisation (tests/bench/test_search_equivalence.py
+# compares it with the stock BM25F).
+WEIGHTING = CachedBM25F
 
 
 def _toc_signature(dirname: str) -> tuple:
@@ -104,7 +107,7 @@ def _searcher(dirname: str) -> Iterator[Any]:
     if cached is None:
         # The signature read *before* opening: a commit in between only causes a reopen.
         # A reader never waits for the writer lock (only needed to create a missing index).
-        searcher = open_index(dirname, wait=0).searcher()
+        searcher = open_index(dirname, wait=0).searcher(weighting=WEIGHTING())
     else:
         searcher = cached[1]
     _local.searcher = (dirname, searcher, signature, os.getpid())

@@ -1,5 +1,7 @@
-"""Collecting and highlighting for :mod:`monitor.search` (Whoosh, like that module).
+"""Scoring, collecting and highlighting for :mod:`monitor.search` (Whoosh, like that module).
 
+- :class:`CachedBM25F`: Whoosh's BM25F with each document's length normalisation read from
+  an array cached per segment reader, instead of a field-length lookup per posting;
 - :class:`TopAndAll`: the top of a page and every match from one pass of matching;
 - :class:`WordFragmenter` and :func:`match_terms`: highlights built from the stored
   characters of the matched words, looked up for the page's hits only.
@@ -7,9 +9,63 @@
 
 from __future__ import annotations
 
-from whoosh import collectors
+from array import array
+
+from whoosh import collectors, scoring
 from whoosh import query as Q
 from whoosh.highlight import PinpointFragmenter
+from whoosh.util.numeric import byte_to_length
+
+from .search_index import length_bytes
+
+
+class CachedBM25F(scoring.BM25F):
+    """Whoosh's BM25F, the same scores to the last bit, without a field-length lookup per posting.
+
+    BM25F divides by ``tf + K1 * ((1 - B) + B * fl / avgfl)``; the second term depends only on
+    the document's (one-byte, quantised) field length, so it is computed once per document and
+    field into an array kept with the segment reader (so with the cached searcher, until the
+    next commit). The stock scorer asks the reader for the length of every posting it scores,
+    through three method calls and a column read (~15 % of matching).
+    """
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        stock = super().scorer(searcher, fieldname, text, qf=qf)
+        if not isinstance(stock, scoring.BM25FScorer):
+            return stock
+        norms = _norms(searcher, fieldname, stock.B, stock.K1, stock.avgfl)
+        return stock if norms is None else _CachedScorer(stock, norms)
+
+
+class _CachedScorer(scoring.BM25FScorer):
+    def __init__(self, stock: scoring.BM25FScorer, norms: array) -> None:
+        self.__dict__.update(stock.__dict__)  # idf, avgfl, B, K1, qf, dfl, _maxquality
+        self.norms = norms
+        self.k1_plus_1 = self.K1 + 1
+
+    def score(self, matcher):
+        tf = matcher.weight()
+        # the expression of whoosh.scoring.bm25, with K1 * ((1 - B) + B * fl / avgfl) cached
+        return self.idf * ((tf * self.k1_plus_1) / (tf + self.norms[matcher.id()]))
+
+
+def _norms(searcher, fieldname: str, B: float, K1: float, avgfl: float) -> array | None:
+    """``K1 * ((1 - B) + B * fl / avgfl)`` per document of the searcher's segment, cached
+    with its reader (None: lengths this code cannot read; then the stock scorer)."""
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_tv_norms", {})
+    key = (fieldname, B, K1, avgfl)
+    if key not in cache:
+        raw = length_bytes(reader, fieldname)
+        if raw is None:
+            cache[key] = None
+        else:
+            # per length byte, as whoosh.scoring.bm25 computes it (byte 0: the field is empty)
+            table = [0.0] + [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(1, 256)]
+            norms = array("d", map(table.__getitem__, raw))
+            norms.extend([0.0] * (reader.doc_count_all() - len(norms)))
+            cache[key] = norms
+    return cache[key]
 
 
 class TopAndAll(collectors.TopCollector):

@@ -57,3 +57,32 @@ def test_an_unreachable_server_is_explained_without_a_traceback(capsys):
               "--only", "aggregates", "--repeat", "1"])
     assert "Niet gemeten: postgresql" in str(stop.value)
     assert "--db sqlite" in capsys.readouterr().out
+
+
+@pytest.mark.slow  # migrates and fills an XS database, waits out a 20 s step limit
+def test_a_failing_or_slow_step_is_reported_and_the_run_goes_on(monkeypatch, capsys):
+    """An exception and a step past its time limit each become a row 'niet gemeten' with the
+    reason; the steps after them still run, and the run ends non-zero without a traceback."""
+    import time
+
+    from bench import aggregates, search_engine
+
+    def slow(*args, **kwargs):
+        time.sleep(120)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("kapotte stap")
+
+    monkeypatch.setattr(search_engine, "run", slow)
+    monkeypatch.setattr(aggregates, "run", broken)
+    with pytest.raises(SystemExit) as stop:
+        main(["--size", "XS", "--db", "sqlite", "--only", "search,aggregates", "--repeat", "1",
+              "--step-timeout", "20"])
+    assert stop.value.code not in (0, None)
+    assert "Niet gemeten: 1/5 zoeken sqlite" in str(stop.value)
+    assert "3 aggregatie sqlite" in str(stop.value)
+    out, err = capsys.readouterr()
+    table = out[out.index("Alle cijfers"):]
+    assert "| 1/5 zoeken sqlite | herindexeren en zoeken | niet gemeten: langer dan 20 s (--step-timeout)" in table
+    assert "| 3 aggregatie sqlite | wijkdashboard en uitkomstenrapport | niet gemeten: RuntimeError: kapotte stap" in table
+    assert "Traceback" not in out + err

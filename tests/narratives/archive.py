@@ -5,11 +5,12 @@ for these tests before: the benchmark generator's stories (``story_data`` and
 ``story_visibility`` with the same seed, so the same texts, places, dates, qualities and
 visibilities), every one published by the bench editor, and the search index rebuilt from
 the database by the app's own ``reindex_all``. What differs is how the rows get there:
-the generator goes through ``create_story``, ``submit`` and ``publish`` per story (three
-flushes and three audit events each: half of the minute the fixture took), this module
-inserts the finished rows with one executemany per table. The services' validation is
-tested by the benchmark generator's own tests (``tests/bench``); the search tests need the
-archive, not the path it took.
+the generator's services path goes through ``create_story``, ``submit`` and ``publish`` per
+story (three flushes and three audit events each: half of the minute the fixture took),
+this module inserts the finished rows with the generator's bulk path
+(``bench.bulk.insert_stories``: one executemany per table and batch). The services'
+validation and the equality of both paths are tested by the benchmark generator's own tests
+(``tests/bench``); the search tests need the archive, not the path it took.
 
 On SQLite the archive is a database file and an instance folder of its own, so it is built
 in a second process while the rest of the suite runs (``start`` when the collected tests
@@ -20,16 +21,15 @@ need it, ``built`` waits for it): a 2-core machine does the work on its other co
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.generate import Size, reference_data, story_data, story_visibility
+from bench.bulk import insert_stories, story_draws
+from bench.generate import Size, buurten_of, reference_data
 
 ARCHIVE = Size("issue-12", stories=10_000, clients=0, years=(2025, 2025), organisations=1,
                wijken=8, photo_files=0, photo_share=0.0)
@@ -40,68 +40,18 @@ COUNT = "indexed.txt"
 LOG = "build.log"
 
 
-def _references(n: int) -> list[str]:
-    """``n`` distinct story references in the services' form (VH- and six signs)."""
-    from monitor.narratives.services._shared import REFERENCE_ALPHABET as signs
-
-    refs = []
-    for i in range(n):
-        code = ""
-        for _ in range(6):
-            i, digit = divmod(i, len(signs))
-            code = signs[digit] + code
-        refs.append(f"VH-{code}")
-    return refs
-
-
 def fill(size: Size = ARCHIVE, seed: int = SEED) -> int:
     """Insert ``size.stories`` published stories into the (migrated, empty) database of the
     current app; returns how many stories it holds."""
     from monitor.extensions import db
-    from monitor.models import Buurt, User
+    from monitor.models import User
     from monitor.narratives import services
-    from monitor.narratives.models import (
-        ConsentMethod,
-        Story,
-        StoryForm,
-        StoryStatus,
-        Teller,
-        Visibility,
-        story_qualities,
-    )
-    from monitor.timeutil import utcnow
+    from monitor.narratives.models import Story
 
     ids = reference_data(size)
-    editor = db.session.get(User, ids["editor"][0])
-    rng = random.Random(seed)
-    buurten: dict[int, list[int]] = {}
-    for b in db.session.scalars(sa.select(Buurt).where(Buurt.wijk_id.in_(ids["wijken"]))):
-        buurten.setdefault(b.wijk_id, []).append(b.id)
     quality_ids = [q.id for q in services.quality_choices()]
-    now, today = utcnow(), date.today()
-    stories, qualities = [], []
-    for reference in _references(size.stories):
-        data = story_data(rng, ids["wijken"], buurten, quality_ids)
-        visibility = story_visibility(rng)
-        stories.append({
-            "reference": reference, "status": StoryStatus.GEPUBLICEERD, "author_id": editor.id,
-            "visibility": Visibility(visibility), "consent_given": True,
-            "consent_method": ConsentMethod(data.consent_method), "consent_date": today,
-            "consent_recorded_by": f"{editor.name} ({editor.email})",
-            "title": data.title.strip(), "summary": data.summary.strip(), "body": data.body.strip(),
-            "wijk_id": data.wijk_id, "buurt_id": data.buurt_id, "about_date": data.about_date,
-            "form": StoryForm(data.form), "teller": Teller(data.teller), "teller_name": "",
-            "tags": services._shared._normalise_tags(data.tags),
-            # create (1), submit (2), publish (3): the revision publish() leaves
-            "revision": 3, "created_at": now, "updated_at": now, "submitted_at": now,
-            "published_at": now, "published_by_id": editor.id, "moderation_remarks": ""})
-        qualities.append(data.quality_ids)
-    story_ids = list(db.session.scalars(
-        sa.insert(Story).returning(Story.id, sort_by_parameter_order=True), stories))
-    db.session.execute(sa.insert(story_qualities), [
-        {"story_id": story_id, "quality_id": quality_id}
-        for story_id, chosen in zip(story_ids, qualities, strict=True) for quality_id in chosen])
-    db.session.commit()
+    draws = story_draws(size, ids["wijken"], buurten_of(ids["wijken"]), quality_ids, seed)
+    insert_stories(draws, db.session.get(User, ids["editor"][0]))
     return db.session.scalar(sa.select(sa.func.count(Story.id)))
 
 

@@ -100,7 +100,8 @@ class WhooshEngine:
                         if indexable(story):
                             yield document(story)
 
-            count = search.rebuild(self.dirname, docs(), progress)
+            count = search.rebuild(self.dirname, docs(), progress,
+                                   memory_mb=current_app.config["SEARCH_REBUILD_MEMORY_MB"])
             for start in range(0, len(seen), 500):
                 db.session.execute(sa.delete(StoryIndexOp).where(
                     StoryIndexOp.id.in_(seen[start:start + 500])))
