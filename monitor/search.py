@@ -40,6 +40,7 @@ from .search_index import (  # noqa: F401  (the index's part of this module's in
     open_index,
     plain_analyzer,
     rebuild,
+    rebuild_pending,
     schema_current,
     story_schema,
     write,

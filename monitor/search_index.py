@@ -6,6 +6,7 @@ Part of :mod:`monitor.search` (which re-exports all of this): with it and
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import os
@@ -29,6 +30,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import CLEAR
 
 LANG = "nl"
 LOCK_NAME = ".writer.lock"
@@ -159,8 +161,10 @@ def _with_spelling(doc: dict[str, Any], names) -> dict[str, Any]:
 
 
 def schema_current(dirname: str) -> bool:
-    """Whether the index has every field of :func:`story_schema` (else: rebuild it)."""
-    return set(story_schema().names()) <= set(open_index(dirname).schema.names())
+    """Whether the index has every field of :func:`story_schema` and is not waiting to be
+    filled again after it was made anew (else: rebuild it)."""
+    current = set(story_schema().names()) <= set(open_index(dirname).schema.names())
+    return current and not rebuild_pending(dirname)
 
 
 def open_index(dirname: str, locked: bool = False, wait: float = 10.0):
@@ -190,13 +194,62 @@ def _schema_names() -> frozenset[str]:
 
 
 def _create_current(dirname: str):
-    """The index in ``dirname`` if it has the current schema, else a new empty one."""
+    """The index in ``dirname`` if it has the current schema, else a new empty one.
+
+    Replacing an index of an older schema (after an upgrade) leaves it empty: the marker
+    :data:`REBUILD_MARKER` says so until :func:`rebuild` has filled it again, so the job
+    worker rebuilds it at its next run and the archive tells readers meanwhile.
+    """
     if whoosh_index.exists_in(dirname):
         ix = whoosh_index.open_dir(dirname)
         if set(ix.schema.names()) == _schema_names():
             return ix
         ix.close()
+        _set_rebuild_marker(dirname)
     return whoosh_index.create_in(dirname, story_schema())
+
+
+REBUILD_MARKER = "REBUILD_NEEDED"
+
+
+def _set_rebuild_marker(dirname: str) -> None:
+    with open(os.path.join(dirname, REBUILD_MARKER), "w", encoding="utf-8") as marker:
+        marker.write("De index is leeg gemaakt en wordt opnieuw opgebouwd.\n")
+
+
+def rebuild_pending(dirname: str) -> bool:
+    """Whether the index was made anew empty and waits for :func:`rebuild` (cheap: one stat)."""
+    return os.path.exists(os.path.join(dirname, REBUILD_MARKER))
+
+
+def _same_schema(one, other) -> bool:
+    """Whether two schemas index alike: the same fields with the same options, analysers
+    and their settings (Whoosh's own ``==`` fails on a schema read back from the index: a
+    numeric field's ``struct`` and the stemmer's bound method compare by identity)."""
+    return one.names() == other.names() and all(
+        _shape(one[name]) == _shape(other[name]) for name in one.names())
+
+
+def _shape(value: Any, depth: int = 0) -> Any:
+    """A comparable description of a field, analyser or filter and what it is made of."""
+    if depth > 8 or value is None or isinstance(value, (str, bytes, int, float, bool)):
+        return value
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted(map(repr, value)))
+    if isinstance(value, (list, tuple)):
+        return [_shape(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {key: _shape(item, depth + 1) for key, item in sorted(value.items())}
+    if hasattr(value, "pattern") and hasattr(value, "flags"):  # a compiled regular expression
+        return ("re", value.pattern, value.flags)
+    if hasattr(value, "format") and hasattr(value, "size"):  # a struct.Struct
+        return ("struct", value.format)
+    if hasattr(value, "__self__") and hasattr(value, "__func__"):  # a bound method (stemmer)
+        return ("method", type(value.__self__).__qualname__, value.__func__.__qualname__)
+    if hasattr(value, "__dict__"):
+        state = {key: item for key, item in vars(value).items() if not callable(item) or key == "stemfn"}
+        return (type(value).__qualname__, _shape(state, depth + 1))
+    return repr(value)
 
 
 @contextmanager
@@ -314,10 +367,24 @@ def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
             progress: Callable[[int], None] | None = None, memory_mb: int = 512) -> int:
     """Replace the whole index by ``docs``; caller holds :func:`writer_lock`.
 
+    Readers keep finding the stories while it runs: an index of the current schema is
+    replaced in one commit (Whoosh's ``CLEAR`` merge drops the old segments only then).
+    An index of another schema cannot be reused; it is made anew and empty first, marked
+    with :data:`REBUILD_MARKER` until the commit (the archive says it is being rebuilt).
+
     :param memory_mb: postings sorted in memory before the writer spills them to disk
         (``SEARCH_REBUILD_MEMORY_MB``).
     """
-    ix = whoosh_index.create_in(dirname, story_schema())
+    ix = None
+    if whoosh_index.exists_in(dirname):
+        ix = whoosh_index.open_dir(dirname)
+        if not _same_schema(ix.schema, story_schema()):
+            ix.close()
+            ix = None
+    replace = ix is not None
+    if ix is None:
+        _set_rebuild_marker(dirname)
+        ix = whoosh_index.create_in(dirname, story_schema())
     writer = ix.writer(timeout=5.0, limitmb=memory_mb)
     fast_lengths(writer)
     count = 0
@@ -331,5 +398,7 @@ def rebuild(dirname: str, docs: Iterable[dict[str, Any]],
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(mergetype=CLEAR) if replace else writer.commit()
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(os.path.join(dirname, REBUILD_MARKER))
     return count

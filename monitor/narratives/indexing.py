@@ -116,10 +116,16 @@ def pending_count() -> int:
 
 def apply_job(now=None) -> str:
     """Job ``zoekindex bijwerken`` (every minute, and asked for after a commit): apply what
-    a request left queued (its own apply failed or it was killed). Cheap when nothing is."""
+    a request left queued (its own apply failed or it was killed). Cheap when nothing is.
+
+    An index this version cannot use (made anew empty after an upgrade) is rebuilt here, so
+    the archive is whole again within a minute or so, not at the hourly repair."""
+    rebuilt = ""
+    if engines.current().outdated():
+        rebuilt = f"index opnieuw opgebouwd ({reindex_all()} verhalen), "
     if not pending_count():
-        return "niets openstaand"
-    return f"{apply_pending(timeout=30)} update(s) toegepast"
+        return f"{rebuilt}niets openstaand"
+    return f"{rebuilt}{apply_pending(timeout=30)} update(s) toegepast"
 
 
 def repair_job(now=None) -> str:

@@ -62,6 +62,9 @@ class SearchEngine(Protocol):
     def outdated(self) -> bool:
         """The index lacks something this version needs (then :meth:`rebuild`)."""
 
+    def rebuilding(self) -> bool:
+        """The index was emptied and waits to be filled again (readers are told; cheap)."""
+
     def maintain(self) -> str:
         """Periodic upkeep beside the drift repair (a Dutch summary, may be empty)."""
 

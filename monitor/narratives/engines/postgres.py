@@ -213,6 +213,9 @@ class PostgresEngine:
     def outdated(self) -> bool:
         return False
 
+    def rebuilding(self) -> bool:
+        return False  # rebuilt in one transaction: readers see the old rows until it commits
+
     def maintain(self) -> str:
         return ""  # the vocabulary is kept in each story's transaction (:meth:`_forget`)
 

@@ -114,5 +114,8 @@ class WhooshEngine:
     def outdated(self) -> bool:
         return not search.schema_current(self.dirname)
 
+    def rebuilding(self) -> bool:
+        return search.rebuild_pending(self.dirname)
+
     def maintain(self) -> str:
         return ""

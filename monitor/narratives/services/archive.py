@@ -32,6 +32,7 @@ class ArchivePage:
     items: list[tuple[Story, Markup, Markup]]
     facet_labels: dict[str, dict[str, str]]
     refused: str = ""  # Dutch: why the query was not searched (too long, too slow, ...)
+    rebuilding: bool = False  # the index was emptied and is being filled again
 
 
 def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: str,
@@ -76,7 +77,7 @@ def search_archive(reader: Any, text: str, filters: dict[str, list[str]], sort: 
         "jaar": {},
         "taal": {lang.code: lang.name for lang in LANGUAGES},
     }
-    return ArchivePage(result, items, labels, refused)
+    return ArchivePage(result, items, labels, refused, rebuilding=engine.rebuilding())
 
 
 def _suggestion(engine, reader: Any, text: str, filters: dict[str, list[str]],
