@@ -48,6 +48,7 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
     from monitor.extensions import db
     from monitor.models import Period, Role, User
     from monitor.narratives import services
+    from monitor.narratives.council import figures_behind
 
     reader = db.session.scalar(sa.select(User).where(User.role == Role.RAADSLID))
     first, last = (db.session.get(Period, i) for i in period_ids)
@@ -55,12 +56,13 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
     def archive(q: str) -> None:
         services.search_archive(reader, q, {}, "relevance", 1)
 
-    def story(story_id: int) -> None:
+    def story(story_id: int) -> None:  # what the view calls, in its order
         item = services.get_story_or_404(story_id)
         services.can_read(reader, item)
         services.render_markdown(item.body)
         services.related_stories(item, reader)
         services.may_moderate(reader, item)
+        figures_behind(reader, item)  # the wijk's figures beside the story, for a raadslid
 
     def dashboard(wijk_id: int) -> None:
         dash = dashboards.build(reader, dashboards.Filters(first, last, wijk_id=wijk_id, perspective="wijk"))
@@ -217,7 +219,7 @@ def run(report: Report, url: str, instance: str, story_ids: list[int], wijk_ids:
             for name, paths in pages.items():
                 lat, _, bad = load(port, paths, cookies, 1, requests_per_thread)
                 service = {"archief zoeken": "services.search_archive, zelfde vragen",
-                           "verhaalpagina": "get_story + render_markdown + related_stories",
+                           "verhaalpagina": "get_story + render_markdown + related_stories + figures_behind",
                            "wijkdashboard": "dashboards.build + tabellen, zelfde wijken"}[name]
                 report.add(f"2 HTTP {label}", Figure(
                     f"{name} latentie (1 tegelijk)", "ms", lat, f"{service} (in het proces)",
