@@ -97,6 +97,7 @@ def _index_content(dirname: str) -> list:
     return out
 
 
+@pytest.mark.slow  # ~6 s: a second archive and two rebuilds; the cached scorer's test stays fast
 def test_rebuild_with_cached_lengths_writes_the_same_index(app, archive, monkeypatch, tmp_path):
     from monitor import search_index
     from monitor.narratives.indexing import document, load_stories
