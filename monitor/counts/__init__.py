@@ -14,7 +14,15 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from ..registry import add_after_restore, add_demo_seeder, add_home_section, add_job, add_nav, add_setup_check
+from ..registry import (
+    add_after_restore,
+    add_demo_seeder,
+    add_home_section,
+    add_job,
+    add_nav,
+    add_setup_check,
+    add_startup_task,
+)
 
 if TYPE_CHECKING:
     from ..models import Period
@@ -94,6 +102,9 @@ def init_app(app: Flask) -> None:
 
     app.teardown_appcontext(store_pending)  # what a reader computed, once its session is closed
     add_job(app, JOB, refresh_tables, every=timedelta(hours=1), offset=timedelta(minutes=40))
+    # And when the job worker starts (after a deploy, an import in bulk or the demo data), so
+    # no raadslid's first page computes them; cheap when nothing changed.
+    add_startup_task(app, "publicatietabellen", refresh_tables, order=70)
     add_after_restore(app, "publicatietabellen", after_restore)
 
 

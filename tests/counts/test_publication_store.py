@@ -167,6 +167,19 @@ def test_a_new_worker_reads_the_stored_tables_instead_of_protecting_again(app, l
     assert _meldingen(council, oost) == "50"
 
 
+def test_the_job_worker_stores_the_tables_when_it_starts(app, oost, runner, login_as, monkeypatch):
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable)) == 0
+    result = runner.invoke(args=["maintenance"])  # what the worker runs when it starts
+    assert result.exit_code == 0, result.output
+    assert "ok  publicatietabellen: " in result.output and "publicatietabel(len) bijgewerkt" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicationTable)) > 0
+    _fresh_worker(monkeypatch)  # the first raadslid's page computes nothing
+    assert _meldingen(login_as(Role.RAADSLID), oost) == "50"
+    assert "0 publicatietabel(len) bijgewerkt" in runner.invoke(args=["maintenance"]).output
+
+
 def test_approving_and_reopening_change_the_figure_at_once_and_refresh_the_store(
         app, login_as, make_return, oost, monkeypatch):
     council = login_as(Role.RAADSLID)
