@@ -44,7 +44,7 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
     for the story page, ``dashboards.build`` with the tables it shows for the dashboard."""
     import sqlalchemy as sa
 
-    from monitor.counts import dashboards
+    from monitor.counts import behind, dashboards
     from monitor.extensions import db
     from monitor.models import Period, Role, User
     from monitor.narratives import services
@@ -68,6 +68,7 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
         dash = dashboards.build(reader, dashboards.Filters(first, last, wijk_id=wijk_id, perspective="wijk"))
         for chart in [*dash.breakdowns, *dash.charts]:
             chart.cells()
+        behind.stories_for(reader, wijk_id, first, last)  # the stories the page shows beside them
 
     out: dict[str, list[float]] = {}
     for name, fn, args in (("archief zoeken", archive, QUERIES), ("verhaalpagina", story, story_ids),
@@ -220,7 +221,7 @@ def run(report: Report, url: str, instance: str, story_ids: list[int], wijk_ids:
                 lat, _, bad = load(port, paths, cookies, 1, requests_per_thread)
                 service = {"archief zoeken": "services.search_archive, zelfde vragen",
                            "verhaalpagina": "get_story + render_markdown + related_stories + figures_behind",
-                           "wijkdashboard": "dashboards.build + tabellen, zelfde wijken"}[name]
+                           "wijkdashboard": "dashboards.build + tabellen + stories_for, zelfde wijken"}[name]
                 report.add(f"2 HTTP {label}", Figure(
                     f"{name} latentie (1 tegelijk)", "ms", lat, f"{service} (in het proces)",
                     service_ms[name], note=f"/gezondheid 1 tegelijk {statistics.median(one_lat):.1f} ms"

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..errors import DomainError
@@ -67,6 +68,7 @@ def stories_about(reader: Any, wijk_id: int, start: date, end: date, quality_id:
     if quality_id is not None:
         query = query.where(Story.id.in_(sa.select(story_qualities.c.story_id)
                                          .where(story_qualities.c.quality_id == quality_id)))
+    query = query.options(selectinload(Story.qualities), joinedload(Story.wijk))
     return list(db.session.scalars(query.order_by(Story.about_date.desc(), Story.id.desc()).limit(limit)))
 
 

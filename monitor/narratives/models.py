@@ -132,6 +132,9 @@ class Story(db.Model):
     """
 
     __tablename__ = "stories"
+    # A wijk's stories about a span of days, newest first (the dashboards' "verhalen achter de
+    # cijfers", a wijk's page): read backwards from the end of the span, a few rows.
+    __table_args__ = (sa.Index("ix_stories_wijk_about", "wijk_id", "about_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
