@@ -43,6 +43,7 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
     bench raadslid: ``search_archive`` for the archive, the story and its related stories
     for the story page, ``dashboards.build`` with the tables it shows for the dashboard."""
     import sqlalchemy as sa
+    from flask import current_app
 
     from monitor.counts import behind, dashboards
     from monitor.extensions import db
@@ -68,7 +69,8 @@ def service_times(story_ids: list[int], wijk_ids: list[int], period_ids: tuple[i
         dash = dashboards.build(reader, dashboards.Filters(first, last, wijk_id=wijk_id, perspective="wijk"))
         for chart in [*dash.breakdowns, *dash.charts]:
             chart.cells()
-        behind.stories_for(reader, wijk_id, first, last)  # the stories the page shows beside them
+        with current_app.test_request_context("/"):  # their addresses are built as on the page
+            behind.stories_for(reader, wijk_id, first, last)  # the stories the page shows beside them
 
     out: dict[str, list[float]] = {}
     for name, fn, args in (("archief zoeken", archive, QUERIES), ("verhaalpagina", story, story_ids),
