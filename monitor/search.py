@@ -1,4 +1,5 @@
-"""Full-text search of the story archive: with :mod:`.search_collect`, the only module that imports Whoosh.
+"""Full-text search of the story archive: with :mod:`.search_collect` and :mod:`.search_fast`, the only
+modules that import Whoosh.
 
 One index under ``SEARCH_INDEX_DIR`` (:mod:`.search_index`) with a Dutch analyser (stemming, so "buurten"
 finds "buurt"; accents folded). Writers are serialised by a file lock next to the
@@ -7,6 +8,9 @@ What a reader may see (and the chosen facets) is a set of allowed documents the
 collector applies while searching (never a page filtered afterwards), so hits, totals
 and facet counts only ever cover visible stories. Facet counts are intersections of
 cached per-value document sets, refreshed with the searcher after every index change.
+A scored search reads its matches a posting block at a time (:mod:`.search_fast`: the
+same scores and order as Whoosh's own collector, ~3× faster); a query that module does
+not evaluate (a phrase) is matched by Whoosh's collector.
 
 What a reader types is never given to Whoosh's query parser (whose field, range,
 wildcard, fuzzy and regular-expression syntax let one anonymous request expand over the
@@ -30,8 +34,10 @@ from typing import Any
 from whoosh import collectors
 from whoosh import query as Q
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
+from whoosh.searching import Results
 
-from .search_collect import CachedBM25F, TopAndAll, WordFragmenter, match_terms
+from . import search_fast
+from .search_collect import CachedBM25F, EarliestFragmentScorer, TopAndAll, WordFragmenter, match_terms
 from .search_index import (  # noqa: F401  (the index's part of this module's interface)
     LANG,
     LOCK_NAME,
@@ -266,6 +272,28 @@ class _Deadline(collectors.WrappingCollector):
             yield docnum
 
 
+def _fast(searcher, parsed: ParsedQuery | None, query: Q.Query, allowed: set[int], sortedby: str | None,
+          limit: int, deadline: float) -> tuple[list, set[int] | frozenset[int]] | None:
+    """The top ``limit`` and every allowed match from :mod:`.search_fast`, or ``None`` (then
+    Whoosh's collector): the same hits in the same order, without walking the matchers."""
+    if not allowed:
+        return None
+    try:
+        if not sortedby:
+            return search_fast.evaluate(searcher, query, allowed, limit, deadline)
+        if parsed is None:  # no words: every allowed story, newest first
+            matched = allowed
+        else:
+            found = search_fast.evaluate(searcher, query, allowed, 0, deadline)
+            if found is None:
+                return None
+            matched = found[1]
+        top = search_fast.newest(searcher, matched, limit)
+        return None if top is None else (top, matched)
+    except search_fast.Expired:
+        raise SearchTimeout from None
+
+
 def search(dirname: str, text: str, *, visibilities: Iterable[str],
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 10, max_chars: int = MAX_QUERY_CHARS,
@@ -294,7 +322,11 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
         # it, never a page filtered afterwards.
         allowed = _allowed_docs(docsets, visibilities, filters)
         results = None
-        if allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
+        fast = _fast(searcher, parsed, user_query, allowed, sortedby, page * per_page, deadline)
+        if fast is not None:
+            results = Results(searcher, user_query, fast[0])
+            matched = fast[1]
+        elif allowed:  # (an empty allow-set would mean "no filter" to Whoosh)
             # One pass: the top of the page and every matching document (for the total
             # and the facet counts) from the same matching.
             top: collectors.Collector = (
@@ -312,6 +344,7 @@ def search(dirname: str, text: str, *, visibilities: Iterable[str],
             page_hits = results[(page - 1) * per_page: page * per_page]
             match_terms(searcher, results, user_query, [hit.docnum for hit in page_hits], HIGHLIGHTED)
             results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+            results.highlighter.scorer = EarliestFragmentScorer()
             for hit in page_hits:
                 # A story not in Dutch has its words in the plain fields instead.
                 plain = "" if "title" in hit.fields() else "_plain"
