@@ -1,7 +1,8 @@
 """Profile one benchmarked operation with cProfile: ``python -m bench.profile --size S search``.
 
-Generates the data set in a temporary SQLite database (or ``--db-url``), runs the
-operation a few times under cProfile and prints the top functions by cumulative time.
+Generates the data set in a temporary SQLite database (or in the PostgreSQL database of
+``--db-url``, whose schema is dropped first), runs the operation a few times under cProfile
+and prints the top functions by cumulative time.
 Operations: ``search`` (services.search_archive), ``dashboard`` (dashboards.build with
 its tables), ``outcome`` (outcome_report), ``story`` (the story page through the test
 client), ``archive`` (the archive page through the test client), ``reindex`` (the full
@@ -28,17 +29,22 @@ def main() -> None:
     parser.add_argument("--size", default="S")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--db-url", default=None,
+                        help="PostgreSQL database to fill (its schema is dropped); default a temporary SQLite file")
     args = parser.parse_args()
 
     import sqlalchemy as sa
 
     from monitor.extensions import db
 
-    from .common import build_app
+    from .common import build_app, ensure_database, reset_schema
     from .generate import SIZES, generate
 
     work = tempfile.mkdtemp(prefix="tv-profile-")
-    app = build_app(None, work)
+    if args.db_url:
+        ensure_database(args.db_url)
+        reset_schema(args.db_url)
+    app = build_app(args.db_url, work)
     with app.app_context():
         from monitor.cli import run_migrations
 

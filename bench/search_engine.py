@@ -6,6 +6,8 @@ the app's own ``indexing.document``. The same documents go into an SQLite FTS5 t
 
 - ``search.search``: the app's Whoosh search (Dutch stemming, visibility and facet filter
   inside the collector, facet counts, highlighted title and fragments, top 10);
+- the same with the decoded postings it keeps emptied before every query (what the first
+  search of a word meets after the index changed);
 - ``services.search_archive``: the same through the narratives service the archive page
   calls (plus loading the ten stories from the database and the facet labels);
 - FTS5 as a skilled engineer writes it: one MATCH (visibility and facet filters included) into a
@@ -260,6 +262,17 @@ def run(report: Report, work: str, repeat: int, label: str, passes: int = 3) -> 
     fts = per_query(lambda q, f: fts_query(con, q, f), items, passes)
     whoosh_ms = per_query(whoosh, items, passes)
     report.add(section, Figure("search.search (Whoosh, facetten, highlights)", "ms", whoosh_ms,
+                               "SQLite FTS5: één MATCH, facetten uit het resultaat", fts))
+    # The same queries as the first to read each term after an index change: the decoded
+    # postings the searches keep (monitor/search_fast.py) emptied before every query.
+    from monitor import search_fast
+
+    def whoosh_cold(q, f):
+        search_fast.POSTINGS.clear()
+        whoosh(q, f)
+
+    report.add(section, Figure("search.search, niets gedecodeerd bewaard (eerste zoekvraag na een wijziging)",
+                               "ms", per_query(whoosh_cold, items, passes),
                                "SQLite FTS5: één MATCH, facetten uit het resultaat", fts))
     if postgres:
         with db.engine.connect() as conn:

@@ -108,6 +108,9 @@ def config_from_env(instance_path: str) -> dict:
         # Megabytes of postings the full Whoosh rebuild sorts in memory before it spills
         # runs to disk and merges them (``flask search rebuild``; docs/benchmarks.md).
         "SEARCH_REBUILD_MEMORY_MB": int(env.get("MONITOR_SEARCH_REBUILD_MEMORY_MB", "512")),
+        # Megabytes of decoded postings a process keeps for the archive's searches (Whoosh
+        # engine, monitor/search_fast.py; 8 bytes a posting; 0 keeps none).
+        "SEARCH_POSTINGS_CACHE_MB": int(env.get("MONITOR_SEARCH_POSTINGS_CACHE_MB", "64")),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (nginx: 1).
         "TRUSTED_PROXIES": int(env.get("MONITOR_TRUSTED_PROXIES", "0") or 0),
         # Months after a trajectory closes before its client record is purged.

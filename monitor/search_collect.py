@@ -128,8 +128,11 @@ def match_terms(searcher, results, query: Q.Query, docnums: list[int], fields: t
     """Tell the highlighter which query terms each hit of the page contains.
 
     Whoosh would record this for every matching document while searching
-    (``terms=True``); only the page's hits are highlighted, so only they are looked up.
+    (``terms=True``); only the page's hits are highlighted, so only they are looked up, in
+    the postings the search kept (:mod:`.search_fast`) or else through Whoosh's postings.
     """
+    from . import search_fast  # (it imports this module)
+
     reader = searcher.reader()
     ordered = sorted(set(docnums))
     termdocs: dict[tuple[str, bytes], set[int]] = {}
@@ -142,8 +145,14 @@ def match_terms(searcher, results, query: Q.Query, docnums: list[int], fields: t
         key = (fieldname, btext)
         if key in termdocs or key not in reader:
             continue
-        postings = reader.postings(fieldname, btext)
+        found = search_fast.kept_matches(searcher, key, ordered)  # decoded for this search
+        if found is not None:
+            for docnum in sorted(found):
+                docterms[docnum].append(key)
+            termdocs[key] = found
+            continue
         found = set()
+        postings = reader.postings(fieldname, btext)
         for docnum in ordered:
             if not postings.is_active():
                 break

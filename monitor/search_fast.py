@@ -22,6 +22,13 @@ compares both on generated archives). Any node this module does not know (a phra
 scorer other than :class:`~monitor.search_collect.CachedBM25F`)
 makes :func:`evaluate` return ``None``, and the caller walks the matchers as before.
 
+Reading a term's postings means unpickling and inflating each block (two thirds of an
+evaluation). A segment's postings never change, so the decoded ids and term frequencies of a
+term are kept (:data:`POSTINGS`, a bounded LRU of arrays, 8 bytes a posting, default
+64 MB, ``SEARCH_POSTINGS_CACHE_MB``) for as long as the segment's reader lives — until the
+index changes and the searcher is reopened. A term found in one story (its postings are
+inlined in the term's info) is read from there.
+
 "Newest first" (:func:`newest`) takes the newest of the matches by a per-document list of
 Whoosh's own sort keys, kept with the searcher, instead of collecting every match's key.
 """
@@ -31,6 +38,10 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+import weakref
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 
 from whoosh import sorting
 from whoosh.matching import binary, combo, mcore, wrappers
@@ -46,47 +57,151 @@ class Expired(Exception):
     """The deadline passed while evaluating."""
 
 
-def _leaf(matcher, deadline: float, scored: bool) -> dict[int, float]:
-    scorer = getattr(matcher, "scorer", None)
-    if not hasattr(matcher, "_next_block") or (scored and type(scorer) is not _CachedScorer):
-        raise Unsupported(type(matcher).__name__)
-    matcher.reset()  # building the tree may have moved it (an intersection aligns its sides)
-    scores: dict[int, float] = {}
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if not scored:
-            scores.update(dict.fromkeys(matcher._ids, 1.0))
+class PostingsCache:
+    """The decoded postings (document ids, term frequencies) of terms in segments, least
+    recently used out first, at most ``max_bytes`` of arrays; shared by the threads of a
+    process. An entry belongs to the very segment reader it was read from (a reopened index
+    has new readers, so it never sees another index's or an older segment's postings) and
+    leaves when that reader is gone."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict = OrderedDict()  # (id(reader), term) → (ref, ids, weights, size)
+        self._keys: dict[int, set] = {}  # id(reader) → its keys
+        self._gone: list[int] = []  # readers collected since (appended by their finalizers)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, reader, term) -> tuple[array, array] | None:
+        with self._lock:
+            self._forget_gone()
+            entry = self._entries.get((id(reader), term))
+            if entry is None or entry[0]() is not reader:
+                return None
+            self._entries.move_to_end((id(reader), term))
+            return entry[1], entry[2]
+
+    def put(self, reader, term, ids: array, weights: array) -> None:
+        size = ids.itemsize * len(ids) + weights.itemsize * len(weights)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            self._forget_gone()
+            rid = id(reader)
+            if rid not in self._keys:
+                self._keys[rid] = set()
+                # No lock in a finalizer: it may run inside this very method (at a collection).
+                weakref.finalize(reader, self._gone.append, rid)
+            self._drop((rid, term))
+            self._entries[(rid, term)] = (weakref.ref(reader), ids, weights, size)
+            self._keys[rid].add((rid, term))
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[3]
+            self._keys.get(key[0], set()).discard(key)
+
+    def _forget_gone(self) -> None:
+        while self._gone:
+            rid = self._gone.pop()
+            for key in self._keys.pop(rid, ()):
+                entry = self._entries.pop(key, None)
+                if entry is not None:
+                    self._bytes -= entry[3]
+
+    def resize(self, max_bytes: int) -> None:
+        with self._lock:
+            self.max_bytes = max_bytes
+            while self._entries and self._bytes > max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            for keys in self._keys.values():
+                keys.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._forget_gone()
+            return len(self._entries)
+
+
+POSTINGS = PostingsCache(64 * 1024 * 1024)
+
+
+def _postings(matcher, reader, deadline: float) -> tuple[array, array]:
+    """Every posting of a leaf matcher's term in its segment: ids and term frequencies."""
+    key = getattr(matcher, "_term", None)
+    if key is not None and reader is not None:
+        found = POSTINGS.get(reader, key)
+        if found is not None:
+            return found
+    ids, weights = array("I"), array("f")
+    if type(matcher) is mcore.ListMatcher:  # postings inlined in the term's info
+        ids.extend(matcher._ids)
+        if matcher._all_weights:
+            weights.extend([matcher._all_weights] * len(matcher._ids))
+        elif matcher._weights:
+            weights.extend(matcher._weights)
         else:
+            weights.extend([1.0] * len(matcher._ids))
+    else:
+        matcher.reset()  # building the tree may have moved it (an intersection aligns its sides)
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
             if matcher._weights is None:
                 matcher._read_weights()
-            idf, k1_plus_1, norms = scorer.idf, scorer.k1_plus_1, scorer.norms
-            # the expression of CachedBM25F's score(), per posting of the block
-            scores.update({doc: idf * ((tf * k1_plus_1) / (tf + norms[doc]))
-                           for doc, tf in zip(matcher._ids, matcher._weights, strict=True)})
-        matcher._next_block()
-        if time.monotonic() > deadline:
-            raise Expired
-    return scores
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+            if time.monotonic() > deadline:
+                raise Expired
+    if key is not None and reader is not None:
+        POSTINGS.put(reader, key, ids, weights)
+    return ids, weights
 
 
-def _eval(matcher, deadline: float, scored: bool = True) -> dict[int, float]:
+def _leaf(matcher, reader, deadline: float, scored: bool) -> dict[int, float]:
+    if type(matcher) is mcore.ListMatcher:
+        scorer = matcher._scorer
+    elif hasattr(matcher, "_next_block"):
+        scorer = getattr(matcher, "scorer", None)
+    else:
+        raise Unsupported(type(matcher).__name__)
+    if scored and type(scorer) is not _CachedScorer:
+        raise Unsupported(type(matcher).__name__)
+    ids, weights = _postings(matcher, reader, deadline)
+    if not scored:
+        return dict.fromkeys(ids, 1.0)
+    idf, k1_plus_1, norms = scorer.idf, scorer.k1_plus_1, scorer.norms
+    # the expression of CachedBM25F's score(), per posting
+    return {doc: idf * ((tf * k1_plus_1) / (tf + norms[doc])) for doc, tf in zip(ids, weights, strict=True)}
+
+
+def _eval(matcher, reader, deadline: float, scored: bool = True) -> dict[int, float]:
     """Document → score of every match of ``matcher`` (unscored: → 1.0, only which match)."""
     kind = type(matcher)
     if kind is mcore.NullMatcherClass:
         return {}
     if kind is binary.UnionMatcher:
-        a, b = _eval(matcher.a, deadline, scored), _eval(matcher.b, deadline, scored)
+        a, b = _eval(matcher.a, reader, deadline, scored), _eval(matcher.b, reader, deadline, scored)
         out = {**a, **b}
         if scored:
             for doc in a.keys() & b.keys():  # (set operations on dict keys run in C)
                 out[doc] = a[doc] + b[doc]
         return out
     if kind is binary.IntersectionMatcher:
-        a, b = _eval(matcher.a, deadline, scored), _eval(matcher.b, deadline, scored)
+        a, b = _eval(matcher.a, reader, deadline, scored), _eval(matcher.b, reader, deadline, scored)
         return {doc: a[doc] + b[doc] for doc in a.keys() & b.keys()}
     if kind is binary.AndNotMatcher:
-        a, b = _eval(matcher.a, deadline, scored), _eval(matcher.b, deadline, False)
+        a, b = _eval(matcher.a, reader, deadline, scored), _eval(matcher.b, reader, deadline, False)
         return {doc: score for doc, score in a.items() if doc not in b}
     if kind is combo.ArrayUnionMatcher:
         # Whoosh's OR over many clauses in a small index: scores added up in an array, in
@@ -94,22 +209,22 @@ def _eval(matcher, deadline: float, scored: bool = True) -> dict[int, float]:
         acc: dict[int, float] = {}
         if not (scored and matcher._scored):
             for sub in matcher._submatchers:
-                acc.update(_eval(sub, deadline, False))
+                acc.update(_eval(sub, reader, deadline, False))
             return acc
         boost = matcher._boost
         for sub in matcher._submatchers:
-            for doc, score in _eval(sub, deadline).items():
+            for doc, score in _eval(sub, reader, deadline).items():
                 acc[doc] = acc.get(doc, 0.0) + score * boost
         return {doc: score for doc, score in acc.items() if score > 0}
     if kind is wrappers.FilterMatcher:
-        child = _eval(matcher.child, deadline, scored)
+        child = _eval(matcher.child, reader, deadline, scored)
         ids, exclude, boost = matcher._ids, matcher._exclude, matcher.boost
         return {doc: score * boost for doc, score in child.items() if (doc in ids) != exclude}
     if kind is wrappers.WrappingMatcher:
         boost = matcher.boost
-        return {doc: score * boost for doc, score in _eval(matcher.child, deadline, scored).items()}
-    if isinstance(matcher, mcore.LeafMatcher):
-        return _leaf(matcher, deadline, scored)
+        return {doc: score * boost for doc, score in _eval(matcher.child, reader, deadline, scored).items()}
+    if isinstance(matcher, mcore.LeafMatcher) or kind is mcore.ListMatcher:
+        return _leaf(matcher, reader, deadline, scored)
     raise Unsupported(kind.__name__)
 
 
@@ -125,7 +240,7 @@ def evaluate(searcher, query, allowed: set[int] | frozenset[int], limit: int,
     for subsearcher, offset in searcher.leaf_searchers():
         matcher = query.matcher(subsearcher, context)
         try:
-            local = _eval(matcher, deadline)
+            local = _eval(matcher, subsearcher.reader(), deadline)
         except Unsupported:
             return None
         if offset:
@@ -135,6 +250,26 @@ def evaluate(searcher, query, allowed: set[int] | frozenset[int], limit: int,
     # As Whoosh's TopCollector: highest score first, at equal scores the lower docnum.
     top = heapq.nsmallest(limit, matched, key=lambda doc: (-scores[doc], doc))
     return [(scores[doc], doc) for doc in top], matched
+
+
+def kept_matches(searcher, term, docnums: list[int]) -> set[int] | None:
+    """Which of ``docnums`` (global, sorted) contain ``term``, from the postings kept of
+    every segment they are in; ``None`` when a segment's are not kept (then ask Whoosh)."""
+    found: set[int] = set()
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.doc_count_all()
+        local = [doc - offset for doc in docnums if offset <= doc < end]
+        if not local:
+            continue
+        kept = POSTINGS.get(subsearcher.reader(), term)
+        if kept is None:
+            return None
+        ids = kept[0]
+        for doc in local:
+            i = bisect_left(ids, doc)
+            if i < len(ids) and ids[i] == doc:
+                found.add(doc + offset)
+    return found
 
 
 _keys = threading.local()

@@ -114,11 +114,18 @@ def test_whole_pages_are_the_same_with_and_without_it(app, archive, monkeypatch)
                     out.append((r.total, r.facets, [(h.id, h.title_html, h.fragment_html) for h in r.hits]))
         return out
 
+    kept = []  # the highlighter's look-ups answered from the postings the search kept
+    stock_kept_matches = search_fast.kept_matches
+    monkeypatch.setattr(search_fast, "kept_matches",
+                        lambda *args: kept.append(stock_kept_matches(*args)) or kept[-1])
     with app.app_context():
         fast = pages()
+        assert any(found is not None for found in kept)
         search.close_cached_searcher()
         monkeypatch.setattr(search_fast, "evaluate", lambda *args, **kwargs: None)
+        kept.clear()
         stock = pages()
+        assert kept and all(found is None for found in kept)
     assert any(total > 20 and len(hits) == 10 and "<mark" in hits[0][2] for total, _, hits in fast)
     assert fast == stock
 
@@ -159,3 +166,117 @@ def test_the_deadline_still_holds(app, archive):
                 search_fast.evaluate(searcher, search.parse("buurten").query, allowed, 10, time.monotonic() - 1)
         with pytest.raises(search.SearchTimeout):
             search.search(dirname, "buurten koffie", visibilities=list(VISIBLE), time_limit=-1)
+
+
+def test_a_second_search_reads_the_postings_it_decoded_before(app, archive, monkeypatch):
+    """The decoded postings are kept: the same queries again give the same top and matches
+    while reading only the blocks Whoosh itself reads to build its matchers (the first of a
+    term in a segment with deletions), not every block of every term."""
+    from whoosh.codec import whoosh3
+
+    dirname, wijk = archive
+    far = time.monotonic() + 60
+    reads = []
+    stock_read = whoosh3.W3LeafMatcher._read_data
+
+    def counted(self):
+        reads.append(self._term)
+        return stock_read(self)
+
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_read_data", counted)
+    search_fast.POSTINGS.clear()
+    texts = ["koffie ouderen", "buurt -koffie", "koffie OR soep", "vrijwilligers buurthuis"]
+    with app.app_context(), search._searcher(dirname) as searcher:
+        allowed = search._allowed_docs(search._facet_docsets(searcher), list(VISIBLE), {"wijk": [wijk]})
+        queries = [search.parse(text).query for text in texts]
+        first = [search_fast.evaluate(searcher, q, allowed, 10, far) for q in queries]
+        first_reads, reads[:] = len(reads), []
+        again = [search_fast.evaluate(searcher, q, allowed, 10, far) for q in queries]
+        again_reads, reads[:] = len(reads), []
+        assert again == first
+        assert [result[0] for result in again] == [_whoosh(searcher, q, allowed, 10)[0] for q in queries]
+        reads[:] = []
+        for q in queries:  # what building Whoosh's matchers alone reads
+            for subsearcher, _ in searcher.leaf_searchers():
+                q.matcher(subsearcher, searcher.context())
+        building = len(reads)
+    assert len(search_fast.POSTINGS) >= 6
+    assert again_reads == building < first_reads, (first_reads, again_reads, building)
+
+
+def test_a_story_changed_in_the_index_is_found_at_once(app, archive):
+    """Kept postings belong to the segment reader they came from: after a commit the
+    search sees the new words of a story and no longer the ones it lost — also for a word
+    only one story has (its postings live in the term's info, not in blocks)."""
+    dirname, _ = archive
+    engine = WhooshEngine(app)
+    with app.app_context():
+        before = search.search(dirname, "koffie", visibilities=list(VISIBLE))
+        with_koffie = {h.id for h in search.search(dirname, "koffie", visibilities=list(VISIBLE),
+                                                   per_page=1000).hits}
+        story = db.session.scalars(sa.select(Story).where(Story.id.not_in(with_koffie),
+                                                          Story.visibility.in_(list(VISIBLE)),
+                                                          Story.status == "gepubliceerd")).first()
+        assert story is not None and before.total > 10
+        story.body = story.body + "\n\nDe zeldzaamste pindakaasfabriek bood koffie aan."
+        db.session.flush()
+        with search.writer_lock(engine.dirname):
+            engine.write([story.id])
+        after = search.search(dirname, "koffie", visibilities=list(VISIBLE), per_page=1000)
+        assert after.total == before.total + 1 and story.id in {h.id for h in after.hits}
+        with search._searcher(dirname) as searcher:
+            allowed = search._allowed_docs(search._facet_docsets(searcher), list(VISIBLE), {})
+            query = search.parse("pindakaasfabriek").query
+            fast = search_fast.evaluate(searcher, query, allowed, 10, time.monotonic() + 60)
+            assert fast is not None and fast[0] == _whoosh(searcher, query, allowed, 10)[0]
+        assert [h.id for h in search.search(dirname, "pindakaasfabriek", visibilities=list(VISIBLE)).hits] == [
+            story.id]
+
+        story.body = story.body.replace("koffie", "thee")
+        db.session.flush()
+        with search.writer_lock(engine.dirname):
+            engine.write([story.id])
+        again = search.search(dirname, "koffie", visibilities=list(VISIBLE), per_page=1000)
+        assert again.total == before.total and story.id not in {h.id for h in again.hits}
+
+
+class _Reader:
+    """Stands in for a segment reader (the cache keeps a weak reference to it)."""
+
+
+def test_the_postings_kept_stay_within_their_bound():
+    from array import array
+
+    cache = search_fast.PostingsCache(max_bytes=800)  # 100 postings of 8 bytes
+    reader = _Reader()
+    postings = (array("I", range(40)), array("f", [1.0] * 40))  # 320 bytes
+    for word in (b"een", b"twee", b"drie"):
+        cache.put(reader, ("text", word), *postings)
+    assert len(cache) == 2 and cache.get(reader, ("text", b"een")) is None  # the oldest went
+    assert cache.get(reader, ("text", b"twee")) == postings
+    cache.put(reader, ("text", b"vier"), *postings)  # "twee" was used last: "drie" goes
+    assert cache.get(reader, ("text", b"drie")) is None and cache.get(reader, ("text", b"twee")) == postings
+    cache.put(reader, ("text", b"groot"), array("I", range(101)), array("f", [1.0] * 101))
+    assert cache.get(reader, ("text", b"groot")) is None and len(cache) == 2  # larger than the bound
+    other = _Reader()
+    assert cache.get(other, ("text", b"twee")) is None  # another reader, another segment
+    cache.resize(0)
+    assert len(cache) == 0
+
+
+def test_postings_of_a_reader_that_is_gone_are_dropped():
+    """A closed index's postings leave with its reader (and an address CPython gives the
+    next reader can never find them)."""
+    import gc
+    from array import array
+
+    cache = search_fast.PostingsCache(max_bytes=10_000)
+    postings = (array("I", [1, 2, 3]), array("f", [1.0, 2.0, 1.0]))
+    kept, gone = _Reader(), _Reader()
+    cache.put(kept, ("text", b"koffie"), *postings)
+    cache.put(gone, ("text", b"koffie"), *postings)
+    cache.put(gone, ("text", b"thee"), *postings)
+    assert len(cache) == 3
+    del gone
+    gc.collect()
+    assert len(cache) == 1 and cache.get(kept, ("text", b"koffie")) == postings

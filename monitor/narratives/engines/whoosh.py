@@ -26,6 +26,10 @@ class WhooshEngine:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        from ... import search_fast
+
+        # One cache per process: the last app made sets its size (there is one in production).
+        search_fast.POSTINGS.resize(app.config["SEARCH_POSTINGS_CACHE_MB"] * 1024 * 1024)
 
     @property
     def dirname(self) -> str:
