@@ -178,6 +178,8 @@ def _leaf(matcher, reader, deadline: float, scored: bool) -> dict[int, float]:
     if scored and type(scorer) is not _CachedScorer:
         raise Unsupported(type(matcher).__name__)
     ids, weights = _postings(matcher, reader, deadline)
+    if time.monotonic() > deadline:  # (also when the postings were kept: no block read)
+        raise Expired
     if not scored:
         return dict.fromkeys(ids, 1.0)
     idf, k1_plus_1, norms = scorer.idf, scorer.k1_plus_1, scorer.norms

@@ -166,6 +166,11 @@ def test_the_deadline_still_holds(app, archive):
                 search_fast.evaluate(searcher, search.parse("buurten").query, allowed, 10, time.monotonic() - 1)
         with pytest.raises(search.SearchTimeout):
             search.search(dirname, "buurten koffie", visibilities=list(VISIBLE), time_limit=-1)
+        # also when every posting it needs was kept from the search before (no block read)
+        search.search(dirname, "buurten koffie", visibilities=list(VISIBLE))
+        assert len(search_fast.POSTINGS)
+        with pytest.raises(search.SearchTimeout):
+            search.search(dirname, "buurten koffie", visibilities=list(VISIBLE), time_limit=-1)
 
 
 def test_a_second_search_reads_the_postings_it_decoded_before(app, archive, monkeypatch):
