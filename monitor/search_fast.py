@@ -66,9 +66,11 @@ class PostingsCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict = OrderedDict()  # (id(reader), term) → (ref, ids, weights, size)
+        self._entries: OrderedDict = OrderedDict()  # (id(reader), term) → (ids, weights, size)
         self._keys: dict[int, set] = {}  # id(reader) → its keys
-        self._gone: list[int] = []  # readers collected since (appended by their finalizers)
+        # Readers collected since, appended by their finalizers: a reader's entries are gone
+        # before any later call, so a new reader at the same address never meets them.
+        self._gone: list[int] = []
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -76,10 +78,10 @@ class PostingsCache:
         with self._lock:
             self._forget_gone()
             entry = self._entries.get((id(reader), term))
-            if entry is None or entry[0]() is not reader:
+            if entry is None:
                 return None
             self._entries.move_to_end((id(reader), term))
-            return entry[1], entry[2]
+            return entry[0], entry[1]
 
     def put(self, reader, term, ids: array, weights: array) -> None:
         size = ids.itemsize * len(ids) + weights.itemsize * len(weights)
@@ -93,7 +95,7 @@ class PostingsCache:
                 # No lock in a finalizer: it may run inside this very method (at a collection).
                 weakref.finalize(reader, self._gone.append, rid)
             self._drop((rid, term))
-            self._entries[(rid, term)] = (weakref.ref(reader), ids, weights, size)
+            self._entries[(rid, term)] = (ids, weights, size)
             self._keys[rid].add((rid, term))
             self._bytes += size
             while self._bytes > self.max_bytes:
@@ -102,16 +104,13 @@ class PostingsCache:
     def _drop(self, key) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
-            self._bytes -= entry[3]
+            self._bytes -= entry[2]
             self._keys.get(key[0], set()).discard(key)
 
     def _forget_gone(self) -> None:
         while self._gone:
-            rid = self._gone.pop()
-            for key in self._keys.pop(rid, ()):
-                entry = self._entries.pop(key, None)
-                if entry is not None:
-                    self._bytes -= entry[3]
+            for key in self._keys.pop(self._gone.pop(), ()):
+                self._drop(key)
 
     def resize(self, max_bytes: int) -> None:
         with self._lock:
